@@ -1,0 +1,135 @@
+/// A binary sparse matrix in compressed sparse row (CSR) form: `[rowCount, columnCount]`.
+///
+/// Row `r` holds the column indices `columnIndices[rowOffsets[r] ..< rowOffsets[r + 1]]`, sorted ascending
+/// and without duplicates. Every stored entry has the value 1 (an interaction), so no values are kept.
+/// This is the users x items matrix of every split.
+public struct CSRMatrix: Sendable, Equatable {
+    /// Number of rows (users).
+    public let rowCount: Int
+    /// Number of columns (items).
+    public let columnCount: Int
+    /// `rowCount + 1` offsets into `columnIndices`; `rowOffsets[0] == 0`, `rowOffsets[rowCount] == nonZeroCount`.
+    public let rowOffsets: [Int]
+    /// Column index of every stored entry, row by row, ascending within a row.
+    public let columnIndices: [Int32]
+
+    /// Creates a matrix from its parts, checking every invariant.
+    /// - Throws: ``CSRMatrixError`` when offsets or indices are inconsistent.
+    public init(rowCount: Int, columnCount: Int, rowOffsets: [Int], columnIndices: [Int32]) throws(CSRMatrixError) {
+        guard rowCount >= 0, columnCount >= 0, columnCount <= Int(Int32.max) else {
+            throw .invalid("negative or too large dimensions \(rowCount) x \(columnCount)")
+        }
+        guard rowOffsets.count == rowCount + 1, rowOffsets.first == 0, rowOffsets.last == columnIndices.count else {
+            throw .invalid("row offsets do not describe \(rowCount) rows over \(columnIndices.count) entries")
+        }
+        for row in 0..<rowCount {
+            let start = rowOffsets[row]
+            let end = rowOffsets[row + 1]
+            guard start <= end else { throw .invalid("row \(row) has decreasing offsets") }
+            var previous: Int32 = -1
+            for position in start..<end {
+                let column = columnIndices[position]
+                guard column > previous, Int(column) < columnCount else {
+                    throw .invalid("row \(row) has an unsorted, duplicate or out-of-range column \(column)")
+                }
+                previous = column
+            }
+        }
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        self.rowOffsets = rowOffsets
+        self.columnIndices = columnIndices
+    }
+
+    /// Creates a matrix without checking invariants. The caller guarantees them.
+    public init(unchecked rowCount: Int, columnCount: Int, rowOffsets: [Int], columnIndices: [Int32]) {
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        self.rowOffsets = rowOffsets
+        self.columnIndices = columnIndices
+    }
+
+    /// Builds a matrix from rows of column indices; each row is sorted and deduplicated.
+    public init(columnCount: Int, rows: [[Int32]]) {
+        var offsets = [Int]()
+        offsets.reserveCapacity(rows.count + 1)
+        offsets.append(0)
+        var indices = [Int32]()
+        indices.reserveCapacity(rows.reduce(0) { $0 + $1.count })
+        for row in rows {
+            var sorted = row.sorted()
+            var write = 0
+            for value in sorted where write == 0 || sorted[write - 1] != value {
+                precondition(value >= 0 && Int(value) < columnCount, "column \(value) out of range 0..<\(columnCount)")
+                sorted[write] = value
+                write += 1
+            }
+            indices.append(contentsOf: sorted[0..<write])
+            offsets.append(indices.count)
+        }
+        self.init(unchecked: rows.count, columnCount: columnCount, rowOffsets: offsets, columnIndices: indices)
+    }
+
+    /// An empty matrix with no rows.
+    public static func empty(columnCount: Int) -> CSRMatrix {
+        CSRMatrix(unchecked: 0, columnCount: columnCount, rowOffsets: [0], columnIndices: [])
+    }
+
+    /// Number of stored entries (interactions).
+    public var nonZeroCount: Int { columnIndices.count }
+
+    /// Fraction of cells that hold an entry; 0 for an empty matrix.
+    public var density: Double {
+        rowCount == 0 || columnCount == 0 ? 0 : Double(nonZeroCount) / (Double(rowCount) * Double(columnCount))
+    }
+
+    /// Number of entries in row `row`.
+    @inlinable public func count(ofRow row: Int) -> Int { rowOffsets[row + 1] - rowOffsets[row] }
+
+    /// Column indices of row `row`.
+    @inlinable public func row(_ row: Int) -> ArraySlice<Int32> {
+        columnIndices[rowOffsets[row]..<rowOffsets[row + 1]]
+    }
+
+    /// Number of entries in every column: `[columnCount]`.
+    public func columnCounts() -> [Int] {
+        var counts = [Int](repeating: 0, count: columnCount)
+        for column in columnIndices { counts[Int(column)] += 1 }
+        return counts
+    }
+
+    /// The matrix made of the rows `rows`, in that order: `[rows.count, columnCount]`.
+    public func selectingRows<S: Collection>(_ rows: S) -> CSRMatrix where S.Element == Int {
+        var offsets = [Int]()
+        offsets.reserveCapacity(rows.count + 1)
+        offsets.append(0)
+        var indices = [Int32]()
+        indices.reserveCapacity(rows.reduce(0) { $0 + count(ofRow: $1) })
+        for row in rows {
+            indices.append(contentsOf: self.row(row))
+            offsets.append(indices.count)
+        }
+        return CSRMatrix(unchecked: rows.count, columnCount: columnCount, rowOffsets: offsets, columnIndices: indices)
+    }
+
+    /// All (row, column) pairs, row-major.
+    public func pairs() -> [(row: Int, column: Int)] {
+        var result = [(row: Int, column: Int)]()
+        result.reserveCapacity(nonZeroCount)
+        for row in 0..<rowCount {
+            for column in self.row(row) { result.append((row, Int(column))) }
+        }
+        return result
+    }
+}
+
+/// An inconsistent ``CSRMatrix``.
+public enum CSRMatrixError: Error, Equatable, CustomStringConvertible {
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let message): return "invalid sparse matrix: \(message)"
+        }
+    }
+}

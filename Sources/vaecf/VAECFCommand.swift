@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct VAECFCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vaecf",
+        abstract: "Variational autoencoders for collaborative filtering (Mult-VAE).",
+        version: "0.1.0",
+        subcommands: [])
+}
