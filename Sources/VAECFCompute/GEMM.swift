@@ -5,35 +5,91 @@ import VAECFCore
 ///
 /// Shapes: `op(A)` is `[m, k]`, `op(B)` is `[k, n]`, `C` is `[m, n]`; `lda`, `ldb`, `ldc` are the row strides
 /// of the stored (untransposed) matrices.
-public struct GEMM: Sendable {
-    /// Which implementation runs the products, e.g. `openblas (libopenblas.so.0)` or `portable`.
+///
+/// The portable backend is bitwise reproducible: the same inputs give the same `C` on every run, for any
+/// thread count. A CBLAS is only as reproducible as the library (usually: for a fixed thread count).
+public struct GEMM: Sendable, CustomStringConvertible {
+    enum Backend: Sendable {
+        case portable
+        case cblas(CBLASLibrary)
+    }
+
+    /// Which implementation runs the products: `portable`, or the vendor, the file loaded and the kernel set it
+    /// chose, e.g. `openblas (/lib/x86_64-linux-gnu/libopenblas.so.0, SkylakeX)`.
     public let backendName: String
     /// Threads the products use.
     public let threadCount: Int
+    /// Problems met while choosing the backend (e.g. `VAECF_BLAS` names a library that cannot be loaded and
+    /// the portable backend is used instead); empty when the request was honoured.
+    public let warnings: [String]
+    let backend: Backend
+
+    init(backend: Backend, threadCount: Int, warnings: [String] = []) {
+        precondition(threadCount >= 1, "threadCount must be at least 1")
+        self.backend = backend
+        self.threadCount = threadCount
+        self.warnings = warnings
+        switch backend {
+        case .portable: backendName = "portable"
+        case .cblas(let library): backendName = "\(library.vendor.rawValue) (\(library.summary))"
+        }
+    }
 
     /// The portable Swift implementation with `threadCount` threads.
     public static func portable(threadCount: Int) -> GEMM {
-        GEMM(backendName: "portable", threadCount: threadCount)
+        GEMM(backend: .portable, threadCount: threadCount)
+    }
+
+    /// Short form for logs: `openblas, 2 threads` or `portable, 1 thread`.
+    public var description: String {
+        let name: String
+        switch backend {
+        case .portable: name = "portable"
+        case .cblas(let library): name = library.vendor.rawValue
+        }
+        return "\(name), \(threadCount) thread\(threadCount == 1 ? "" : "s")"
+    }
+
+    /// Whether products run in a dynamically loaded CBLAS (rather than the portable implementation).
+    public var usesCBLAS: Bool {
+        if case .cblas = backend { return true }
+        return false
     }
 
     /// `C = alpha * op(A) * op(B) + beta * C` (row-major).
+    ///
+    /// - `op(A)` is `[m, k]`: `a` stores `[m, k]` with row stride `lda >= k`, or `[k, m]` with `lda >= m` when
+    ///   `transposeA`; likewise `op(B)` is `[k, n]` from `[k, n]` (`ldb >= n`) or `[n, k]` (`ldb >= k`).
+    /// - `C` is `[m, n]` with row stride `ldc >= n` and must not overlap `A` or `B`.
+    /// - `beta == 0` overwrites `C` without reading it (NaN there is ignored); `k == 0` or `alpha == 0` gives
+    ///   `C = beta * C` without reading `A` or `B`.
     public func multiply(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        // Reference loop; replaced by the dlopen'ed CBLAS and the blocked SIMD fallback.
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum: Float = 0
-                for p in 0..<k {
-                    let aValue = transposeA ? a[p * lda + i] : a[i * lda + p]
-                    let bValue = transposeB ? b[j * ldb + p] : b[p * ldb + j]
-                    sum += aValue * bValue
-                }
-                c[i * ldc + j] = alpha * sum + (beta == 0 ? 0 : beta * c[i * ldc + j])
-            }
+        precondition(m >= 0 && n >= 0 && k >= 0, "GEMM sizes must not be negative: m \(m), n \(n), k \(k)")
+        guard m > 0, n > 0 else { return }
+        precondition(ldc >= n, "GEMM ldc \(ldc) is smaller than n \(n)")
+        guard k > 0, alpha != 0 else {
+            PortableGEMM.scale(m: m, n: n, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        precondition(lda >= (transposeA ? m : k), "GEMM lda \(lda) is smaller than the stored row width of A")
+        precondition(ldb >= (transposeB ? k : n), "GEMM ldb \(ldb) is smaller than the stored row width of B")
+        switch backend {
+        case .cblas(let library) where library.accepts(largest: max(m, n, k, lda, ldb, ldc)):
+            // The thread count is process-wide in every CBLAS; setting it per call (nanoseconds) keeps GEMM
+            // values with different thread counts honest.
+            library.setThreadCount(threadCount)
+            library.sgemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        case .cblas, .portable:
+            PortableGEMM.multiply(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threadCount: threadCount)
         }
     }
 }

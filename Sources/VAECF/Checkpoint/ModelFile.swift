@@ -1,0 +1,192 @@
+import Foundation
+import VAECFCore
+
+/// A saved model or training checkpoint, one versioned binary file:
+///
+///     "VAECFMDL" | format version (UInt32 LE) | header length (UInt64 LE) | header (JSON)
+///     | float blocks (parameters, then for checkpoints Adam's first and second moments and the best weights)
+///     | checksum (UInt64 LE, ``Checksum64`` of everything before it)
+///
+/// A model file (`kind == .model`) holds the best-validation weights for `test`, `recommend` and `serve`;
+/// a checkpoint (`kind == .checkpoint`) also holds what `train --resume` needs to continue bit for bit.
+/// Both record the item ids and the fingerprint of the dataset they were trained on.
+public struct ModelFile: Sendable {
+    public static let magic = Array("VAECFMDL".utf8)
+    public static let formatVersion: UInt32 = 1
+
+    public enum Kind: String, Codable, Sendable { case model, checkpoint }
+
+    /// Everything but the weights.
+    public struct Header: Codable, Sendable {
+        public var kind: Kind
+        public var model: MultVAEConfiguration
+        public var training: TrainingConfiguration?
+        /// Original id of every item, in the model's output order.
+        public var itemIDs: [String]
+        public var datasetFingerprint: String
+        /// Epochs completed.
+        public var epoch: Int
+        /// Updates applied.
+        public var step: Int
+        /// 0-based epoch of the best validation, -1 if none.
+        public var bestEpoch: Int
+        /// Best validation metrics.
+        public var validation: RankingMetrics?
+        /// GEMM backend and threads that produced it.
+        public var backend: String
+        public var threads: Int
+        /// Float counts of the blocks that follow, in order.
+        public var blocks: [Int] = []
+    }
+
+    /// Adam's state.
+    public struct OptimizerState: Sendable {
+        public var firstMoments: [Float]
+        public var secondMoments: [Float]
+    }
+
+    public var header: Header
+    /// The weights, `[layout.count]` in ``ParameterLayout`` order.
+    public var parameters: [Float]
+    public var optimizer: OptimizerState?
+    public var bestParameters: [Float]?
+    /// The file it was read from, for messages.
+    public var path: String = ""
+
+    public init(header: Header, parameters: [Float], optimizer: OptimizerState?, bestParameters: [Float]?) {
+        self.header = header
+        self.parameters = parameters
+        self.optimizer = optimizer
+        self.bestParameters = bestParameters
+    }
+
+    /// The model these weights describe.
+    public func makeModel() -> MultVAE { MultVAE(configuration: header.model, parameters: parameters) }
+
+    var floatBlocks: [[Float]] {
+        var blocks = [parameters]
+        if let optimizer { blocks += [optimizer.firstMoments, optimizer.secondMoments] }
+        if let bestParameters { blocks.append(bestParameters) }
+        return blocks
+    }
+
+    /// Writes the file atomically (temporary file, then rename).
+    public func write(to url: URL) throws(ModelFileError) {
+        var header = header
+        header.blocks = floatBlocks.map(\.count)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json: Data
+        do { json = try encoder.encode(header) } catch {
+            throw .invalid(path: url.path, reason: "cannot encode the header: \(error)")
+        }
+        var prefix = [UInt8]()
+        prefix += Self.magic
+        withUnsafeBytes(of: Self.formatVersion.littleEndian) { prefix += $0 }
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { prefix += $0 }
+        prefix += json
+        let blocks = floatBlocks
+        do {
+            try AtomicFile.write(to: url) { handle throws(AtomicFileError) in
+                var checksum = Checksum64()
+                func emit(_ bytes: UnsafeRawBufferPointer) throws(AtomicFileError) {
+                    checksum.update(bytes)
+                    do { try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none)) } catch {
+                        throw AtomicFileError(path: url.path, reason: error.localizedDescription)
+                    }
+                }
+                func emit(_ values: [some BitwiseCopyable]) throws(AtomicFileError) {
+                    let result = values.withUnsafeBytes { bytes in Result { () throws(AtomicFileError) in try emit(bytes) } }
+                    try result.get()
+                }
+                try emit(prefix)
+                for block in blocks where !block.isEmpty { try emit(block) }
+                let sum = checksum.finalize().littleEndian
+                do { try handle.write(contentsOf: withUnsafeBytes(of: sum) { Data($0) }) } catch {
+                    throw AtomicFileError(path: url.path, reason: error.localizedDescription)
+                }
+            }
+        } catch {
+            throw .unwritable(error)
+        }
+    }
+
+    /// Reads and verifies a model file or checkpoint.
+    /// - Throws: ``ModelFileError`` for a missing, foreign, truncated, corrupt or inconsistent file.
+    public static func read(_ url: URL) throws(ModelFileError) -> ModelFile {
+        let path = url.path
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            throw .invalid(path: path, reason: "cannot read it (\(error.localizedDescription))")
+        }
+        let result = data.withUnsafeBytes { bytes in Result { () throws(ModelFileError) in try decode(bytes, path: path) } }
+        return try result.get()
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer, path: String) throws(ModelFileError) -> ModelFile {
+        let fixed = magic.count + 4 + 8
+        guard Array(bytes.prefix(magic.count)) == Array(magic.prefix(bytes.count)) else {
+            throw .invalid(path: path, reason: "not a vaecf model or checkpoint (wrong magic bytes)")
+        }
+        guard bytes.count >= fixed else {
+            throw .invalid(path: path, reason: "the file is truncated (\(bytes.count) bytes)")
+        }
+        let version = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self))
+        guard version == formatVersion else {
+            throw .invalid(path: path, reason: "format version \(version) is not supported (this build reads version \(formatVersion))")
+        }
+        let headerLength = Int(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: magic.count + 4, as: UInt64.self)))
+        guard headerLength >= 0, fixed + headerLength + 8 <= bytes.count else {
+            throw .invalid(path: path, reason: "the file is truncated (\(bytes.count) bytes)")
+        }
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(bytes[fixed..<(fixed + headerLength)]))
+        } catch {
+            throw .invalid(path: path, reason: "the header is damaged (\(error))")
+        }
+        let floatCount = header.blocks.reduce(0, +)
+        let expected = fixed + headerLength + floatCount * 4 + 8
+        guard expected == bytes.count else {
+            throw .invalid(path: path, reason: expected > bytes.count ? "the file is truncated (\(bytes.count) of \(expected) bytes)" : "the file has \(bytes.count - expected) unexpected trailing bytes")
+        }
+        let stored = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
+        guard Checksum64.of(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 8)])) == stored else {
+            throw .invalid(path: path, reason: "checksum mismatch: the file is corrupt")
+        }
+        var offset = fixed + headerLength
+        var blocks = [[Float]]()
+        for count in header.blocks {
+            blocks.append([Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count * 4)]))
+                initialized = count
+            })
+            offset += count * 4
+        }
+        let layoutCount = ParameterLayout(configuration: header.model).count
+        guard header.model.itemCount == header.itemIDs.count, !blocks.isEmpty,
+              blocks.allSatisfy({ $0.count == layoutCount }),
+              blocks.count == (header.kind == .checkpoint ? 4 : 1) else {
+            throw .invalid(path: path, reason: "its weights do not match its configuration")
+        }
+        var file = ModelFile(
+            header: header, parameters: blocks[0],
+            optimizer: header.kind == .checkpoint ? OptimizerState(firstMoments: blocks[1], secondMoments: blocks[2]) : nil,
+            bestParameters: header.kind == .checkpoint ? blocks[3] : nil)
+        file.path = path
+        return file
+    }
+}
+
+/// A model file or checkpoint that cannot be used.
+public enum ModelFileError: Error, CustomStringConvertible {
+    case invalid(path: String, reason: String)
+    case unwritable(AtomicFileError)
+
+    public var description: String {
+        switch self {
+        case .invalid(let path, let reason): return "\(path): \(reason)"
+        case .unwritable(let error): return error.description
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import VAECFCore
+
+/// A Mult-VAE: its configuration and all its parameters in one contiguous buffer.
+///
+/// Kernels are Glorot-uniform, biases truncated normal with standard deviation 0.001, as in the reference.
+public final class MultVAE: @unchecked Sendable {
+    public let configuration: MultVAEConfiguration
+    public let layout: ParameterLayout
+    /// All parameters, `[layout.count]`; tensor `t` is `parameters.pointer + layout.tensors[t].offset`.
+    public let parameters: FloatBuffer
+
+    /// A freshly initialized model; every value comes from `RandomSource(seed:stream:)`.
+    public init(configuration: MultVAEConfiguration, seed: UInt64) {
+        self.configuration = configuration
+        layout = ParameterLayout(configuration: configuration)
+        parameters = FloatBuffer(count: layout.count)
+        var random = RandomSource(seed: seed, stream: 0x1A17)
+        for tensor in layout.tensors {
+            let destination = parameters.pointer + tensor.offset
+            if tensor.isKernel {
+                let limit = (6.0 / Double(tensor.rows + tensor.columns)).squareRoot()
+                for index in 0..<tensor.count { destination[index] = Float((2 * random.nextDouble() - 1) * limit) }
+            } else {
+                for index in 0..<tensor.count {
+                    var value = random.nextGaussian()
+                    while abs(value) > 2 { value = random.nextGaussian() }
+                    destination[index] = Float(0.001 * value)
+                }
+            }
+        }
+    }
+
+    /// A model with the given parameter values (`[layout.count]`).
+    public init(configuration: MultVAEConfiguration, parameters values: [Float]) {
+        self.configuration = configuration
+        layout = ParameterLayout(configuration: configuration)
+        precondition(values.count == layout.count, "expected \(layout.count) parameters, got \(values.count)")
+        parameters = FloatBuffer(values)
+    }
+
+    /// Start of tensor `index` in the parameter buffer.
+    @inlinable public func tensor(_ index: Int) -> UnsafeMutablePointer<Float> {
+        parameters.pointer + layout.tensors[index].offset
+    }
+
+    /// Sum of squares of all kernels (the L2 penalty before `lam`).
+    public func kernelSquaredNorm() -> Double {
+        var total = 0.0
+        for tensor in layout.tensors where tensor.isKernel {
+            let values = parameters.pointer + tensor.offset
+            var partial: Float = 0
+            var sum = 0.0
+            for index in 0..<tensor.count {
+                partial += values[index] * values[index]
+                if index & 1023 == 1023 {
+                    sum += Double(partial)
+                    partial = 0
+                }
+            }
+            total += sum + Double(partial)
+        }
+        return total
+    }
+}

@@ -1,0 +1,266 @@
+import VAECFCompute
+import VAECFCore
+
+extension MultVAEEngine {
+    /// Noise of one training step: the dropout masks and the reparameterization noise of every batch row
+    /// come from `RandomSource(seed: seed, stream: row)`, so they do not depend on the thread count.
+    public struct StepNoise: Sendable {
+        public var dropoutSeed: UInt64
+        public var latentSeed: UInt64
+
+        /// The noise of step `step` of a run seeded with `seed`.
+        public init(seed: UInt64, step: Int) {
+            var mixer = SplitMix64(seed: seed ^ 0x5EED_0F_57E9)
+            for _ in 0..<(step % 7) { _ = mixer.next() }
+            let base = mixer.next() &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15
+            dropoutSeed = base
+            latentSeed = base ^ 0xA5A5_5A5A_C3C3_3C3C
+        }
+    }
+
+    /// Computes the objective for the users `rows` of `data` and writes its gradient with respect to every
+    /// parameter into `gradients` (`[model.layout.count]`, overwritten).
+    ///
+    /// - Parameters:
+    ///   - anneal: the KL weight.
+    ///   - lam: the L2 weight on kernels (the penalty is `lam * sum(W^2)`, its gradient `2 lam W`).
+    ///   - noise: dropout and latent noise; `nil` evaluates deterministically (no dropout, `z = mu`).
+    public func lossAndGradients<Rows: Collection>(
+        model: MultVAE, data: CSRMatrix, rows: Rows, anneal: Double, lam: Double, noise: StepNoise?,
+        gradients: FloatBuffer
+    ) -> LossBreakdown where Rows.Element == Int {
+        precondition(gradients.count == model.layout.count, "gradient buffer does not match the model")
+        let batchSize = rows.count
+        precondition(batchSize > 0, "empty batch")
+        let configuration = model.configuration
+        let latentSize = configuration.latentDimension
+        let itemCount = configuration.itemCount
+        let dropout = noise.map { (keepProbability: configuration.keepProbability, seed: $0.dropoutSeed) }
+        _ = gatherBatch(data, rows: rows, dropout: dropout)
+
+        initializeGradients(model: model, lam: Float(lam), gradients: gradients)
+
+        // Encoder, reparameterization.
+        encode(model: model, rows: batchSize)
+        let encoded = encoderOutputs[model.layout.encoder.count - 1].pointer
+        let noiseValues = epsilon.reserve(batchSize * latentSize)
+        let z = latent.reserve(batchSize * latentSize)
+        let divergences = rowDivergences.reserve(batchSize)
+        let latentSeed = noise?.latentSeed
+        executor.forEachChunk(count: batchSize, minimumChunk: 64) { _, chunk in
+            for row in chunk {
+                let mu = encoded + row * 2 * latentSize
+                let logVariance = mu + latentSize
+                var random = RandomSource(seed: latentSeed ?? 0, stream: UInt64(row))
+                var divergence = 0.0
+                for k in 0..<latentSize {
+                    let standardDeviation = VectorMath.exp(0.5 * logVariance[k])
+                    let sample: Float = latentSeed == nil ? 0 : Float(random.nextGaussian())
+                    noiseValues[row * latentSize + k] = sample
+                    z[row * latentSize + k] = mu[k] + sample * standardDeviation
+                    let variance = Double(standardDeviation) * Double(standardDeviation)
+                    divergence += 0.5 * (-Double(logVariance[k]) + variance + Double(mu[k]) * Double(mu[k]) - 1)
+                }
+                divergences[row] = divergence
+            }
+        }
+
+        // Decoder hidden layers, then the output layer and the softmax block by block.
+        let outputInput = decodeHidden(model: model, input: z, rows: batchSize)
+        let outputLayer = model.layout.decoder[model.layout.decoder.count - 1]
+        let outputTensor = model.layout.tensors[outputLayer.weight]
+        let hiddenWidth = outputTensor.rows
+        let gradientOfHidden = gradientA.reserve(batchSize * max(hiddenWidth, 2 * latentSize))
+        let losses = rowLosses.reserve(batchSize)
+        let blockRows = min(logitBlockRows, batchSize)
+        let block = logits.reserve(blockRows * itemCount)
+        let inverseBatch = 1 / Float(batchSize)
+        let outputWeight = UnsafePointer(model.tensor(outputLayer.weight))
+        let outputBias = UnsafePointer(model.tensor(outputLayer.bias))
+        let outputWeightGradient = gradients.pointer + outputTensor.offset
+        let outputBiasGradient = gradients.pointer + model.layout.tensors[outputLayer.bias].offset
+        let offsets = batchOffsets.pointer
+        let indices = batchIndices.pointer
+        var blockStart = 0
+        while blockStart < batchSize {
+            let count = min(blockRows, batchSize - blockStart)
+            gemm.multiply(
+                transposeA: false, transposeB: false, m: count, n: itemCount, k: hiddenWidth, alpha: 1,
+                a: outputInput + blockStart * hiddenWidth, lda: hiddenWidth, b: outputWeight, ldb: itemCount,
+                beta: 0, c: block, ldc: itemCount)
+            let firstRow = blockStart
+            executor.forEachChunk(count: count, minimumChunk: 4) { _, chunk in
+                for local in chunk {
+                    let row = firstRow + local
+                    let values = block + local * itemCount
+                    VectorMath.add(outputBias, to: values, count: itemCount)
+                    let maximum = VectorMath.maximum(values, count: itemCount)
+                    let sum = VectorMath.sumOfExponentials(values, count: itemCount, shift: maximum)
+                    let logSumExp = Double(maximum) + log(sum)
+                    let itemsOfRow = offsets[row + 1] - offsets[row]
+                    var observed = 0.0
+                    for entry in offsets[row]..<offsets[row + 1] { observed += Double(values[Int(indices[entry])]) }
+                    losses[row] = Double(itemsOfRow) * logSumExp - observed
+                    VectorMath.scaledExponentials(
+                        values, count: itemCount, shift: Float(logSumExp),
+                        scale: Float(itemsOfRow) * inverseBatch, into: values)
+                    for entry in offsets[row]..<offsets[row + 1] { values[Int(indices[entry])] -= inverseBatch }
+                }
+            }
+            executor.forEachChunk(count: itemCount, minimumChunk: 2048) { _, columns in
+                for local in 0..<count {
+                    VectorMath.add(
+                        block + local * itemCount + columns.lowerBound, to: outputBiasGradient + columns.lowerBound,
+                        count: columns.count)
+                }
+            }
+            gemm.multiply(
+                transposeA: true, transposeB: false, m: hiddenWidth, n: itemCount, k: count, alpha: 1,
+                a: outputInput + blockStart * hiddenWidth, lda: hiddenWidth, b: block, ldb: itemCount,
+                beta: 1, c: outputWeightGradient, ldc: itemCount)
+            gemm.multiply(
+                transposeA: false, transposeB: true, m: count, n: hiddenWidth, k: itemCount, alpha: 1,
+                a: block, lda: itemCount, b: outputWeight, ldb: itemCount,
+                beta: 0, c: gradientOfHidden + blockStart * hiddenWidth, ldc: hiddenWidth)
+            blockStart += count
+        }
+
+        // Back through the decoder's hidden layers to z.
+        var upstream = gradientOfHidden
+        var spare = gradientB.reserve(batchSize * max(maxLayerWidth(model), 2 * latentSize))
+        let decoderLayers = model.layout.decoder
+        for index in stride(from: decoderLayers.count - 2, through: 0, by: -1) {
+            let layerInput = index == 0 ? UnsafePointer(z) : UnsafePointer(decoderOutputs[index - 1].pointer)
+            denseBackward(
+                model: model, layer: decoderLayers[index], input: layerInput, output: decoderOutputs[index].pointer,
+                outputGradient: upstream, inputGradient: spare, rows: batchSize, linear: false,
+                gradients: gradients)
+            swap(&upstream, &spare)
+        }
+
+        // Gradient of mu and logvar: the reparameterization plus the KL term.
+        let klWeight = Float(anneal) * inverseBatch
+        let encodedGradient = spare
+        executor.forEachChunk(count: batchSize, minimumChunk: 64) { _, chunk in
+            for row in chunk {
+                let mu = encoded + row * 2 * latentSize
+                let logVariance = mu + latentSize
+                let gradientMu = encodedGradient + row * 2 * latentSize
+                let gradientLogVariance = gradientMu + latentSize
+                for k in 0..<latentSize {
+                    let dz = upstream[row * latentSize + k]
+                    let standardDeviation = VectorMath.exp(0.5 * logVariance[k])
+                    gradientMu[k] = dz + klWeight * mu[k]
+                    gradientLogVariance[k] = dz * noiseValues[row * latentSize + k] * 0.5 * standardDeviation
+                        + klWeight * 0.5 * (standardDeviation * standardDeviation - 1)
+                }
+            }
+        }
+        upstream = encodedGradient
+        spare = upstream == gradientOfHidden ? gradientB.pointer : gradientOfHidden
+
+        // Back through the encoder.
+        let encoderLayers = model.layout.encoder
+        for index in stride(from: encoderLayers.count - 1, through: 1, by: -1) {
+            denseBackward(
+                model: model, layer: encoderLayers[index], input: encoderOutputs[index - 1].pointer,
+                output: encoderOutputs[index].pointer, outputGradient: upstream, inputGradient: spare,
+                rows: batchSize, linear: index == encoderLayers.count - 1, gradients: gradients)
+            swap(&upstream, &spare)
+        }
+        let first = encoderLayers[0]
+        let firstTensor = model.layout.tensors[first.weight]
+        let isOnlyLayer = encoderLayers.count == 1
+        if !isOnlyLayer {
+            let activation = configuration.activation
+            let output = encoderOutputs[0].pointer
+            let width = firstTensor.columns
+            let gradient = upstream
+            executor.forEachChunk(count: batchSize, minimumChunk: 32) { _, chunk in
+                for row in chunk {
+                    activation.backward(
+                        output: output + row * width, gradient: gradient + row * width, count: width)
+                }
+            }
+        }
+        VectorMath.addColumnSums(
+            of: upstream, rows: batchSize, columns: firstTensor.columns, stride: firstTensor.columns,
+            into: gradients.pointer + model.layout.tensors[first.bias].offset)
+        SparseProducts.accumulateTransposeProduct(
+            rowOffsets: offsets, columnIndices: indices, rows: 0..<batchSize, values: inputValues.pointer,
+            gradient: upstream, width: firstTensor.columns, weightGradient: gradients.pointer + firstTensor.offset,
+            executor: executor)
+
+        var negativeLogLikelihood = 0.0
+        var divergence = 0.0
+        for row in 0..<batchSize {
+            negativeLogLikelihood += losses[row]
+            divergence += divergences[row]
+        }
+        return LossBreakdown(
+            negativeLogLikelihood: negativeLogLikelihood / Double(batchSize),
+            kullbackLeibler: divergence / Double(batchSize), anneal: anneal,
+            regularization: lam * model.kernelSquaredNorm())
+    }
+
+    /// Gradients start as `2 lam W` for kernels and 0 for biases; the backward pass accumulates into them.
+    func initializeGradients(model: MultVAE, lam: Float, gradients: FloatBuffer) {
+        for tensor in model.layout.tensors {
+            let destination = gradients.pointer + tensor.offset
+            if tensor.isKernel {
+                let source = UnsafePointer(model.parameters.pointer + tensor.offset)
+                executor.forEachChunk(count: tensor.count, minimumChunk: 1 << 16) { _, range in
+                    VectorMath.scale(
+                        source + range.lowerBound, by: 2 * lam, into: destination + range.lowerBound,
+                        count: range.count)
+                }
+            } else {
+                destination.update(repeating: 0, count: tensor.count)
+            }
+        }
+    }
+
+    func maxLayerWidth(_ model: MultVAE) -> Int {
+        model.layout.tensors.filter(\.isKernel).map { max($0.rows == model.configuration.itemCount ? 0 : $0.rows,
+                                                           $0.columns == model.configuration.itemCount ? 0 : $0.columns) }
+            .max() ?? 1
+    }
+
+    /// Backward through one dense layer `output = act(input W + b)`: scales `outputGradient` by the activation's
+    /// derivative (unless `linear`), accumulates `dW += input^T dOut` and `db += colsum(dOut)`, and writes
+    /// `inputGradient = dOut W^T`.
+    func denseBackward(
+        model: MultVAE, layer: (weight: Int, bias: Int), input: UnsafePointer<Float>,
+        output: UnsafePointer<Float>, outputGradient: UnsafeMutablePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>, rows: Int, linear: Bool, gradients: FloatBuffer
+    ) {
+        let tensor = model.layout.tensors[layer.weight]
+        let width = tensor.columns
+        if !linear {
+            let activation = model.configuration.activation
+            executor.forEachChunk(count: rows, minimumChunk: 32) { _, chunk in
+                for row in chunk {
+                    activation.backward(
+                        output: output + row * width, gradient: outputGradient + row * width, count: width)
+                }
+            }
+        }
+        VectorMath.addColumnSums(
+            of: outputGradient, rows: rows, columns: width, stride: width,
+            into: gradients.pointer + model.layout.tensors[layer.bias].offset)
+        gemm.multiply(
+            transposeA: true, transposeB: false, m: tensor.rows, n: width, k: rows, alpha: 1,
+            a: input, lda: tensor.rows, b: outputGradient, ldb: width, beta: 1,
+            c: gradients.pointer + tensor.offset, ldc: width)
+        gemm.multiply(
+            transposeA: false, transposeB: true, m: rows, n: tensor.rows, k: width, alpha: 1,
+            a: outputGradient, lda: width, b: model.tensor(layer.weight), ldb: width, beta: 0,
+            c: inputGradient, ldc: tensor.rows)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

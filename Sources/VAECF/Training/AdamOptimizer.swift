@@ -1,0 +1,46 @@
+import VAECFCompute
+import VAECFCore
+
+/// Adam over the flat parameter buffer, in the reference's (TensorFlow 1) form:
+/// `step = lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)`.
+/// Its moments are flat buffers at the parameters' offsets, so one pass updates everything and a
+/// checkpoint saves them in one piece.
+public final class AdamOptimizer: @unchecked Sendable {
+    public let learningRate: Double
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    /// First moments `[parameters]`.
+    public let firstMoments: FloatBuffer
+    /// Second moments `[parameters]`.
+    public let secondMoments: FloatBuffer
+    /// Updates applied so far (`t` of the last update).
+    public private(set) var stepCount: Int = 0
+
+    public init(parameterCount: Int, learningRate: Double, beta1: Double, beta2: Double, epsilon: Double = 1e-8) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        firstMoments = FloatBuffer(count: parameterCount)
+        secondMoments = FloatBuffer(count: parameterCount)
+    }
+
+    /// Applies one update to `parameters` with `gradients`.
+    public func update(parameters: FloatBuffer, gradients: FloatBuffer, executor: ParallelExecutor) {
+        precondition(parameters.count == firstMoments.count && gradients.count == firstMoments.count)
+        stepCount += 1
+        AdamKernel.update(
+            parameters: parameters.pointer, gradients: gradients.pointer, firstMoments: firstMoments.pointer,
+            secondMoments: secondMoments.pointer, count: parameters.count, learningRate: learningRate,
+            beta1: beta1, beta2: beta2, epsilon: epsilon, step: stepCount, executor: executor)
+    }
+
+    /// Restores the state saved in a checkpoint.
+    public func restore(firstMoments first: [Float], secondMoments second: [Float], stepCount: Int) {
+        precondition(first.count == firstMoments.count && second.count == secondMoments.count)
+        first.withUnsafeBufferPointer { firstMoments.pointer.update(from: $0.baseAddress!, count: first.count) }
+        second.withUnsafeBufferPointer { secondMoments.pointer.update(from: $0.baseAddress!, count: second.count) }
+        self.stepCount = stepCount
+    }
+}

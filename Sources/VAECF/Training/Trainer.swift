@@ -1,0 +1,207 @@
+import Foundation
+import VAECFCompute
+import VAECFCore
+import VAECFData
+
+/// Trains a Mult-VAE on a prepared dataset: shuffled mini-batches, annealed KL, Adam, validation every
+/// `validationStep` epochs keeping the best-validation weights, and resumable checkpoints.
+///
+/// All randomness derives from `training.seed`: initialization, the epoch's shuffle
+/// (`RandomSource(seed:stream:)` per epoch) and each step's dropout and latent noise
+/// (``MultVAEEngine/StepNoise``), so a run resumed from a checkpoint continues bit for bit.
+public final class Trainer {
+    public let dataset: InteractionDataset
+    public let training: TrainingConfiguration
+    public let model: MultVAE
+    public let engine: MultVAEEngine
+    public let optimizer: AdamOptimizer
+    /// The best-validation parameters so far.
+    public let bestParameters: FloatBuffer
+    public private(set) var bestMetrics: RankingMetrics?
+    public private(set) var bestEpoch: Int = -1
+    /// Epochs completed.
+    public private(set) var completedEpochs = 0
+    /// ``InteractionDataset/fingerprintHex`` of the dataset, recorded in checkpoints and model files.
+    public let datasetFingerprint: String
+    let gradients: FloatBuffer
+
+    /// A trainer with a freshly initialized model.
+    public init(dataset: InteractionDataset, model configuration: MultVAEConfiguration,
+                training: TrainingConfiguration, engine: MultVAEEngine) {
+        precondition(configuration.itemCount == dataset.itemCount, "model and dataset item counts differ")
+        self.dataset = dataset
+        self.training = training
+        self.engine = engine
+        datasetFingerprint = dataset.fingerprintHex
+        model = MultVAE(configuration: configuration, seed: training.seed)
+        optimizer = AdamOptimizer(
+            parameterCount: model.layout.count, learningRate: training.learningRate, beta1: training.beta1,
+            beta2: training.beta2, epsilon: training.epsilon)
+        bestParameters = FloatBuffer(count: model.layout.count)
+        bestParameters.copy(from: model.parameters)
+        gradients = FloatBuffer(count: model.layout.count)
+    }
+
+    /// A trainer that continues from `checkpoint`.
+    /// - Throws: ``ModelFileError`` when the checkpoint belongs to another dataset or configuration.
+    public convenience init(dataset: InteractionDataset, resumingFrom checkpoint: ModelFile, engine: MultVAEEngine) throws(ModelFileError) {
+        guard let training = checkpoint.header.training, let optimizerState = checkpoint.optimizer,
+              let best = checkpoint.bestParameters else {
+            throw .invalid(path: checkpoint.path, reason: "it is a model file without training state; resume needs a checkpoint")
+        }
+        let fingerprint = dataset.fingerprintHex
+        guard checkpoint.header.datasetFingerprint == fingerprint else {
+            throw .invalid(path: checkpoint.path, reason: "it was made for dataset \(checkpoint.header.datasetFingerprint), not for this one (\(fingerprint))")
+        }
+        self.init(dataset: dataset, model: checkpoint.header.model, training: training, engine: engine)
+        checkpoint.parameters.withUnsafeBufferPointer { model.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        best.withUnsafeBufferPointer { bestParameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        optimizer.restore(firstMoments: optimizerState.firstMoments, secondMoments: optimizerState.secondMoments,
+                          stepCount: checkpoint.header.step)
+        completedEpochs = checkpoint.header.epoch
+        bestMetrics = checkpoint.header.validation
+        bestEpoch = checkpoint.header.bestEpoch
+    }
+
+    /// The users of epoch `epoch`, shuffled, cut into batches.
+    public func batches(ofEpoch epoch: Int) -> [ArraySlice<Int>] {
+        var random = RandomSource(seed: training.seed, stream: 0xE90C_0000 &+ UInt64(epoch))
+        let order = random.permutation(count: dataset.train.rowCount)
+        let steps = training.stepsPerEpoch(userCount: order.count)
+        return (0..<steps).map { step in
+            order[(step * training.batchSizeTrain)..<min(order.count, (step + 1) * training.batchSizeTrain)]
+        }
+    }
+
+    /// Runs one epoch of updates and returns its summary.
+    /// - Throws: ``TrainingError/nonFiniteLoss`` when the objective becomes NaN or infinite.
+    public func trainEpoch() throws(TrainingError) -> EpochSummary {
+        let epoch = completedEpochs
+        let start = DispatchTime.now().uptimeNanoseconds
+        var sums = LossBreakdown(negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: 0, regularization: 0)
+        var users = 0
+        let batches = batches(ofEpoch: epoch)
+        for batch in batches {
+            let step = optimizer.stepCount
+            let anneal = training.anneal(atStep: step)
+            let loss = engine.lossAndGradients(
+                model: model, data: dataset.train, rows: batch, anneal: anneal, lam: training.lam,
+                noise: .init(seed: training.seed, step: step), gradients: gradients)
+            guard loss.total.isFinite else { throw .nonFiniteLoss(epoch: epoch, step: step, loss: loss) }
+            optimizer.update(parameters: model.parameters, gradients: gradients, executor: engine.executor)
+            sums.negativeLogLikelihood += loss.negativeLogLikelihood
+            sums.kullbackLeibler += loss.kullbackLeibler
+            sums.anneal = anneal
+            sums.regularization += loss.regularization
+            users += batch.count
+        }
+        let count = Double(max(batches.count, 1))
+        sums.negativeLogLikelihood /= count
+        sums.kullbackLeibler /= count
+        sums.regularization /= count
+        completedEpochs += 1
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return EpochSummary(epoch: epoch, loss: sums, users: users, seconds: seconds, step: optimizer.stepCount)
+    }
+
+    /// Whether validation is due after the epoch just completed.
+    public var validationDue: Bool {
+        completedEpochs % max(training.validationStep, 1) == 0 || completedEpochs == training.epochs
+    }
+
+    /// Evaluates the current weights on the validation split and keeps them if they are the best so far
+    /// (by NDCG@`topResults`, ties keep the earlier). Returns the metrics and whether they are the best.
+    public func validate() -> (metrics: RankingMetrics, isBest: Bool) {
+        let metrics = evaluate(model: model, foldIn: dataset.validationFoldIn, heldOut: dataset.validationHeldOut)
+        let key = training.topResults
+        let isBest = bestMetrics.map { (metrics.ndcg[key] ?? 0) > ($0.ndcg[key] ?? 0) } ?? true
+        if isBest {
+            bestMetrics = metrics
+            bestEpoch = completedEpochs - 1
+            bestParameters.copy(from: model.parameters)
+        }
+        return (metrics, isBest)
+    }
+
+    /// The reported cutoffs: NDCG@100 and NDCG@`topResults`, Recall@20 and Recall@50.
+    public var cutoffs: RankingCutoffs {
+        (try? RankingCutoffs(ndcg: Array(Set([100, training.topResults])).sorted(), recall: [20, 50])) ?? .standard
+    }
+
+    /// Ranking metrics of `model` on a fold-in / held-out pair of matrices.
+    public func evaluate(model: MultVAE, foldIn: CSRMatrix, heldOut: CSRMatrix) -> RankingMetrics {
+        Evaluator(foldIn: foldIn, heldOut: heldOut, batchSize: training.batchSizeValidation, executor: engine.executor,
+                  cutoffs: cutoffs)
+            .evaluate { rows, output in engine.scores(model: model, foldIn: foldIn, rows: rows, output: output) }
+    }
+
+    /// The best-validation model (the current one if validation never ran).
+    public func bestModel() -> MultVAE {
+        MultVAE(configuration: model.configuration, parameters: bestParameters.array)
+    }
+
+    /// Trains until `training.epochs`, validating and checkpointing along the way.
+    /// - Parameters:
+    ///   - checkpoint: where to save the resumable state (atomically), or nil.
+    ///   - checkpointInterval: seconds between checkpoints; one is written after the first epoch that ends at
+    ///     least this long after the previous one, and after the last epoch. 0 writes one after every epoch.
+    ///     When checkpoints are written does not change the results, only where a resumed run starts.
+    public func run(checkpoint: URL?, checkpointInterval: Double = 0, report: (TrainingEvent) -> Void) throws -> MultVAE {
+        var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
+        report(.started(epoch: completedEpochs, epochs: training.epochs,
+                        stepsPerEpoch: training.stepsPerEpoch(userCount: dataset.train.rowCount),
+                        trainUsers: dataset.train.rowCount, parameterCount: model.layout.count))
+        while completedEpochs < training.epochs {
+            report(.epochFinished(try trainEpoch()))
+            if validationDue {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let (metrics, isBest) = validate()
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                report(.validated(epoch: completedEpochs - 1, metrics: metrics, seconds: seconds, isBest: isBest))
+            }
+            let sinceCheckpoint = Double(DispatchTime.now().uptimeNanoseconds - lastCheckpoint) / 1e9
+            if let checkpoint, sinceCheckpoint >= checkpointInterval || completedEpochs == training.epochs {
+                try checkpointFile().write(to: checkpoint)
+                lastCheckpoint = DispatchTime.now().uptimeNanoseconds
+                report(.checkpointSaved(epoch: completedEpochs - 1, path: checkpoint.path))
+            }
+        }
+        return bestModel()
+    }
+
+    /// The resumable state: weights, optimizer moments, step, epoch, best weights and metrics.
+    public func checkpointFile() -> ModelFile {
+        ModelFile(
+            header: .init(
+                kind: .checkpoint, model: model.configuration, training: training, itemIDs: dataset.itemIDs,
+                datasetFingerprint: datasetFingerprint, epoch: completedEpochs, step: optimizer.stepCount,
+                bestEpoch: bestEpoch, validation: bestMetrics, backend: engine.gemm.backendName,
+                threads: engine.executor.threadCount),
+            parameters: model.parameters.array,
+            optimizer: .init(firstMoments: optimizer.firstMoments.array, secondMoments: optimizer.secondMoments.array),
+            bestParameters: bestParameters.array)
+    }
+
+    /// The best model as a file for `test`, `recommend` and `serve`.
+    public func modelFile() -> ModelFile {
+        ModelFile(
+            header: .init(
+                kind: .model, model: model.configuration, training: training, itemIDs: dataset.itemIDs,
+                datasetFingerprint: datasetFingerprint, epoch: completedEpochs, step: optimizer.stepCount,
+                bestEpoch: bestEpoch, validation: bestMetrics, backend: engine.gemm.backendName,
+                threads: engine.executor.threadCount),
+            parameters: bestParameters.array, optimizer: nil, bestParameters: nil)
+    }
+}
+
+/// Training that cannot go on.
+public enum TrainingError: Error, CustomStringConvertible {
+    case nonFiniteLoss(epoch: Int, step: Int, loss: LossBreakdown)
+
+    public var description: String {
+        switch self {
+        case .nonFiniteLoss(let epoch, let step, let loss):
+            return "the loss became \(loss.total) at epoch \(epoch + 1), step \(step) (likelihood \(loss.negativeLogLikelihood), KL \(loss.kullbackLeibler)); lower --lr or check the data"
+        }
+    }
+}

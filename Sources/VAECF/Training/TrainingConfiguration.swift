@@ -1,0 +1,74 @@
+/// The hyperparameters of a training run, named after the reference's options.
+public struct TrainingConfiguration: Sendable, Codable, Equatable {
+    /// Named presets of the reference implementations.
+    public enum Preset: String, Sendable, Codable, CaseIterable {
+        /// The original Mult-VAE paper: batch 500, lr 1e-3, betas 0.9 / 0.999, lam 0.01, anneal over 200000 steps
+        /// to 0.2, 200 epochs, validation every epoch, last partial batch kept.
+        case paper
+        /// NVIDIA's VAE-CF: global batch 24576, lr 0.004, betas 0.9 / 0.9, lam 0.01, anneal over 15000 steps to
+        /// 0.1, 400 epochs, validation every 50 epochs, each epoch cropped to whole batches.
+        case nvidia
+    }
+
+    public var epochs: Int
+    public var batchSizeTrain: Int
+    public var batchSizeValidation: Int
+    /// Validate every this many epochs (and after the last one).
+    public var validationStep: Int
+    public var totalAnnealSteps: Int
+    public var annealCap: Double
+    public var lam: Double
+    public var learningRate: Double
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+    /// K of the NDCG@K used to pick the best validation model (100 in the reference).
+    public var topResults: Int
+    /// Whether each epoch uses only the largest multiple of the batch size of the shuffled users.
+    public var dropLastPartialBatch: Bool
+    public var seed: UInt64
+
+    /// The values of `preset`.
+    public init(preset: Preset, seed: UInt64 = 0) {
+        switch preset {
+        case .paper:
+            epochs = 200
+            batchSizeTrain = 500
+            batchSizeValidation = 2000
+            validationStep = 1
+            totalAnnealSteps = 200_000
+            annealCap = 0.2
+            lam = 0.01
+            learningRate = 1e-3
+            beta1 = 0.9
+            beta2 = 0.999
+            dropLastPartialBatch = false
+        case .nvidia:
+            epochs = 400
+            batchSizeTrain = 24576
+            batchSizeValidation = 10000
+            validationStep = 50
+            totalAnnealSteps = 15000
+            annealCap = 0.1
+            lam = 0.01
+            learningRate = 0.004
+            beta1 = 0.9
+            beta2 = 0.9
+            dropLastPartialBatch = true
+        }
+        epsilon = 1e-8
+        topResults = 100
+        self.seed = seed
+    }
+
+    /// The KL weight at a 0-based update count: `min(step / totalAnnealSteps, annealCap)`.
+    public func anneal(atStep step: Int) -> Double {
+        guard totalAnnealSteps > 0 else { return annealCap }
+        return min(annealCap, Double(step) / Double(totalAnnealSteps))
+    }
+
+    /// Number of updates in one epoch over `userCount` training users.
+    public func stepsPerEpoch(userCount: Int) -> Int {
+        dropLastPartialBatch ? userCount / batchSizeTrain : (userCount + batchSizeTrain - 1) / batchSizeTrain
+    }
+}

@@ -1,0 +1,90 @@
+import VAECFCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension GEMM {
+    /// Timing of one product shape.
+    public struct Throughput: Sendable {
+        /// Median GFLOP/s (`2 m n k` floating-point operations per product).
+        public let medianGFLOPS: Double
+        /// Wall-clock seconds of every timed repetition, in run order.
+        public let seconds: [Double]
+        /// Processor seconds of the whole process (all threads, the library's included) per repetition: on a
+        /// busy machine, `2 m n k / cpuSeconds` still shows how fast the code runs while it has a core.
+        public let cpuSeconds: [Double]
+        /// Median GFLOP per processor-second.
+        public var medianGFLOPSPerCPUSecond: Double {
+            operations / 1e9 / median(cpuSeconds)
+        }
+        /// `2 m n k`.
+        public let operations: Double
+    }
+
+    /// Median GFLOP/s of `C = op(A) * op(B)` with `op(A)` `[m, k]`, `op(B)` `[k, n]`, over `repetitions` timed
+    /// runs after one untimed warm-up. The operands are filled with seeded pseudo-random values.
+    public func measureThroughput(
+        m: Int, n: Int, k: Int, repetitions: Int, transposeA: Bool = false, transposeB: Bool = false
+    ) -> Double {
+        measureThroughputDetails(
+            m: m, n: n, k: k, repetitions: repetitions, transposeA: transposeA, transposeB: transposeB
+        ).medianGFLOPS
+    }
+
+    /// Like `measureThroughput` with every repetition's time.
+    public func measureThroughputDetails(
+        m: Int, n: Int, k: Int, repetitions: Int, transposeA: Bool = false, transposeB: Bool = false
+    ) -> Throughput {
+        precondition(m > 0 && n > 0 && k > 0 && repetitions > 0, "benchmark sizes and repetitions must be positive")
+        var random = RandomSource(seed: 0x6E4D_4D)
+        let a = (0..<(m * k)).map { _ in random.nextFloat() - 0.5 }
+        let b = (0..<(k * n)).map { _ in random.nextFloat() - 0.5 }
+        var c = [Float](repeating: 0, count: m * n)
+        let clock = ContinuousClock()
+        var seconds: [Double] = []
+        var cpuSeconds: [Double] = []
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    for repetition in 0...repetitions {
+                        let cpuStart = processorSeconds()
+                        let elapsed = clock.measure {
+                            multiply(
+                                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                                a: a.baseAddress!, lda: transposeA ? m : k, b: b.baseAddress!,
+                                ldb: transposeB ? k : n, beta: 0, c: c.baseAddress!, ldc: n)
+                        }
+                        let cpuElapsed = processorSeconds() - cpuStart
+                        if repetition > 0 {
+                            cpuSeconds.append(cpuElapsed)
+                            seconds.append(
+                                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                        }
+                    }
+                }
+            }
+        }
+        let operations = 2 * Double(m) * Double(n) * Double(k)
+        return Throughput(
+            medianGFLOPS: operations / median(seconds) / 1e9, seconds: seconds, cpuSeconds: cpuSeconds,
+            operations: operations)
+    }
+}
+
+/// The median of a non-empty list.
+private func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/// Processor time used so far by all threads of this process.
+private func processorSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+}

@@ -1,0 +1,84 @@
+/// A problem in one data line; the parser adds the file and the line number.
+struct RowProblem: Error {
+    var message: String
+}
+
+/// Collects the kept rows of one chunk of a file: ids mapped to chunk-local indices in order of first
+/// appearance inside the chunk, and one (user, item) pair of local indices per kept row.
+struct RowCollector {
+    let layout: RecordLayout
+    let threshold: Double
+    /// Local user ids in order of first appearance in the chunk.
+    var users = IdentifierMap()
+    /// Local item ids in order of first appearance in the chunk.
+    var items = IdentifierMap()
+    /// Per kept row: local user index.
+    var userRows: [Int32] = []
+    /// Per kept row: local item index.
+    var itemRows: [Int32] = []
+    /// Data rows seen, kept or not.
+    var rowsRead = 0
+
+    /// The user field of the previous kept row (files are grouped by user), valid only while the
+    /// bytes it points at stay alive: set only by ``add(user:item:rating:userBytesAreStable:)`` callers
+    /// that pass fields of the mapped file.
+    private var lastUser: UnsafeBufferPointer<UInt8> = UnsafeBufferPointer(start: nil, count: 0)
+    private var lastUserIndex: Int32 = -1
+
+    init(layout: RecordLayout, threshold: Double, expectedRows: Int) {
+        self.layout = layout
+        self.threshold = threshold
+        userRows.reserveCapacity(expectedRows)
+        itemRows.reserveCapacity(expectedRows)
+    }
+
+    /// Adds one data row given its raw user, item and rating fields (the rating is ignored when the
+    /// layout has none). `userBytesAreStable` says the user bytes outlive the collector (enables the
+    /// same-user-as-before shortcut).
+    @inline(__always)
+    mutating func add(
+        user rawUser: UnsafeBufferPointer<UInt8>, item rawItem: UnsafeBufferPointer<UInt8>,
+        rating rawRating: UnsafeBufferPointer<UInt8>, userBytesAreStable: Bool
+    ) throws(RowProblem) {
+        rowsRead += 1
+        let user = FieldParsing.trimmed(rawUser)
+        let item = FieldParsing.trimmed(rawItem)
+        if user.isEmpty { throw RowProblem(message: "empty user id in \(layout.userName)") }
+        if item.isEmpty { throw RowProblem(message: "empty item id in \(layout.itemName)") }
+        if layout.ratingField != nil {
+            let ratingText = FieldParsing.trimmed(rawRating)
+            guard let rating = FieldParsing.number(ratingText) else {
+                throw RowProblem(
+                    message: "expected a number in \(layout.ratingName), found \(FieldParsing.quoted(ratingText))")
+            }
+            if !(rating >= threshold) { return }
+        }
+        let userIndex: Int32
+        if userBytesAreStable && user.count == lastUser.count && lastUserIndex >= 0
+            && Self.sameBytes(user, lastUser)
+        {
+            userIndex = lastUserIndex
+        } else {
+            userIndex = Self.index(of: user, in: &users)
+            if userBytesAreStable {
+                lastUser = user
+                lastUserIndex = userIndex
+            }
+        }
+        userRows.append(userIndex)
+        itemRows.append(Self.index(of: item, in: &items))
+    }
+
+    @inline(__always)
+    private static func index(of field: UnsafeBufferPointer<UInt8>, in map: inout IdentifierMap) -> Int32 {
+        if let value = FieldParsing.canonicalInteger(field) { return map.index(ofNumber: value) }
+        return map.index(ofText: String(decoding: field, as: UTF8.self))
+    }
+
+    @inline(__always)
+    private static func sameBytes(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let leftStart = left.baseAddress, let rightStart = right.baseAddress else { return false }
+        for offset in 0..<left.count where leftStart[offset] != rightStart[offset] { return false }
+        return true
+    }
+}

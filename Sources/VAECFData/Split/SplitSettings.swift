@@ -1,0 +1,79 @@
+/// The parameters of the paper's split protocol (Liang et al. 2018, and the preprocessing of the
+/// reference Mult-VAE / NVIDIA VAE-CF code). The defaults are the reference values.
+public struct SplitSettings: Sendable, Codable, Equatable {
+    /// Users with fewer distinct items (after the item filter) are dropped. Reference: 5.
+    public var minimumUserInteractions: Int = 5
+    /// Items with fewer distinct users are dropped before the user filter. Reference: 0 (no filter).
+    public var minimumItemInteractions: Int = 0
+    /// Number of validation users, and also of test users. Reference: 10,000 for MovieLens-20M.
+    public var heldOutUsers: Int = 10_000
+    /// Share of a held-out user's items that goes to the held-out (`_te`) part. Reference: 0.2.
+    public var testFraction: Double = 0.2
+    /// Seed of the ``RandomSource`` that shuffles users and picks held-out items. Reference: 98765.
+    public var seed: UInt64 = 98765
+
+    /// Held-out users with fewer items than this keep all of them in the fold-in part (reference: 5).
+    public static let minimumItemsToHoldOut = 5
+
+    public init() {}
+
+    public init(
+        minimumUserInteractions: Int = 5, minimumItemInteractions: Int = 0, heldOutUsers: Int = 10_000,
+        testFraction: Double = 0.2, seed: UInt64 = 98765
+    ) {
+        self.minimumUserInteractions = minimumUserInteractions
+        self.minimumItemInteractions = minimumItemInteractions
+        self.heldOutUsers = heldOutUsers
+        self.testFraction = testFraction
+        self.seed = seed
+    }
+
+    /// The settings as the key-value pairs stored in ``InteractionDataset/settings``.
+    public var keyValues: [String: String] {
+        [
+            SettingKey.minimumUserInteractions: String(minimumUserInteractions),
+            SettingKey.minimumItemInteractions: String(minimumItemInteractions),
+            SettingKey.heldOutUsers: String(heldOutUsers),
+            SettingKey.testFraction: String(testFraction),
+            SettingKey.seed: String(seed),
+        ]
+    }
+
+    /// Checks that the values make sense.
+    /// - Throws: ``DataError`` naming `source` and the offending value.
+    public func validate(source: String) throws(DataError) {
+        guard minimumUserInteractions >= 0 else {
+            throw DataError(file: source, message: "the minimum number of interactions per user must be >= 0, not \(minimumUserInteractions)")
+        }
+        guard minimumItemInteractions >= 0 else {
+            throw DataError(file: source, message: "the minimum number of interactions per item must be >= 0, not \(minimumItemInteractions)")
+        }
+        guard heldOutUsers >= 0 else {
+            throw DataError(file: source, message: "the number of held-out users must be >= 0, not \(heldOutUsers)")
+        }
+        guard testFraction >= 0, testFraction < 1 else {
+            throw DataError(file: source, message: "the held-out fraction must be in [0, 1), not \(testFraction)")
+        }
+    }
+}
+
+/// Keys of ``InteractionDataset/settings`` written by the data pipeline.
+public enum SettingKey {
+    /// How the dataset was made: `mult-vae-split` or `pro-sg-import`.
+    public static let protocolName = "protocol"
+    /// File name of the input (ratings file or pro_sg folder).
+    public static let source = "source"
+    /// Input format (`movielens-20m`, ...).
+    public static let format = "format"
+    /// Rating threshold applied by the reader.
+    public static let ratingThreshold = "ratingThreshold"
+    /// Data rows of the input file, before the threshold.
+    public static let inputRows = "inputRows"
+    /// Rows kept by the threshold (duplicates included).
+    public static let positiveRows = "positiveRows"
+    public static let minimumUserInteractions = "minimumUserInteractions"
+    public static let minimumItemInteractions = "minimumItemInteractions"
+    public static let heldOutUsers = "heldOutUsers"
+    public static let testFraction = "testFraction"
+    public static let seed = "seed"
+}

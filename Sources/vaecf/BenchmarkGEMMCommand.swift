@@ -1,0 +1,70 @@
+import ArgumentParser
+import VAECFCompute
+import VAECFCore
+
+/// `vaecf benchmark gemm`: median GFLOP/s of one row-major SGEMM shape with the chosen backend.
+struct BenchmarkGEMMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm",
+        abstract: "Measure the matrix product (SGEMM) throughput.",
+        discussion: """
+            Times C = op(A) * op(B) with op(A) [m, k] and op(B) [k, n], and prints the median GFLOP/s \
+            (2 m n k operations per product). The backend is --backend, else the VAECF_BLAS environment \
+            variable (openblas, blis, mkl, portable or a library path), else the first CBLAS found, else portable. \
+            Typical Mult-VAE decoder shapes for batch b, hidden h and items i: forward --m b --n i --k h; \
+            weight gradient --m h --n i --k b --transpose-a; hidden gradient --m b --n h --k i --transpose-b.
+            """)
+
+    @Option(help: "Rows of op(A) and C.")
+    var m: Int = 500
+
+    @Option(help: "Columns of op(B) and C.")
+    var n: Int = 20000
+
+    @Option(help: "Columns of op(A), rows of op(B) (the reduction length).")
+    var k: Int = 600
+
+    @Flag(name: .customLong("transpose-a"), help: "Store A as [k, m] (op(A) = A^T).")
+    var transposeA = false
+
+    @Flag(name: .customLong("transpose-b"), help: "Store B as [n, k] (op(B) = B^T).")
+    var transposeB = false
+
+    @Option(help: "Timed repetitions after one warm-up; the median is reported.")
+    var repetitions: Int = 5
+
+    @Option(help: "Threads (default: VAECF_THREADS, else the number of processors).")
+    var threads: Int?
+
+    @Option(help: "openblas, blis, mkl, portable or a library path (default: VAECF_BLAS, else auto).")
+    var backend: String?
+
+    func validate() throws {
+        guard m > 0, n > 0, k > 0 else { throw ValidationError("--m, --n and --k must be positive") }
+        guard repetitions > 0 else { throw ValidationError("--repetitions must be positive") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let threadCount = threads ?? ParallelExecutor.defaultThreadCount
+        let gemm =
+            backend.map { GEMM.load(library: $0, threadCount: threadCount) } ?? GEMM.load(threadCount: threadCount)
+        for warning in gemm.warnings { printError("warning: \(warning)") }
+        let result = gemm.measureThroughputDetails(
+            m: m, n: n, k: k, repetitions: repetitions, transposeA: transposeA, transposeB: transposeB)
+        let operands = "\(transposeA ? "A^T" : "A") * \(transposeB ? "B^T" : "B")"
+        let fastest = result.seconds.min() ?? 0
+        let slowest = result.seconds.max() ?? 0
+        print("backend: \(gemm.backendName), \(threadCount) thread\(threadCount == 1 ? "" : "s")")
+        print("shape: m \(m), n \(n), k \(k), \(operands)")
+        print(
+            "median: \(format(result.medianGFLOPS)) GFLOP/s over \(repetitions) repetitions "
+                + "(fastest \(format(fastest * 1000)) ms, slowest \(format(slowest * 1000)) ms)")
+        print("processor time: \(format(result.medianGFLOPSPerCPUSecond)) GFLOP per CPU-second (all threads)")
+    }
+
+    private func format(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return String(rounded)
+    }
+}

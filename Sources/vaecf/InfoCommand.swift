@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import VAECFData
+
+/// `vaecf info`: describes a file made by vaecf, recognised by its magic bytes.
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Describe a vaecf file: a dataset made by `vaecf prepare` (counts, density, settings, fingerprint).")
+
+    @Argument(help: "The file to describe.")
+    var path: String
+
+    /// A kind of vaecf file: how to recognise it from its first bytes and how to describe it.
+    struct FileKind: Sendable {
+        let name: String
+        let matches: @Sendable ([UInt8]) -> Bool
+        let describe: @Sendable (URL) throws(DataError) -> [String]
+    }
+
+    /// Every kind `info` knows, tried in order.
+    static let kinds: [FileKind] = [
+        FileKind(name: "dataset (vaecf prepare)", matches: { DatasetFile.hasMagic($0) }, describe: describeDataset),
+    ]
+
+    /// Bytes read to recognise a file.
+    static let prefixLength = 16
+
+    func run() throws {
+        do {
+            for line in try Self.describe(URL(fileURLWithPath: path)) { print(line) }
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    /// The description of the file at `url`, whatever kind it is.
+    /// - Throws: ``DataError`` when it cannot be read, is damaged, or is no vaecf file.
+    static func describe(_ url: URL) throws(DataError) -> [String] {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw DataError(file: url.path, message: "is a folder, not a vaecf file")
+        }
+        let prefix = try FileProblem.readPrefix(of: url, count: prefixLength)
+        if let kind = kinds.first(where: { $0.matches(prefix) }) { return try kind.describe(url) }
+        let known = kinds.map(\.name).joined(separator: ", ")
+        let looksLikeText = !prefix.isEmpty && prefix.allSatisfy { $0 == 9 || $0 == 10 || $0 == 13 || (32..<127).contains($0) }
+        let hint = looksLikeText ? "; it looks like a text file (a ratings file is turned into a dataset with `vaecf prepare`)" : ""
+        throw DataError(file: url.path, message: "not a vaecf file: it does not start with the magic bytes of any known kind (\(known))\(hint)")
+    }
+
+    /// Lines describing a dataset file.
+    static func describeDataset(_ url: URL) throws(DataError) -> [String] {
+        let contents = try DatasetFile.open(url)
+        let dataset = contents.dataset
+        var lines = [
+            "\(url.path): vaecf dataset, format version \(contents.formatVersion), \(formatByteCount(contents.byteCount))",
+            "fingerprint: \(InteractionDataset.hex(contents.fingerprint))",
+        ]
+        lines += dataset.summaryLines()
+        if !dataset.settings.isEmpty {
+            lines.append("settings:")
+            for key in dataset.settings.keys.sorted() { lines.append("  \(key): \(dataset.settings[key]!)") }
+        }
+        return lines
+    }
+
+    /// `52.3 MB`, `812 KB`, `97 bytes`.
+    static func formatByteCount(_ count: Int) -> String {
+        if count >= 1_000_000_000 { return String(format: "%.2f GB", Double(count) / 1e9) }
+        if count >= 1_000_000 { return String(format: "%.1f MB", Double(count) / 1e6) }
+        if count >= 1_000 { return String(format: "%.0f KB", Double(count) / 1e3) }
+        return "\(count) bytes"
+    }
+}

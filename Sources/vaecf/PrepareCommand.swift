@@ -1,0 +1,247 @@
+import ArgumentParser
+import Foundation
+import VAECFCore
+import VAECFData
+
+/// `vaecf prepare`: reads a ratings file and applies the paper's split, or imports a pro_sg folder, and
+/// writes the binary dataset file that `train` and `evaluate` load.
+struct PrepareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prepare",
+        abstract: "Split a ratings file with the paper's protocol (or import a pro_sg folder) into a dataset file.",
+        discussion: """
+            Keeps ratings >= the threshold, drops users with fewer than 5 items, shuffles the users and holds \
+            out two blocks of users (validation, test) whose items are split 80/20 into fold-in and held-out \
+            parts, as in the reference Mult-VAE preprocessing.
+
+              vaecf prepare ml-20m/ratings.csv --output ml20m.vaecf
+              vaecf prepare --from-pro-sg pro_sg --output ml20m.vaecf
+            """)
+
+    @Argument(help: "The ratings file: MovieLens ratings.csv, ratings.dat or u.data, or any delimited file with a header.")
+    var input: String?
+
+    @Option(name: .customLong("from-pro-sg"), help: ArgumentHelp("Import a pro_sg folder (train.csv, validation_tr.csv, ..., unique_sid.txt) instead.", valueName: "dir"))
+    var fromProSG: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The dataset file to write (e.g. data.vaecf).", valueName: "path"))
+    var output: String
+
+    @Option(help: "Input format: auto, movielens-20m, movielens-1m, movielens-100k or csv. (default: auto)")
+    var format: String?
+
+    @Option(name: .customLong("user-column"), help: "csv: name of the user column.")
+    var userColumn: String?
+
+    @Option(name: .customLong("item-column"), help: "csv: name of the item column.")
+    var itemColumn: String?
+
+    @Option(name: .customLong("rating-column"), help: "csv: name of the rating column.")
+    var ratingColumn: String?
+
+    @Option(name: .customLong("rating-threshold"), help: "Keep ratings >= this value. (default: 3.5)")
+    var ratingThreshold: Double?
+
+    @Option(name: .customLong("min-user-interactions"), help: "Drop users with fewer items. (default: 5)")
+    var minimumUserInteractions: Int?
+
+    @Option(name: .customLong("min-item-interactions"), help: "Drop items with fewer users first. (default: 0)")
+    var minimumItemInteractions: Int?
+
+    @Option(name: .customLong("heldout-users"), help: "Validation users, and as many test users. (default: 10000)")
+    var heldOutUsers: Int?
+
+    @Option(help: "Seed of the user shuffle and the held-out item choice. (default: 98765)")
+    var seed: UInt64?
+
+    @Option(help: "Worker threads. (default: all cores, or VAECF_THREADS)")
+    var threads: Int?
+
+    @Option(name: .customLong("export-pro-sg"), help: ArgumentHelp("Also write the splits as a pro_sg folder.", valueName: "dir"))
+    var exportProSG: String?
+
+    func validate() throws {
+        guard (input == nil) != (fromProSG == nil) else {
+            throw ValidationError("give either a ratings file or --from-pro-sg DIR")
+        }
+        if let format, InteractionFormat(rawValue: format) == nil {
+            throw ValidationError("unknown --format '\(format)'; expected one of \(InteractionFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if fromProSG != nil {
+            let splitOptions: [(String, Bool)] = [
+                ("--format", format != nil), ("--user-column", userColumn != nil), ("--item-column", itemColumn != nil),
+                ("--rating-column", ratingColumn != nil), ("--rating-threshold", ratingThreshold != nil),
+                ("--min-user-interactions", minimumUserInteractions != nil),
+                ("--min-item-interactions", minimumItemInteractions != nil), ("--heldout-users", heldOutUsers != nil),
+                ("--seed", seed != nil),
+            ]
+            let given = splitOptions.filter(\.1).map(\.0)
+            if !given.isEmpty {
+                throw ValidationError("\(given.joined(separator: ", ")) only apply when splitting a ratings file, not with --from-pro-sg")
+            }
+        }
+    }
+
+    func run() throws {
+        do {
+            try prepare()
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func prepare() throws(DataError) {
+        let outputURL = URL(fileURLWithPath: output)
+        try Self.checkWritable(file: outputURL)
+        let exportURL = exportProSG.map { URL(fileURLWithPath: $0) }
+        if let exportURL { try Self.checkCanCreate(folder: exportURL) }
+        let threadCount = threads ?? ParallelExecutor.defaultThreadCount
+        var timings = PhaseTimer()
+
+        let dataset: InteractionDataset
+        if let fromProSG {
+            dataset = try ProSG.importFolder(URL(fileURLWithPath: fromProSG), threadCount: threadCount)
+            timings.finish("import")
+        } else {
+            dataset = try split(URL(fileURLWithPath: input!), threadCount: threadCount, timings: &timings)
+        }
+        try DatasetFile.write(dataset, to: outputURL)
+        timings.finish("write")
+        if let exportURL {
+            try ProSG.export(dataset, to: exportURL)
+            timings.finish("export")
+        }
+
+        let size = (try? FileManager.default.attributesOfItem(atPath: outputURL.path)[.size] as? Int) ?? 0
+        print("wrote \(output) (\(InfoCommand.formatByteCount(size))), fingerprint \(dataset.fingerprintHex)")
+        if let exportProSG { print("wrote the pro_sg folder \(exportProSG)") }
+        for line in dataset.summaryLines() { print(line) }
+        print("time: \(timings.report)")
+    }
+
+    /// Reads `url` and applies the split protocol.
+    private func split(_ url: URL, threadCount: Int, timings: inout PhaseTimer) throws(DataError) -> InteractionDataset {
+        var options = ReaderOptions()
+        options.format = format.flatMap(InteractionFormat.init(rawValue:)) ?? .auto
+        if options.format == .auto { options.format = try InteractionReader.detectFormat(url) }
+        options.userColumn = userColumn
+        options.itemColumn = itemColumn
+        options.ratingColumn = ratingColumn
+        options.ratingThreshold = ratingThreshold ?? options.ratingThreshold
+        options.threadCount = threadCount
+        let progress = ProgressPrinter(label: "reading \(url.lastPathComponent)")
+        let table = try InteractionReader.read(url, options: options, progress: progress.report)
+        progress.finish()
+        timings.finish("read")
+
+        var settings = SplitSettings()
+        settings.minimumUserInteractions = minimumUserInteractions ?? settings.minimumUserInteractions
+        settings.minimumItemInteractions = minimumItemInteractions ?? settings.minimumItemInteractions
+        settings.heldOutUsers = heldOutUsers ?? settings.heldOutUsers
+        settings.seed = seed ?? settings.seed
+        var dataset = try PaperSplit.split(table, settings: settings, source: url.path, threadCount: threadCount)
+        dataset.settings[SettingKey.source] = url.lastPathComponent
+        dataset.settings[SettingKey.format] = options.format.rawValue
+        dataset.settings[SettingKey.ratingThreshold] = String(options.ratingThreshold)
+        timings.finish("split")
+        return dataset
+    }
+
+    /// Fails fast, before a long read, when `file` cannot be created: its folder is missing or read-only,
+    /// or it is a folder.
+    static func checkWritable(file: URL) throws(DataError) {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw DataError(file: file.path, message: "is a folder; give the path of the dataset file to write")
+        }
+        let folder = file.deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw DataError(file: file.path, message: "cannot write here: the folder \(folder.path) does not exist")
+        }
+        let probe = folder.appendingPathComponent(".vaecf-write-check-\(getpid())")
+        guard FileManager.default.createFile(atPath: probe.path, contents: nil) else {
+            throw DataError(file: file.path, message: "cannot write here: the folder \(folder.path) is not writable")
+        }
+        try? FileManager.default.removeItem(at: probe)
+    }
+
+    /// Fails fast when `folder` neither exists nor can be created in its nearest existing ancestor.
+    static func checkCanCreate(folder: URL) throws(DataError) {
+        var existing = folder
+        var isFolder: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: existing.path, isDirectory: &isFolder), existing.path != "/" {
+            existing = existing.deletingLastPathComponent()
+        }
+        guard isFolder.boolValue else {
+            throw DataError(file: folder.path, message: "cannot create the pro_sg folder: \(existing.path) is a file")
+        }
+        try checkWritable(file: existing.appendingPathComponent("train.csv"))
+    }
+}
+
+/// Prints read progress to standard error: redrawn in place on a terminal, else one line every 10%.
+private final class ProgressPrinter: @unchecked Sendable {
+    private let label: String
+    private let terminal = standardErrorIsTerminal
+    private let lock = NSLock()
+    private var shown = -1
+
+    init(label: String) { self.label = label }
+
+    /// The reader's callback: `(bytesDone, bytesTotal)`.
+    var report: @Sendable (Int, Int) -> Void { { [self] done, total in update(done, total) } }
+
+    private func update(_ done: Int, _ total: Int) {
+        guard total > 0 else { return }
+        let percent = min(100, done * 100 / total)
+        lock.lock()
+        defer { lock.unlock() }
+        let step = terminal ? percent : percent / 10 * 10
+        guard step > shown else { return }
+        shown = step
+        if terminal {
+            FileHandle.standardError.write(Data("\r\(label): \(step)%".utf8))
+        } else {
+            printError("\(label): \(step)%")
+        }
+    }
+
+    /// Ends the progress line.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if terminal && shown >= 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// Wall-clock time of consecutive phases.
+private struct PhaseTimer {
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
+    private var last: ContinuousClock.Instant
+    private var phases: [(String, Double)] = []
+
+    init() {
+        start = clock.now
+        last = start
+    }
+
+    /// Ends the current phase and names it.
+    mutating func finish(_ name: String) {
+        let now = clock.now
+        phases.append((name, Self.seconds(now - last)))
+        last = now
+    }
+
+    /// `read 3.21 s, split 0.80 s, write 0.12 s, total 4.13 s`.
+    var report: String {
+        let total = Self.seconds(last - start)
+        return (phases + [("total", total)]).map { "\($0.0) \(String(format: "%.2f", $0.1)) s" }.joined(separator: ", ")
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import VAECFCore
+import VAECFData
+
+/// `vaecf synth`: writes the deterministic synthetic interactions as a CSV file, to look at or to feed to
+/// `vaecf prepare`.
+struct SynthCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth",
+        abstract: "Write synthetic user-item interactions with latent topics to a CSV file.",
+        discussion: """
+            Items belong to topics and have power-law popularity; users prefer a few topics and have \
+            log-normal activity (at least 5 interactions each). The same options always give the same file. \
+            The defaults are the built-in demo data (6,000 users, 2,000 items, about 300,000 interactions).
+
+              vaecf synth --output synthetic.csv
+              vaecf prepare synthetic.csv --output synthetic.vaecf --heldout-users 500
+            """)
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The CSV file to write (header userId,itemId).", valueName: "path"))
+    var output: String
+
+    @Option(help: "Number of users. (default: 6000)")
+    var users: Int?
+
+    @Option(help: "Number of items. (default: 2000)")
+    var items: Int?
+
+    @Option(help: "Target number of interactions. (default: 300000)")
+    var interactions: Int?
+
+    @Option(help: "Number of latent topics. (default: items / 50)")
+    var topics: Int?
+
+    @Option(name: .customLong("topical-probability"), help: "Share of interactions drawn from the user's topics. (default: 0.85)")
+    var topicalProbability: Double?
+
+    @Option(name: .customLong("popularity-exponent"), help: "Exponent of the item popularity power law. (default: 1)")
+    var popularityExponent: Double?
+
+    @Option(help: "Seed of every random choice. (default: 0)")
+    var seed: UInt64?
+
+    @Option(help: "Worker threads; the output does not depend on it. (default: all cores, or VAECF_THREADS)")
+    var threads: Int?
+
+    /// The generator settings the options describe.
+    var settings: SyntheticSettings {
+        let base = SyntheticSettings.default
+        let itemCount = items ?? base.items
+        var settings = SyntheticSettings(
+            users: users ?? base.users, items: itemCount, interactions: interactions ?? base.interactions,
+            topics: topics ?? SyntheticSettings.defaultTopicCount(items: itemCount), seed: seed ?? base.seed)
+        settings.topicalProbability = topicalProbability ?? base.topicalProbability
+        settings.popularityExponent = popularityExponent ?? base.popularityExponent
+        return settings
+    }
+
+    func validate() throws {
+        do { try settings.validate() } catch {
+            throw ValidationError("\(error)")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let settings = self.settings
+        let url = URL(fileURLWithPath: output)
+        var isFolder: ObjCBool = false
+        let folder = url.deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+            printError("error: cannot write \(url.path): the folder \(folder.path) does not exist")
+            throw ExitCode.failure
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let table = SyntheticInteractions.generate(settings, threadCount: threads ?? ParallelExecutor.defaultThreadCount)
+        let generated = clock.now
+        do {
+            try SyntheticInteractions.writeCSV(table, to: url)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode.failure
+        }
+        let written = clock.now
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        print("wrote \(output) (\(InfoCommand.formatByteCount(size))): \(table.count) interactions of "
+            + "\(table.userIDs.count) users on \(table.itemIDs.count) items (\(settings.topics) topics, seed \(settings.seed))")
+        print("time: generate \(Self.seconds(generated - start)) s, write \(Self.seconds(written - generated)) s")
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        String(format: "%.2f", Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18)
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import VAECF
+import VAECFData
+
+/// `vaecf train`: trains Mult-VAE on a prepared dataset and keeps the best-validation model.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train Mult-VAE on a prepared dataset; keeps the best-validation model.",
+        discussion: """
+            Writes the best model to --output and a resumable checkpoint to \
+            --checkpoint (default: OUTPUT.checkpoint) every --checkpoint-interval seconds and at the end. With --resume, training continues from that checkpoint \
+            and, with the same seed and thread count, ends with bitwise the same weights as an uninterrupted run.
+            """)
+
+    @Option(help: "Prepared dataset (from `vaecf prepare`).", transform: URL.init(fileURLWithPath:))
+    var data: URL
+    @Option(help: "Where to write the best model.", transform: URL.init(fileURLWithPath:))
+    var output: URL
+    @Option(help: "Resumable checkpoint path (default: OUTPUT.checkpoint).", transform: URL.init(fileURLWithPath:))
+    var checkpoint: URL?
+    @Flag(help: "Do not write checkpoints.") var noCheckpoint = false
+    @Option(name: .customLong("checkpoint-interval"), help: "Seconds between checkpoints (0: after every epoch).")
+    var checkpointInterval: Double = 60
+    @Flag(help: "Continue from the checkpoint if there is one.") var resume = false
+    @Option(name: .customLong("log-path"), help: "JSON-lines performance log (appended).", transform: URL.init(fileURLWithPath:))
+    var logPath: URL?
+    @Flag(help: "Print only the summary.") var quiet = false
+    @OptionGroup var options: TrainingOptions
+    @OptionGroup var compute: ComputeOptions
+
+    func validate() throws {
+        if resume && noCheckpoint { throw ValidationError("--resume needs checkpoints; drop --no-checkpoint") }
+        if !(checkpointInterval >= 0) { throw ValidationError("--checkpoint-interval must not be negative") }
+    }
+
+    var checkpointURL: URL? {
+        noCheckpoint ? nil : (checkpoint ?? URL(fileURLWithPath: output.path + ".checkpoint"))
+    }
+
+    func run() throws {
+        let dataset = try DatasetFile.read(data)
+        try checkWritable(output)
+        let engine = compute.makeEngine()
+        let trainer: Trainer
+        if resume, let checkpointURL, FileManager.default.fileExists(atPath: checkpointURL.path) {
+            trainer = try Trainer(dataset: dataset, resumingFrom: try ModelFile.read(checkpointURL), engine: engine)
+            printError("resuming from \(checkpointURL.path) after epoch \(trainer.completedEpochs)")
+        } else {
+            if resume { printError("no checkpoint at \(checkpointURL?.path ?? "-"): starting from scratch") }
+            let training = options.training
+            guard dataset.train.rowCount > 0 else { throw CommandFailure("\(data.path) has no training users") }
+            trainer = Trainer(dataset: dataset, model: try options.model(itemCount: dataset.itemCount),
+                              training: training, engine: engine)
+        }
+        let log = try logPath.map { try TrainingLog(url: $0) }
+        log?.writeParameters(model: trainer.model.configuration, training: trainer.training, extra: [
+            "data": data.path, "blas": engine.gemm.backendName, "threads": engine.executor.threadCount,
+            "resumed_after_epoch": trainer.completedEpochs,
+        ])
+        var console = TrainingConsole(quiet: quiet)
+        _ = try trainer.run(checkpoint: checkpointURL, checkpointInterval: checkpointInterval) { event in
+            console.report(event)
+            log?.write(event)
+        }
+        try trainer.modelFile().write(to: output)
+        if let best = trainer.bestMetrics {
+            print("best validation after epoch \(trainer.bestEpoch + 1): \(best)")
+        }
+        print("model saved to \(output.path)")
+    }
+}
+
+/// Fails early, before hours of work, when `url`'s folder does not exist or is not writable.
+func checkWritable(_ url: URL) throws {
+    let folder = url.deletingLastPathComponent().path
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+        throw CommandFailure("cannot write \(url.path): the folder \(folder) does not exist")
+    }
+    guard FileManager.default.isWritableFile(atPath: folder) else {
+        throw CommandFailure("cannot write \(url.path): the folder \(folder) is not writable")
+    }
+}

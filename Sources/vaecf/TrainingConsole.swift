@@ -1,0 +1,34 @@
+import Foundation
+import VAECF
+
+/// Prints a trainer's events for people: one line per epoch, validation metrics when computed.
+struct TrainingConsole {
+    var quiet = false
+    let start = Date()
+    var epochs = 0
+    var firstEpoch = 0
+
+    mutating func report(_ event: TrainingEvent) {
+        switch event {
+        case .started(let epoch, let epochs, let stepsPerEpoch, let trainUsers, let parameterCount):
+            self.epochs = epochs
+            firstEpoch = epoch
+            printError("training: \(trainUsers) users, \(stepsPerEpoch) updates per epoch, \(parameterCount) parameters, epochs \(epoch + 1)-\(epochs)")
+        case .epochFinished(let summary):
+            guard !quiet else { return }
+            let elapsed = Date().timeIntervalSince(start)
+            let done = summary.epoch + 1 - firstEpoch
+            let remaining = elapsed / Double(max(done, 1)) * Double(epochs - summary.epoch - 1)
+            printError(String(
+                format: "epoch %d/%d  loss %.3f (nll %.3f, kl %.3f x %.4f)  %.0f users/s  elapsed %@  eta %@",
+                summary.epoch + 1, epochs, summary.loss.total, summary.loss.negativeLogLikelihood,
+                summary.loss.kullbackLeibler, summary.loss.anneal, summary.usersPerSecond,
+                formatDuration(elapsed), formatDuration(remaining)))
+        case .validated(let epoch, let metrics, let seconds, let isBest):
+            guard !quiet else { return }
+            printError("  validation after epoch \(epoch + 1): \(metrics) (\(formatDuration(seconds)))\(isBest ? "  best" : "")")
+        case .checkpointSaved:
+            break
+        }
+    }
+}

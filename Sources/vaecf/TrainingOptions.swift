@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import VAECF
+import VAECFCompute
+
+extension TrainingConfiguration.Preset: ExpressibleByArgument {}
+extension Activation: ExpressibleByArgument {}
+
+/// The model and optimization options of `train`, `demo` and `benchmark train`, named after the reference's
+/// options. Every value defaults to the chosen preset's.
+struct TrainingOptions: ParsableArguments {
+    @Option(help: "Hyperparameter preset: paper (original Mult-VAE) or nvidia (NVIDIA VAE-CF).")
+    var preset: TrainingConfiguration.Preset = .paper
+    @Option(help: "Training epochs.") var epochs: Int?
+    @Option(name: .customLong("batch-size-train"), help: "Users per update (global batch).") var batchSizeTrain: Int?
+    @Option(name: .customLong("batch-size-validation"), help: "Users scored at a time in validation.") var batchSizeValidation: Int?
+    @Option(name: .customLong("validation-step"), help: "Validate every N epochs.") var validationStep: Int?
+    @Option(name: .customLong("total-anneal-steps"), help: "Updates over which the KL weight grows to its cap.") var totalAnnealSteps: Int?
+    @Option(name: .customLong("anneal-cap"), help: "Largest KL weight.") var annealCap: Double?
+    @Option(help: "L2 weight on the kernels (penalty lam * sum(W^2)).") var lam: Double?
+    @Option(help: "Adam learning rate.") var lr: Double?
+    @Option(help: "Adam beta1.") var beta1: Double?
+    @Option(help: "Adam beta2.") var beta2: Double?
+    @Option(name: .customLong("top-results"), help: "K of the validation NDCG@K that picks the best model.") var topResults: Int?
+    @Option(help: "Hidden activation: tanh or relu.") var activation: Activation = .tanh
+    @Option(name: .customLong("encoder-dims"), help: "Encoder widths after the input, comma separated (last = latent size).")
+    var encoderDimensions: String = "600,200"
+    @Option(help: "Seed of every random choice in training (initialization, shuffling, dropout, noise).")
+    var seed: UInt64 = 0
+
+    func validate() throws {
+        _ = try parsedEncoderDimensions()
+        for (name, value) in [("--epochs", epochs), ("--batch-size-train", batchSizeTrain),
+                              ("--batch-size-validation", batchSizeValidation), ("--validation-step", validationStep),
+                              ("--top-results", topResults)] {
+            if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
+        }
+        if let totalAnnealSteps, totalAnnealSteps < 0 { throw ValidationError("--total-anneal-steps must not be negative") }
+        if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
+        for (name, value) in [("--beta1", beta1), ("--beta2", beta2)] {
+            if let value, !(value >= 0 && value < 1) { throw ValidationError("\(name) must be in [0, 1)") }
+        }
+        if let lam, !(lam >= 0) { throw ValidationError("--lam must not be negative") }
+        if let annealCap, !(annealCap >= 0) { throw ValidationError("--anneal-cap must not be negative") }
+    }
+
+    func parsedEncoderDimensions() throws -> [Int] {
+        let parts = encoderDimensions.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ValidationError("--encoder-dims must be positive integers separated by commas, like 600,200; got '\(encoderDimensions)'")
+        }
+        return parts.map { $0! }
+    }
+
+    /// The preset with every given override applied.
+    var training: TrainingConfiguration {
+        var configuration = TrainingConfiguration(preset: preset, seed: seed)
+        if let epochs { configuration.epochs = epochs }
+        if let batchSizeTrain { configuration.batchSizeTrain = batchSizeTrain }
+        if let batchSizeValidation { configuration.batchSizeValidation = batchSizeValidation }
+        if let validationStep { configuration.validationStep = validationStep }
+        if let totalAnnealSteps { configuration.totalAnnealSteps = totalAnnealSteps }
+        if let annealCap { configuration.annealCap = annealCap }
+        if let lam { configuration.lam = lam }
+        if let lr { configuration.learningRate = lr }
+        if let beta1 { configuration.beta1 = beta1 }
+        if let beta2 { configuration.beta2 = beta2 }
+        if let topResults { configuration.topResults = topResults }
+        return configuration
+    }
+
+    func model(itemCount: Int) throws -> MultVAEConfiguration {
+        MultVAEConfiguration(itemCount: itemCount, encoderDimensions: try parsedEncoderDimensions(), activation: activation)
+    }
+}

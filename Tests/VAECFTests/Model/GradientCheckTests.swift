@@ -1,0 +1,115 @@
+import Testing
+import VAECF
+import VAECFCompute
+import VAECFCore
+
+/// Finite-difference checks of the hand-written backward pass, per parameter tensor and per loss term.
+@Suite("Gradient checks")
+struct GradientCheckTests {
+    static let itemCount = 23
+
+    static func data() -> CSRMatrix {
+        var random = RandomSource(seed: 11)
+        let rows: [[Int32]] = (0..<6).map { _ in
+            (0..<(2 + random.nextInt(below: 6))).map { _ in Int32(random.nextInt(below: itemCount)) }
+        }
+        return CSRMatrix(columnCount: itemCount, rows: rows)
+    }
+
+    /// Central differences of the objective for `count` entries of every tensor, compared with the analytic
+    /// gradient; returns the worst relative error per tensor.
+    static func check(
+        activation: Activation = .tanh, encoderDimensions: [Int] = [7, 3], anneal: Double, lam: Double,
+        noise: Bool, terms: ((LossBreakdown) -> Double)? = nil
+    ) -> [String: Double] {
+        let configuration = MultVAEConfiguration(
+            itemCount: itemCount, encoderDimensions: encoderDimensions, activation: activation)
+        let model = MultVAE(configuration: configuration, seed: 3)
+        // Larger biases than the default initialization so that every path carries signal.
+        var random = RandomSource(seed: 5)
+        for tensor in model.layout.tensors where !tensor.isKernel {
+            for index in 0..<tensor.count { model.tensor(model.layout.tensors.firstIndex(of: tensor)!)[index] = Float(random.nextGaussian() * 0.3) }
+        }
+        let engine = MultVAEEngine(gemm: .portable(threadCount: 2), executor: ParallelExecutor(threadCount: 2), logitBlockRows: 4)
+        let data = data()
+        let rows = [4, 0, 2, 5, 1]
+        let stepNoise = noise ? MultVAEEngine.StepNoise(seed: 9, step: 2) : nil
+        let gradients = FloatBuffer(count: model.layout.count)
+        _ = engine.lossAndGradients(
+            model: model, data: data, rows: rows, anneal: anneal, lam: lam, noise: stepNoise, gradients: gradients)
+        var analytic = gradients.array
+        if terms != nil {
+            // The gradient of one term alone: the full gradient minus that of the likelihood alone.
+            _ = engine.lossAndGradients(
+                model: model, data: data, rows: rows, anneal: 0, lam: 0, noise: stepNoise, gradients: gradients)
+            for index in analytic.indices { analytic[index] -= gradients.pointer[index] }
+        }
+        let term = terms ?? { $0.total }
+        let scratch = FloatBuffer(count: model.layout.count)
+        func objective() -> Double {
+            term(engine.lossAndGradients(
+                model: model, data: data, rows: rows, anneal: anneal, lam: lam, noise: stepNoise, gradients: scratch))
+        }
+        var worst = [String: Double]()
+        let step: Float = 2e-3
+        for tensor in model.layout.tensors {
+            var numerator = 0.0
+            var denominator = 0.0
+            let stride = max(1, tensor.count / 40)
+            for index in Swift.stride(from: 0, to: tensor.count, by: stride) {
+                let position = tensor.offset + index
+                let original = model.parameters.pointer[position]
+                model.parameters.pointer[position] = original + step
+                let plus = objective()
+                model.parameters.pointer[position] = original - step
+                let minus = objective()
+                model.parameters.pointer[position] = original
+                let numeric = (plus - minus) / (2 * Double(step))
+                numerator += (numeric - Double(analytic[position])) * (numeric - Double(analytic[position]))
+                denominator += numeric * numeric + Double(analytic[position]) * Double(analytic[position])
+            }
+            worst[tensor.name] = denominator == 0 ? 0 : (numerator / denominator).squareRoot()
+        }
+        return worst
+    }
+
+    @Test("multinomial likelihood term, every tensor")
+    func likelihood() {
+        for (name, error) in Self.check(anneal: 0, lam: 0, noise: false) {
+            #expect(error < 2e-2, "relative gradient error \(error) for \(name)")
+        }
+    }
+
+    @Test("likelihood with dropout and reparameterization noise")
+    func likelihoodWithNoise() {
+        for (name, error) in Self.check(anneal: 0, lam: 0, noise: true) {
+            #expect(error < 2e-2, "relative gradient error \(error) for \(name)")
+        }
+    }
+
+    @Test("KL term alone")
+    func divergence() {
+        let errors = Self.check(anneal: 1, lam: 0, noise: true, terms: { $0.kullbackLeibler })
+        #expect(errors.count == 8)
+        for (name, error) in errors {
+            #expect(error < 2e-2, "relative gradient error \(error) for \(name)")
+        }
+    }
+
+    @Test("full objective with KL and L2, tanh and relu, deeper network")
+    func fullObjective() {
+        for (name, error) in Self.check(anneal: 0.7, lam: 0.05, noise: true) {
+            #expect(error < 2e-2, "relative gradient error \(error) for \(name)")
+        }
+        for (name, error) in Self.check(activation: .relu, encoderDimensions: [9, 6, 3], anneal: 0.3, lam: 0.01, noise: true) {
+            #expect(error < 3e-2, "relative gradient error \(error) for \(name) (relu)")
+        }
+    }
+
+    @Test("L2 term alone is 2 lam W on kernels and 0 on biases")
+    func regularization() {
+        for (name, error) in Self.check(anneal: 0, lam: 0.1, noise: false, terms: { $0.regularization }) {
+            #expect(error < 1e-2, "relative gradient error \(error) for \(name)")
+        }
+    }
+}
