@@ -28,6 +28,10 @@ extension GEMM {
     /// portable implementation. When `VAECF_BLAS` names something that cannot be loaded, the result is portable
     /// and `warnings` says why. The library's thread count is set to `threadCount` (through
     /// `openblas_set_num_threads`, `bli_thread_set_num_threads` or `MKL_Set_Num_Threads` when it exports one).
+    ///
+    /// Before OpenBLAS is opened, `OPENBLAS_CORETYPE` is set from the CPU flags when it is unset, because
+    /// OpenBLAS 0.3.21 falls back to slow SSE3 kernels on CPUs it does not recognise (see `OpenBLASCoreType`).
+    /// Call `load` early, before other threads read the environment.
     public static func load(threadCount: Int) -> GEMM {
         load(library: getEnvironment(environmentVariable), threadCount: threadCount)
     }

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import VAECF
 import VAECFData
 
 /// `vaecf info`: describes a file made by vaecf, recognised by its magic bytes.
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Describe a vaecf file: a dataset made by `vaecf prepare` (counts, density, settings, fingerprint).")
+        abstract: "Describe a vaecf file: a dataset from `vaecf prepare` or a model or checkpoint from `vaecf train`.")
 
     @Argument(help: "The file to describe.")
     var path: String
@@ -21,6 +22,7 @@ struct InfoCommand: ParsableCommand {
     /// Every kind `info` knows, tried in order.
     static let kinds: [FileKind] = [
         FileKind(name: "dataset (vaecf prepare)", matches: { DatasetFile.hasMagic($0) }, describe: describeDataset),
+        FileKind(name: "model or checkpoint (vaecf train)", matches: { $0.starts(with: ModelFile.magic) }, describe: describeModel),
     ]
 
     /// Bytes read to recognise a file.

@@ -2,13 +2,15 @@ import Foundation
 import Testing
 
 @Suite("vaecf prepare and info")
-struct PrepareCommandTests {
+final class PrepareCommandTests {
     let folder: URL
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("vaecf-prepare-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     /// A MovieLens-20M style ratings.csv: 60 users with 6 to 20 ratings each over 40 movies, a fifth of
     /// them below the 3.5 threshold.

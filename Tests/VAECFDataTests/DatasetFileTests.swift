@@ -1,10 +1,10 @@
 import Foundation
 import Testing
 import VAECFCore
-@testable import VAECFData
+import VAECFData
 
 @Suite("Binary dataset file")
-struct DatasetFileTests {
+final class DatasetFileTests {
     let dataset: InteractionDataset
     let folder: URL
 
@@ -16,6 +16,8 @@ struct DatasetFileTests {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("vaecf-dataset-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     private func decode(_ bytes: [UInt8]) throws(DataError) -> InteractionDataset {
         try bytes.withUnsafeBytes { buffer in

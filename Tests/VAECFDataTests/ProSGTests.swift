@@ -1,16 +1,18 @@
 import Foundation
 import Testing
 import VAECFCore
-@testable import VAECFData
+import VAECFData
 
 @Suite("pro_sg import and export")
-struct ProSGTests {
+final class ProSGTests {
     let folder: URL
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("vaecf-prosg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     static let pairFiles = [
         ProSG.trainFile, ProSG.validationFoldInFile, ProSG.validationHeldOutFile, ProSG.testFoldInFile, ProSG.testHeldOutFile,

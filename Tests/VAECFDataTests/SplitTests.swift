@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import VAECFCore
-@testable import VAECFData
+import VAECFData
 
 /// Small inputs and shared paths for the split, dataset file and pro_sg tests.
 enum SplitTestData {

@@ -40,8 +40,8 @@ extension InteractionDataset {
         return lines
     }
 
-    /// `1234567` as `1,234,567`.
-    static func grouped(_ value: Int) -> String {
+    /// `1234567` as `1,234,567` (thousands separated by commas).
+    public static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var result = ""
         for (index, digit) in digits.enumerated() {

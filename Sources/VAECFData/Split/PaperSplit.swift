@@ -19,7 +19,7 @@ public enum PaperSplit {
     /// Splits `table` (rows already filtered by the rating threshold).
     /// - Parameters:
     ///   - source: the input file name, used in errors and stored in the settings.
-    ///   - threadCount: workers for the row sorts; the result does not depend on it.
+    ///   - threadCount: workers for grouping and filtering the rows; the result does not depend on it.
     /// - Throws: ``DataError`` naming `source` when the table is inconsistent, the settings are invalid, or
     ///   fewer than `2 * heldOutUsers + 1` users remain after the filters.
     public static func split(

@@ -71,9 +71,14 @@ public enum SettingKey {
     public static let inputRows = "inputRows"
     /// Rows kept by the threshold (duplicates included).
     public static let positiveRows = "positiveRows"
+    /// ``SplitSettings/minimumUserInteractions``.
     public static let minimumUserInteractions = "minimumUserInteractions"
+    /// ``SplitSettings/minimumItemInteractions``.
     public static let minimumItemInteractions = "minimumItemInteractions"
+    /// ``SplitSettings/heldOutUsers``.
     public static let heldOutUsers = "heldOutUsers"
+    /// ``SplitSettings/testFraction``.
     public static let testFraction = "testFraction"
+    /// ``SplitSettings/seed``.
     public static let seed = "seed"
 }

@@ -1,0 +1,27 @@
+import Foundation
+import VAECF
+import VAECFData
+
+extension InfoCommand {
+    /// Lines describing a model file or training checkpoint.
+    static func describeModel(_ url: URL) throws(DataError) -> [String] {
+        let file: ModelFile
+        do { file = try ModelFile.read(url) } catch {
+            throw DataError(file: url.path, message: "\(error)")
+        }
+        let header = file.header
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        var lines = [
+            "\(url.path): vaecf \(header.kind == .model ? "model" : "training checkpoint"), format version \(ModelFile.formatVersion), \(formatByteCount(size))",
+            "architecture: \(header.model.itemCount) items -> \(header.model.encoderDimensions.dropLast().map(String.init).joined(separator: " -> ")) -> 2 x \(header.model.latentDimension) -> \(header.model.encoderDimensions.reversed().dropFirst().map(String.init).joined(separator: " -> ")) -> \(header.model.itemCount) items",
+            "activation: \(header.model.activation.rawValue), keep probability \(header.model.keepProbability), parameters \(file.parameters.count)",
+            "dataset fingerprint: \(header.datasetFingerprint)",
+            "trained: \(header.epoch) epochs, \(header.step) updates, best validation after epoch \(header.bestEpoch + 1) (\(header.backend), \(header.threads) threads)",
+        ]
+        if let validation = header.validation { lines.append("validation: \(validation)") }
+        if let training = header.training {
+            lines.append("training: batch \(training.batchSizeTrain), lr \(training.learningRate), betas \(training.beta1)/\(training.beta2), lam \(training.lam), anneal \(training.totalAnnealSteps) steps to \(training.annealCap), \(training.epochs) epochs, seed \(training.seed)")
+        }
+        return lines
+    }
+}
