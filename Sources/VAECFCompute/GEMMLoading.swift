@@ -33,13 +33,18 @@ extension GEMM {
     /// OpenBLAS 0.3.21 falls back to slow SSE3 kernels on CPUs it does not recognise (see `OpenBLASCoreType`).
     /// Call `load` early, before other threads read the environment.
     public static func load(threadCount: Int) -> GEMM {
-        load(library: getEnvironment(environmentVariable), threadCount: threadCount)
+        load(request: getEnvironment(environmentVariable), origin: "\(environmentVariable)=", threadCount: threadCount)
     }
 
     /// Like `load(threadCount:)` with `library` in place of `VAECF_BLAS`: `nil` or empty searches OpenBLAS then
     /// BLIS and silently falls back to portable; any other value that cannot be honoured falls back to portable
     /// with a warning.
-    public static func load(library request: String?, threadCount: Int) -> GEMM {
+    public static func load(library: String?, threadCount: Int) -> GEMM {
+        load(request: library, origin: "BLAS ", threadCount: threadCount)
+    }
+
+    /// `origin` starts the warnings: `VAECF_BLAS=` or `BLAS `.
+    private static func load(request: String?, origin: String, threadCount: Int) -> GEMM {
         let request = request?.trimmingWhitespace() ?? ""
         if request.isEmpty {
             for vendor in [CBLASLibrary.Vendor.openblas, .blis] {
@@ -60,7 +65,7 @@ extension GEMM {
         default:
             guard request.contains("/") || request.contains(".so") || request.hasSuffix(".dylib") else {
                 let warning =
-                    "\(environmentVariable)=\(request) is not openblas, blis, mkl, portable or a library path; "
+                    "\(origin)\(request) is not openblas, blis, mkl, portable or a library path; "
                     + "using the portable GEMM"
                 return GEMM(backend: .portable, threadCount: threadCount, warnings: [warning])
             }
@@ -71,7 +76,7 @@ extension GEMM {
         case .success(let library):
             return cblas(library, threadCount: threadCount)
         case .failure(let error):
-            let warning = "\(environmentVariable)=\(request): \(error); using the portable GEMM"
+            let warning = "\(origin)\(request): \(error); using the portable GEMM"
             return GEMM(backend: .portable, threadCount: threadCount, warnings: [warning])
         }
     }

@@ -40,9 +40,17 @@ struct BenchmarkGEMMCommandTests {
         let path = "/nonexistent/vaecf-cli-test/libcblas.so"
         let result = try run(tinyShape + ["--transpose-a", "--transpose-b"], environment: ["VAECF_BLAS": path])
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardError.contains("warning: VAECF_BLAS=\(path)"))
+        #expect(result.standardError.contains("warning: VAECF_BLAS=\(path): cannot use CBLAS library"))
         #expect(result.standardOutput.contains("backend: portable"))
         #expect(result.standardOutput.contains("A^T * B^T"))
+    }
+
+    @Test("an unknown --backend warns naming it")
+    func unknownBackendOptionWarns() throws {
+        let result = try run(tinyShape + ["--backend", "fastblas"], environment: [:])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("warning: BLAS fastblas is not openblas, blis, mkl, portable"))
+        #expect(result.standardOutput.contains("backend: portable"))
     }
 
     @Test("--backend overrides VAECF_BLAS")

@@ -7,9 +7,11 @@ public enum VectorMath {
     @inlinable @inline(__always)
     public static func exp(_ x: Vector) -> Vector {
         let clamped = x.clamped(lowerBound: Vector(repeating: -87.33654), upperBound: Vector(repeating: 88.72283))
-        // n = round(x / ln2)
-        let scaled = clamped * 1.442_695_04
-        let n = (scaled + 0.5).rounded(.down)
+        // n = round(x / ln2) with the 1.5 * 2^23 trick: after the addition the integer sits in the low
+        // mantissa bits, so no float-to-integer conversion is needed.
+        let magic = Vector(repeating: 12_582_912)
+        let biased = clamped * 1.442_695_04 + magic
+        let n = biased - magic
         // r = x - n ln2, in two parts for precision
         var r = clamped - n * 0.693_359_375
         r = r + n * 2.121_944_4e-4
@@ -21,9 +23,9 @@ public enum VectorMath {
         p = p * r + 1.666_666_545_9e-1
         p = p * r + 5.000_000_120_1e-1
         p = p * (r * r) + r + 1
-        // times 2^n
-        let exponent = SIMD16<Int32>(truncatingIfNeeded: SIMD16<Int32>(n) &+ 127) &<< 23
-        let result = p * unsafeBitCast(exponent, to: Vector.self)
+        // times 2^n, built directly in the exponent bits
+        let integer = unsafeBitCast(biased, to: SIMD16<Int32>.self) &- unsafeBitCast(magic, to: SIMD16<Int32>.self)
+        let result = p * unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)
         return result.replacing(with: 0, where: x .< -87.33654)
     }
 

@@ -14,6 +14,9 @@ import Darwin
 /// parses its chunk's bytes by hand into chunk-local id maps, and the maps are merged in chunk order, so
 /// ids appear in file order and the table is the same for every thread count. Files with quoted fields
 /// go through a single-threaded RFC 4180 parser.
+///
+/// Lines may end in `\n` or `\r\n`; a UTF-8 byte order mark, blank lines and spaces around fields are
+/// ignored. Integer ids keep their exact text (`007` and `7` are different ids).
 public enum InteractionReader {
     /// Reads `url` in the given format.
     ///
@@ -25,6 +28,8 @@ public enum InteractionReader {
     ) throws(DataError) -> InteractionTable {
         let path = url.path
         let file = try MappedFile(path: path)
+        // The mapping must outlive every use of `bytes`.
+        defer { withExtendedLifetime(file) {} }
         let bytes = file.bytes
         let layout = try FileLayout.resolve(bytes, options: options, path: path)
         let reporter = ReadProgress(total: bytes.count, callback: progress)
@@ -65,10 +70,14 @@ public enum InteractionReader {
         return table
     }
 
-    /// The format `auto` resolves to for this file (see ``FileLayout/detectFormat(_:path:)`` for the rules).
+    /// The format `auto` resolves to for this file, from its first non-blank line: a line with `::` is
+    /// `movielens-1m`; a comma-separated header naming `userId` and `movieId` is `movielens-20m`; 3 or 4
+    /// tab-separated numbers without header are `movielens-100k`; any other header with comma, tab or
+    /// semicolon delimiters is `csv`.
     /// - Throws: ``DataError`` when the file cannot be read, is empty or fits no format.
     public static func detectFormat(_ url: URL) throws(DataError) -> InteractionFormat {
         let file = try MappedFile(path: url.path)
+        defer { withExtendedLifetime(file) {} }
         return try FileLayout.detectFormat(file.bytes, path: url.path)
     }
 

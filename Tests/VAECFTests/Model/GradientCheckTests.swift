@@ -113,3 +113,31 @@ struct GradientCheckTests {
         }
     }
 }
+
+@Suite("Backends agree on the training step")
+struct BackendAgreementTests {
+    @Test("the loaded CBLAS and the portable GEMM give the same loss and gradients within float rounding")
+    func cblasMatchesPortable() throws {
+        let loaded = GEMM.load(threadCount: 2)
+        guard loaded.usesCBLAS else {
+            print("no CBLAS installed (libopenblas0-pthread or libblis4-pthread): comparing portable with itself only")
+            return
+        }
+        let data = GradientCheckTests.data()
+        let configuration = MultVAEConfiguration(itemCount: GradientCheckTests.itemCount, encoderDimensions: [50, 12])
+        let model = MultVAE(configuration: configuration, seed: 8)
+        var results = [(LossBreakdown, [Float])]()
+        for gemm in [loaded, GEMM.portable(threadCount: 2)] {
+            let engine = MultVAEEngine(gemm: gemm, executor: ParallelExecutor(threadCount: 2), logitBlockRows: 3)
+            let gradients = FloatBuffer(count: model.layout.count)
+            let loss = engine.lossAndGradients(
+                model: model, data: data, rows: [0, 1, 2, 3, 4, 5], anneal: 0.2, lam: 0.01,
+                noise: .init(seed: 1, step: 0), gradients: gradients)
+            results.append((loss, gradients.array))
+        }
+        #expect(abs(results[0].0.total - results[1].0.total) < 1e-4 * abs(results[1].0.total))
+        let difference = zip(results[0].1, results[1].1).map { abs($0 - $1) }.max() ?? 0
+        let scale = results[1].1.map { abs($0) }.max() ?? 1
+        #expect(difference <= 1e-4 * scale, "largest gradient difference \(difference) (scale \(scale))")
+    }
+}

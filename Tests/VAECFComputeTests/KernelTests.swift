@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+import VAECFCompute
+import VAECFCore
+
+@Suite("SIMD kernels")
+struct KernelTests {
+    @Test("vector exp matches Foundation's exp within 3e-7 relative over the float range, 0 below, inf above")
+    func exponential() {
+        var worst: Double = 0
+        var x: Float = -87
+        while x < 88.5 {
+            let lanes = VectorMath.Vector((0..<16).map { x + Float($0) * 0.0137 })
+            let result = VectorMath.exp(lanes)
+            for lane in 0..<16 {
+                let exact = Foundation.exp(Double(lanes[lane]))
+                worst = max(worst, abs(Double(result[lane]) - exact) / exact)
+            }
+            x += 0.173
+        }
+        #expect(worst < 3e-7, "worst relative error \(worst)")
+        #expect(VectorMath.exp(Float(-100)) == 0)
+        #expect(VectorMath.exp(Float(0)) == 1)
+        #expect(VectorMath.exp(Float(100)) == .infinity)
+    }
+
+    @Test("tanh and relu with their derivatives")
+    func activations() {
+        let values: [Float] = (0..<37).map { Float($0 - 18) * 0.37 } + [0, 1e-6, -1e-6, 30, -30]
+        var output = values
+        output.withUnsafeMutableBufferPointer { Activation.tanh.apply($0.baseAddress!, count: $0.count) }
+        for (value, result) in zip(values, output) {
+            #expect(abs(Double(result) - Foundation.tanh(Double(value))) <= 2e-7 + 2e-7 * abs(Foundation.tanh(Double(value))))
+        }
+        var gradient = [Float](repeating: 2, count: values.count)
+        output.withUnsafeBufferPointer { y in
+            gradient.withUnsafeMutableBufferPointer { Activation.tanh.backward(output: y.baseAddress!, gradient: $0.baseAddress!, count: values.count) }
+        }
+        for (result, derivative) in zip(output, gradient) { #expect(abs(derivative - 2 * (1 - result * result)) < 1e-6) }
+        var relu = values
+        relu.withUnsafeMutableBufferPointer { Activation.relu.apply($0.baseAddress!, count: $0.count) }
+        #expect(relu == values.map { max($0, 0) })
+    }
+
+    @Test("softmax pieces: maximum, sum of exponentials, scaled exponentials")
+    func softmax() {
+        var random = RandomSource(seed: 4)
+        let values: [Float] = (0..<101).map { _ in Float(random.nextGaussian() * 5) }
+        values.withUnsafeBufferPointer { x in
+            let maximum = VectorMath.maximum(x.baseAddress!, count: x.count)
+            #expect(maximum == values.max())
+            let sum = VectorMath.sumOfExponentials(x.baseAddress!, count: x.count, shift: maximum)
+            let exact = values.reduce(0.0) { $0 + Foundation.exp(Double($1 - maximum)) }
+            #expect(abs(sum - exact) < 1e-5 * exact)
+            var scaled = [Float](repeating: 0, count: x.count)
+            scaled.withUnsafeMutableBufferPointer {
+                VectorMath.scaledExponentials(x.baseAddress!, count: x.count, shift: maximum, scale: 3, into: $0.baseAddress!)
+            }
+            for (value, result) in zip(values, scaled) {
+                #expect(abs(Double(result) - 3 * Foundation.exp(Double(value - maximum))) < 1e-6)
+            }
+        }
+    }
+
+    @Test("Adam kernel: TF1 form, chunking does not change the result")
+    func adam() {
+        let count = 1000
+        var random = RandomSource(seed: 2)
+        let gradients: [Float] = (0..<count).map { _ in Float(random.nextGaussian()) }
+        func run(threads: Int) -> ([Float], [Float], [Float]) {
+            var parameters = [Float](repeating: 0.5, count: count)
+            var first = [Float](repeating: 0.1, count: count)
+            var second = [Float](repeating: 0.2, count: count)
+            AdamKernel.update(
+                parameters: &parameters, gradients: gradients, firstMoments: &first, secondMoments: &second,
+                count: count, learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step: 3,
+                executor: ParallelExecutor(threadCount: threads))
+            return (parameters, first, second)
+        }
+        let (parameters, first, second) = run(threads: 1)
+        for index in [0, 17, 999] {
+            let g = Double(gradients[index])
+            let m = 0.9 * 0.1 + 0.1 * g
+            let v = 0.999 * 0.2 + 0.001 * g * g
+            let step = 0.01 * (1 - pow(0.999, 3)).squareRoot() / (1 - pow(0.9, 3)) * m / (v.squareRoot() + 1e-8)
+            #expect(abs(Double(first[index]) - m) < 1e-6)
+            #expect(abs(Double(second[index]) - v) < 1e-6)
+            #expect(abs(Double(parameters[index]) - (0.5 - step)) < 1e-6)
+        }
+        let other = run(threads: 3)
+        #expect(other.0 == parameters && other.1 == first && other.2 == second)
+    }
+
+    @Test("sparse products against dense loops")
+    func sparseProducts() {
+        let matrix = CSRMatrix(columnCount: 9, rows: [[0, 3, 8], [], [1, 2, 3, 4], [8]])
+        let width = 37
+        var random = RandomSource(seed: 6)
+        let weights: [Float] = (0..<(9 * width)).map { _ in Float(random.nextGaussian()) }
+        let values: [Float] = (0..<matrix.nonZeroCount).map { Float($0) * 0.5 + 1 }
+        var output = [Float](repeating: .nan, count: 4 * width)
+        matrix.rowOffsets.withUnsafeBufferPointer { offsets in
+            matrix.columnIndices.withUnsafeBufferPointer { indices in
+                SparseProducts.multiply(
+                    rowOffsets: offsets.baseAddress!, columnIndices: indices.baseAddress!, rows: 0..<4,
+                    values: values, weights: weights, width: width, output: &output,
+                    executor: ParallelExecutor(threadCount: 2))
+            }
+        }
+        for row in 0..<4 {
+            for column in 0..<width {
+                var expected: Float = 0
+                for entry in matrix.rowOffsets[row]..<matrix.rowOffsets[row + 1] {
+                    expected += values[entry] * weights[Int(matrix.columnIndices[entry]) * width + column]
+                }
+                #expect(abs(output[row * width + column] - expected) < 1e-5)
+            }
+        }
+        var gradient = [Float](repeating: 1, count: 9 * width)
+        matrix.rowOffsets.withUnsafeBufferPointer { offsets in
+            matrix.columnIndices.withUnsafeBufferPointer { indices in
+                SparseProducts.accumulateTransposeProduct(
+                    rowOffsets: offsets.baseAddress!, columnIndices: indices.baseAddress!, rows: 0..<4,
+                    values: values, gradient: output, width: width, weightGradient: &gradient,
+                    executor: ParallelExecutor(threadCount: 2))
+            }
+        }
+        for item in 0..<9 {
+            for column in 0..<width {
+                var expected: Float = 1
+                for row in 0..<4 {
+                    for entry in matrix.rowOffsets[row]..<matrix.rowOffsets[row + 1] where matrix.columnIndices[entry] == item {
+                        expected += values[entry] * output[row * width + column]
+                    }
+                }
+                #expect(abs(gradient[item * width + column] - expected) < 1e-4)
+            }
+        }
+    }
+}
