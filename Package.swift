@@ -16,6 +16,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // MARK: Public API
@@ -33,11 +37,24 @@ let package = Package(
         .target(
             name: "VAECF", dependencies: ["VAECFCore", "VAECFCompute", "VAECFData"],
             swiftSettings: strictSettings),
+        /// The HTTP recommendation server: coalesced batched inference, metrics, hot reload.
+        .target(
+            name: "VAECFServer",
+            dependencies: [
+                "VAECF", "VAECFCompute", "VAECFCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
         /// The `vaecf` command-line tool.
         .executableTarget(
             name: "vaecf",
             dependencies: [
-                "VAECF", "VAECFData", "VAECFCompute", "VAECFCore",
+                "VAECF", "VAECFData", "VAECFCompute", "VAECFCore", "VAECFServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -50,6 +67,12 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "VAECFTests", dependencies: ["VAECF", "VAECFData", "VAECFCompute", "VAECFCore"]),
         .testTarget(name: "VAECFCLITests", dependencies: ["vaecf"]),
+        .testTarget(
+            name: "VAECFServerTests",
+            dependencies: [
+                "VAECFServer", "VAECF", "VAECFCompute", "VAECFCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

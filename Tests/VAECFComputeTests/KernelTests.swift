@@ -42,7 +42,7 @@ struct KernelTests {
         #expect(relu == values.map { max($0, 0) })
     }
 
-    @Test("softmax pieces: maximum, sum of exponentials, scaled exponentials")
+    @Test("softmax pieces: maximum, sum of exponentials, bias with maximum, exponentiation and scaling in place")
     func softmax() {
         var random = RandomSource(seed: 4)
         let values: [Float] = (0..<101).map { _ in Float(random.nextGaussian() * 5) }
@@ -53,9 +53,16 @@ struct KernelTests {
             let exact = values.reduce(0.0) { $0 + Foundation.exp(Double($1 - maximum)) }
             #expect(abs(sum - exact) < 1e-5 * exact)
             var scaled = [Float](repeating: 0, count: x.count)
-            scaled.withUnsafeMutableBufferPointer {
-                VectorMath.scaledExponentials(x.baseAddress!, count: x.count, shift: maximum, scale: 3, into: $0.baseAddress!)
+            let bias = [Float](repeating: 0.25, count: x.count)
+            let inPlaceSum = scaled.withUnsafeMutableBufferPointer { buffer -> Double in
+                buffer.baseAddress!.update(from: x.baseAddress!, count: x.count)
+                let shifted = VectorMath.addBiasReturningMaximum(bias, to: buffer.baseAddress!, count: x.count)
+                #expect(shifted == maximum + 0.25)
+                let total = VectorMath.exponentiateInPlace(buffer.baseAddress!, count: x.count, shift: shifted)
+                VectorMath.scaleInPlace(buffer.baseAddress!, count: x.count, by: 3)
+                return total
             }
+            #expect(abs(inPlaceSum - exact) < 1e-5 * exact)
             for (value, result) in zip(values, scaled) {
                 #expect(abs(Double(result) - 3 * Foundation.exp(Double(value - maximum))) < 1e-6)
             }

@@ -93,17 +93,15 @@ extension MultVAEEngine {
                 for local in chunk {
                     let row = firstRow + local
                     let values = block + local * itemCount
-                    VectorMath.add(outputBias, to: values, count: itemCount)
-                    let maximum = VectorMath.maximum(values, count: itemCount)
-                    let sum = VectorMath.sumOfExponentials(values, count: itemCount, shift: maximum)
-                    let logSumExp = Double(maximum) + log(sum)
+                    // Three passes over the row: bias and maximum; exponentials and their sum; scaling to the
+                    // gradient (n / B) softmax - y / B.
+                    let maximum = VectorMath.addBiasReturningMaximum(outputBias, to: values, count: itemCount)
                     let itemsOfRow = offsets[row + 1] - offsets[row]
                     var observed = 0.0
                     for entry in offsets[row]..<offsets[row + 1] { observed += Double(values[Int(indices[entry])]) }
-                    losses[row] = Double(itemsOfRow) * logSumExp - observed
-                    VectorMath.scaledExponentials(
-                        values, count: itemCount, shift: Float(logSumExp),
-                        scale: Float(itemsOfRow) * inverseBatch, into: values)
+                    let sum = VectorMath.exponentiateInPlace(values, count: itemCount, shift: maximum)
+                    losses[row] = Double(itemsOfRow) * (Double(maximum) + log(sum)) - observed
+                    VectorMath.scaleInPlace(values, count: itemCount, by: Float(Double(itemsOfRow) / sum) * inverseBatch)
                     for entry in offsets[row]..<offsets[row + 1] { values[Int(indices[entry])] -= inverseBatch }
                 }
             }

@@ -38,7 +38,8 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
     /// `tanh(x)` for 16 lanes: `sign(x) (1 - e) / (1 + e)` with `e = exp(-2|x|)`, accurate to a few ulp.
     @inlinable @inline(__always)
     static func tanh(_ x: VectorMath.Vector) -> VectorMath.Vector {
-        let magnitude = pointwiseMin(x.replacing(with: -x, where: x .< 0), VectorMath.Vector(repeating: 20))
+        var magnitude = x.replacing(with: -x, where: x .< 0)
+        magnitude.replace(with: 20, where: magnitude .> 20)
         let e = VectorMath.exp(-2 * magnitude)
         let positive = (1 - e) / (1 + e)
         return positive.replacing(with: -positive, where: x .< 0)

@@ -6,7 +6,11 @@ public enum VectorMath {
     /// 2e-7 over the whole float range, 0 for x < -87.3, +inf for x > 88.7.
     @inlinable @inline(__always)
     public static func exp(_ x: Vector) -> Vector {
-        let clamped = x.clamped(lowerBound: Vector(repeating: -87.33654), upperBound: Vector(repeating: 88.72283))
+        // Masked replacement, not clamped(lowerBound:upperBound:) or pointwiseMin/Max, which the compiler
+        // lowers to scalar code (tens of times slower here).
+        var clamped = x
+        clamped.replace(with: -87.33654, where: x .< -87.33654)
+        clamped.replace(with: 88.72283, where: x .> 88.72283)
         // n = round(x / ln2) with the 1.5 * 2^23 trick: after the addition the integer sits in the low
         // mantissa bits, so no float-to-integer conversion is needed.
         let magic = Vector(repeating: 12_582_912)
@@ -39,7 +43,8 @@ public enum VectorMath {
         var best = Vector(repeating: -.infinity)
         var index = 0
         while index + 16 <= count {
-            best = pointwiseMax(best, UnsafeRawPointer(x + index).loadUnaligned(as: Vector.self))
+            let value = UnsafeRawPointer(x + index).loadUnaligned(as: Vector.self)
+            best.replace(with: value, where: value .> best)
             index += 16
         }
         var result = best.max()
@@ -68,20 +73,63 @@ public enum VectorMath {
         return total
     }
 
-    /// `y[i] = scale * exp(x[i] - shift)` (in place allowed).
+    /// Adds `bias` to `x` in place and returns the largest resulting value (one pass): `[count]`.
     @inlinable
-    public static func scaledExponentials(
-        _ x: UnsafePointer<Float>, count: Int, shift: Float, scale: Float, into y: UnsafeMutablePointer<Float>
-    ) {
+    public static func addBiasReturningMaximum(
+        _ bias: UnsafePointer<Float>, to x: UnsafeMutablePointer<Float>, count: Int
+    ) -> Float {
+        var best = Vector(repeating: -.infinity)
+        var index = 0
+        while index + 16 <= count {
+            let value = UnsafeRawPointer(x + index).loadUnaligned(as: Vector.self)
+                + UnsafeRawPointer(bias + index).loadUnaligned(as: Vector.self)
+            UnsafeMutableRawPointer(x + index).storeBytes(of: value, as: Vector.self)
+            best.replace(with: value, where: value .> best)
+            index += 16
+        }
+        var result = best.max()
+        while index < count {
+            x[index] += bias[index]
+            result = Swift.max(result, x[index])
+            index += 1
+        }
+        return result
+    }
+
+    /// Replaces `x[i]` by `exp(x[i] - shift)` and returns the sum of the new values (accumulated in 16 float
+    /// lanes, then in Double).
+    @inlinable
+    public static func exponentiateInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Double {
+        var sum = Vector.zero
         var index = 0
         let shiftVector = Vector(repeating: shift)
         while index + 16 <= count {
-            let value = exp(UnsafeRawPointer(x + index).loadUnaligned(as: Vector.self) - shiftVector) * scale
-            UnsafeMutableRawPointer(y + index).storeBytes(of: value, as: Vector.self)
+            let value = exp(UnsafeRawPointer(x + index).loadUnaligned(as: Vector.self) - shiftVector)
+            UnsafeMutableRawPointer(x + index).storeBytes(of: value, as: Vector.self)
+            sum += value
+            index += 16
+        }
+        var total = Double(sum.sum())
+        while index < count {
+            x[index] = exp(x[index] - shift)
+            total += Double(x[index])
+            index += 1
+        }
+        return total
+    }
+
+    /// `x[i] *= factor` in place.
+    @inlinable
+    public static func scaleInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
+        var index = 0
+        let scale = Vector(repeating: factor)
+        while index + 16 <= count {
+            let value = UnsafeRawPointer(x + index).loadUnaligned(as: Vector.self) * scale
+            UnsafeMutableRawPointer(x + index).storeBytes(of: value, as: Vector.self)
             index += 16
         }
         while index < count {
-            y[index] = scale * exp(x[index] - shift)
+            x[index] *= factor
             index += 1
         }
     }

@@ -62,7 +62,7 @@ extension FileLayout {
         }
         let format = options.format == .auto ? try detectFormat(bytes, path: path) : options.format
         switch format {
-        case .auto, .movielens1m:
+        case .movielens1m, .auto:  // `.auto` never gets here: detection always names a format.
             return FileLayout(
                 format: .movielens1m, record: .positional(delimiter: UInt8(ascii: ":"), doubled: true),
                 dataStart: start, linesBeforeData: 0, hasHeader: false)

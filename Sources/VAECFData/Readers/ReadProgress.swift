@@ -33,7 +33,7 @@ final class ReadProgress: @unchecked Sendable {
         guard let callback else { return }
         lock.lock()
         defer { lock.unlock() }
-        guard done < total || total == 0 else { return }
+        guard done < total else { return }
         done = total
         callback(done, total)
     }

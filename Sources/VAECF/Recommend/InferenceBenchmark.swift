@@ -1,0 +1,101 @@
+import Foundation
+import VAECFCompute
+import VAECFCore
+
+/// Percentiles of a set of latencies, in seconds.
+public struct LatencySummary: Sendable, Codable, Equatable {
+    public var count: Int
+    public var mean: Double
+    public var p50: Double
+    public var p90: Double
+    public var p95: Double
+    public var p99: Double
+    public var minimum: Double
+    public var maximum: Double
+
+    /// Nearest-rank percentiles of `samples` (seconds); all zero when empty.
+    public init(samples: [Double]) {
+        let sorted = samples.sorted()
+        count = sorted.count
+        func percentile(_ fraction: Double) -> Double {
+            guard !sorted.isEmpty else { return 0 }
+            let rank = Int((fraction * Double(sorted.count)).rounded(.up))
+            return sorted[min(sorted.count - 1, max(0, rank - 1))]
+        }
+        mean = sorted.isEmpty ? 0 : sorted.reduce(0, +) / Double(sorted.count)
+        p50 = percentile(0.50)
+        p90 = percentile(0.90)
+        p95 = percentile(0.95)
+        p99 = percentile(0.99)
+        minimum = sorted.first ?? 0
+        maximum = sorted.last ?? 0
+    }
+}
+
+/// The measurements of `vaecf benchmark inference`: batch-1 latency of the full query path and batch
+/// throughput against a plain GEMM of the output layer's shape.
+public enum InferenceBenchmark {
+    /// `count` queries of `itemsPerQuery` distinct random items each (original ids), asking for `k` items.
+    public static func randomQueries(
+        itemIDs: [String], count: Int, itemsPerQuery: Int, k: Int, random: inout RandomSource
+    ) -> [RecommendationQuery] {
+        let size = min(itemsPerQuery, itemIDs.count)
+        return (0..<count).map { _ in
+            RecommendationQuery(items: random.sample(count: size, from: itemIDs.count).map { itemIDs[$0] }, count: k)
+        }
+    }
+
+    /// Seconds elapsed while `body` runs.
+    public static func time(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// Latency of one-query ``Recommender/recommend(_:)`` calls (ids in, top ids out), after `warmUp` untimed
+    /// calls with the first queries.
+    public static func measureLatency(
+        _ recommender: Recommender, queries: [RecommendationQuery], warmUp: Int
+    ) -> LatencySummary {
+        var sink = 0
+        for query in queries.prefix(warmUp) { sink &+= recommender.recommend([query])[0].items.count }
+        var samples = [Double]()
+        samples.reserveCapacity(queries.count)
+        for query in queries {
+            samples.append(time { sink &+= recommender.recommend([query])[0].items.count })
+        }
+        precondition(sink >= 0)
+        return LatencySummary(samples: samples)
+    }
+
+    /// Median seconds of `repetitions` plain products `[rows, depth] x [depth, items]` (random operands)
+    /// computed in row blocks of `blockRows` into one `[blockRows, items]` buffer: the output layer's work for
+    /// `rows` users with the scratch a ``Recommender`` uses, without anything else. One block is computed
+    /// untimed first.
+    public static func measurePlainProduct(
+        gemm: GEMM, rows: Int, depth: Int, items: Int, blockRows: Int, repetitions: Int
+    ) -> Double {
+        let block = max(1, min(blockRows, rows))
+        var random = RandomSource(seed: 7)
+        let input = FloatBuffer(count: block * depth)
+        let weight = FloatBuffer(count: depth * items)
+        for index in 0..<input.count { input.pointer[index] = random.nextFloat() - 0.5 }
+        for index in 0..<weight.count { weight.pointer[index] = (random.nextFloat() - 0.5) * 0.1 }
+        let output = FloatBuffer(count: block * items)
+        func run() {
+            var start = 0
+            while start < rows {
+                let count = min(block, rows - start)
+                gemm.multiply(
+                    transposeA: false, transposeB: false, m: count, n: items, k: depth, alpha: 1, a: input.pointer,
+                    lda: depth, b: weight.pointer, ldb: items, beta: 0, c: output.pointer, ldc: items)
+                start += count
+            }
+        }
+        gemm.multiply(
+            transposeA: false, transposeB: false, m: block, n: items, k: depth, alpha: 1, a: input.pointer,
+            lda: depth, b: weight.pointer, ldb: items, beta: 0, c: output.pointer, ldc: items)
+        let seconds = (0..<max(1, repetitions)).map { _ in time(run) }.sorted()
+        return seconds[seconds.count / 2]
+    }
+}

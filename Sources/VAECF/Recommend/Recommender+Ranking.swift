@@ -1,0 +1,70 @@
+import Foundation
+import VAECFCompute
+import VAECFCore
+
+extension Recommender {
+    /// Scores the resolved queries in blocks of ``blockRows`` users and selects each one's top items.
+    func rank(_ queries: [ResolvedQuery]) -> [RecommendationResult] {
+        var results = queries.map { RecommendationResult(items: [], unknown: $0.unknown) }
+        // Users asking for nothing need no forward pass.
+        let active = queries.indices.filter { queries[$0].count > 0 }
+        guard !active.isEmpty else { return results }
+        workspace.withLock { workspace in
+            results.withUnsafeMutableBufferPointer { output in
+                var start = 0
+                while start < active.count {
+                    let block = active[start..<min(active.count, start + blockRows)]
+                    rankBlock(workspace, queries: queries, block: block, results: output)
+                    start += block.count
+                }
+            }
+        }
+        return results
+    }
+
+    /// One forward pass for the queries `block` (indices into `queries`), then top-K per user over the workers.
+    private func rankBlock(
+        _ workspace: InferenceWorkspace, queries: [ResolvedQuery], block: ArraySlice<Int>,
+        results: UnsafeMutableBufferPointer<RecommendationResult>
+    ) {
+        var offsets = [0]
+        offsets.reserveCapacity(block.count + 1)
+        var indices = [Int32]()
+        for query in block {
+            indices += queries[query].foldIn
+            offsets.append(indices.count)
+        }
+        let foldIn = CSRMatrix(unchecked: block.count, columnCount: itemCount, rowOffsets: offsets, columnIndices: indices)
+        let items = itemCount
+        let logits = workspace.logits.reserve(block.count * items)
+        computeLogits(workspace, foldIn: foldIn, rows: 0..<block.count, output: logits)
+        let largestCount = block.reduce(0) { max($0, min(queries[$1].count, items)) }
+        let shared = UncheckedSendable((logits: logits, results: results))
+        let identifiers = catalog.identifiers
+        workspace.engine.executor.forEachChunk(count: block.count, minimumChunk: 4) { _, rows in
+            let selected = UnsafeMutablePointer<Int32>.allocate(capacity: largestCount)
+            let values = UnsafeMutablePointer<Float>.allocate(capacity: largestCount)
+            defer {
+                selected.deallocate()
+                values.deallocate()
+            }
+            for row in rows {
+                let query = queries[block[block.startIndex + row]]
+                let scores = UnsafePointer(shared.value.logits + row * items)
+                let count = query.excluded.withUnsafeBufferPointer { excluded in
+                    TopK.select(
+                        scores: scores, count: items, k: min(query.count, items), excluding: excluded,
+                        indices: selected, values: values)
+                }
+                let normalizer = SoftmaxNormalizer.logSumExp(scores, count: items)
+                var ranked = [ScoredItem]()
+                ranked.reserveCapacity(count)
+                for position in 0..<count {
+                    let probability = Foundation.exp(Double(values[position]) - normalizer)
+                    ranked.append(ScoredItem(id: identifiers[Int(selected[position])], score: Float(probability)))
+                }
+                shared.value.results[block[block.startIndex + row]].items = ranked
+            }
+        }
+    }
+}

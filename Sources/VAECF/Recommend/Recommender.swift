@@ -1,0 +1,119 @@
+import Foundation
+import VAECFCompute
+import VAECFCore
+
+/// A loaded model that answers recommendation queries: ids in, top items by the model's softmax out.
+///
+/// Each call to ``recommend(_:)`` runs one batched forward pass over all its queries (in blocks of at most
+/// ``blockRows`` users), so a server coalescing concurrent requests into one call scores them together.
+/// The engine is not thread-safe and sits behind a lock: calls from concurrent tasks are serialized, and each
+/// call uses all the engine's threads.
+///
+/// Scores are softmax probabilities over all items (``ScoredItem``): `exp(logit - logsumexp(logits))`.
+public final class Recommender: Sendable {
+    /// Precision of the output layer's weights.
+    public let precision: InferencePrecision
+    /// What the model is (for `GET /v1/model` and logs).
+    public let description: ModelDescription
+    /// Users scored per forward pass at most: keeps the `[rows, items]` logits scratch near 64 MB.
+    public let blockRows: Int
+    let catalog: ItemCatalog
+    let model: MultVAE
+    let outputLayer: OutputLayer
+    let workspace: Locked<InferenceWorkspace>
+
+    /// A recommender for `model`, whose output column `i` is the item `itemIDs[i]`.
+    ///
+    /// - Parameters:
+    ///   - gemm: the dense product backend (its thread count is used by BLAS calls).
+    ///   - threadCount: workers of the engine's own loops and of the float16 kernel.
+    ///   - precision: `.float16` keeps a half-precision copy of the output weight (quantized once, here).
+    ///   - description: shown as is, but `itemCount`, `encoderDimensions`, `activation` and `precision` are set
+    ///     from the model.
+    ///   - blockRows: users per forward pass at most; by default as many as fit 64 MB of logits (at most 4096).
+    public init(
+        model: MultVAE, itemIDs: [String], gemm: GEMM, threadCount: Int, precision: InferencePrecision = .float32,
+        description: ModelDescription? = nil, blockRows: Int? = nil
+    ) {
+        precondition(itemIDs.count == model.configuration.itemCount, "one id per item is needed")
+        self.model = model
+        self.precision = precision
+        catalog = ItemCatalog(identifiers: itemIDs)
+        outputLayer = OutputLayer(model: model, precision: precision, gemm: gemm)
+        workspace = Locked(InferenceWorkspace(
+            engine: MultVAEEngine(gemm: gemm, executor: ParallelExecutor(threadCount: max(1, threadCount)))))
+        self.blockRows = max(1, blockRows ?? min(4096, (16 << 20) / model.configuration.itemCount))
+        var described = description ?? ModelDescription(
+            itemCount: 0, encoderDimensions: [], activation: "", datasetFingerprint: "", validation: [:],
+            precision: "", epochs: 0, path: "")
+        described.itemCount = model.configuration.itemCount
+        described.encoderDimensions = model.configuration.encoderDimensions
+        described.activation = model.configuration.activation.rawValue
+        described.precision = precision.rawValue
+        self.description = described
+    }
+
+    /// A recommender for the weights of a model file (the ``ModelFile/parameters``, as `vaecf test` uses them).
+    public convenience init(file: ModelFile, gemm: GEMM, threadCount: Int, precision: InferencePrecision = .float32) {
+        var validation = [String: Double]()
+        if let metrics = file.header.validation {
+            for entry in metrics.entries { validation[entry.name] = entry.value }
+            validation["users"] = Double(metrics.userCount)
+        }
+        let description = ModelDescription(
+            itemCount: file.header.model.itemCount, encoderDimensions: file.header.model.encoderDimensions,
+            activation: file.header.model.activation.rawValue, datasetFingerprint: file.header.datasetFingerprint,
+            validation: validation, precision: precision.rawValue, epochs: file.header.epoch, path: file.path)
+        self.init(
+            model: file.makeModel(), itemIDs: file.header.itemIDs, gemm: gemm, threadCount: threadCount,
+            precision: precision, description: description)
+    }
+
+    /// Reads a model file (see ``ModelFile/read(_:)``) and prepares it for queries.
+    public static func load(
+        _ url: URL, gemm: GEMM, threadCount: Int, precision: InferencePrecision = .float32
+    ) throws(ModelFileError) -> Recommender {
+        Recommender(file: try ModelFile.read(url), gemm: gemm, threadCount: threadCount, precision: precision)
+    }
+
+    /// Items the model scores.
+    public var itemCount: Int { catalog.count }
+
+    /// Original id of every item, in the model's output order.
+    public var itemIDs: [String] { catalog.identifiers }
+
+    /// The model's item index of an original id, if it knows the id.
+    public func index(of identifier: String) -> Int? { catalog.indexByIdentifier[identifier].map(Int.init) }
+
+    /// Answers every query, in order, with one batched forward pass.
+    ///
+    /// Never fails: unknown ids are reported in ``RecommendationResult/unknown``, a query without known items
+    /// is scored from an empty history (the model's prior: popular items), `count <= 0` gives no items and a
+    /// `count` above the candidates gives all candidates.
+    public func recommend(_ queries: [RecommendationQuery]) -> [RecommendationResult] {
+        rank(queries.map(catalog.resolve))
+    }
+
+    /// The output logits `[rows.count, items]` of the users `rows` of `foldIn` at this recommender's
+    /// precision: for float32 the values of ``MultVAEEngine/scores(model:foldIn:rows:output:)`` (bit for bit
+    /// when more than one row is scored or without a CBLAS `sgemv`). Pass it to an ``Evaluator`` to measure
+    /// ranking quality at this precision. `foldIn` must have ``itemCount`` columns.
+    public func scores<Rows: Collection>(foldIn: CSRMatrix, rows: Rows, output: UnsafeMutablePointer<Float>)
+    where Rows.Element == Int {
+        precondition(foldIn.columnCount == itemCount, "the fold-in has \(foldIn.columnCount) items, the model \(itemCount)")
+        guard !rows.isEmpty else { return }
+        workspace.withLock { workspace in
+            computeLogits(workspace, foldIn: foldIn, rows: rows, output: output)
+        }
+    }
+
+    /// The forward pass into `output` (caller holds the lock).
+    func computeLogits<Rows: Collection>(
+        _ workspace: InferenceWorkspace, foldIn: CSRMatrix, rows: Rows, output: UnsafeMutablePointer<Float>
+    ) where Rows.Element == Int {
+        let engine = workspace.engine
+        let input = engine.outputLayerInput(model: model, foldIn: foldIn, rows: rows)
+        let scratch = workspace.scratch.reserve(max(1, outputLayer.scratchCount))
+        outputLayer.apply(engine: engine, model: model, input: input, rows: rows.count, output: output, scratch: scratch)
+    }
+}

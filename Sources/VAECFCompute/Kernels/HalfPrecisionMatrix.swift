@@ -1,0 +1,128 @@
+import VAECFCore
+
+/// A row-major float matrix `[rows, columns]` stored in half precision (IEEE binary16), packed for products
+/// with float32 accumulation: `C[m, columns] = A[m, rows] * W`.
+///
+/// Layout: column tiles of ``tileColumns`` columns; tile `t` holds, for each row `r`, the 32 halves
+/// `W[r, 32t ..< 32t + 32]` (64 bytes, one cache line), so a tile streams from memory sequentially. The last
+/// tile is padded with zeros. Within a row of a tile, each group of 8 columns is stored as four 32-bit lanes,
+/// lane `j` holding column `j` in its low half and column `j + 4` in its high half.
+///
+/// Quantization rounds to the nearest half; magnitudes below the smallest normal half (`2^-14`, about
+/// `6.1e-5`) become zero and those above 65504 are clamped. Flushing the subnormals costs at most `6.1e-5`
+/// per weight and keeps every decoded value a normal float (no slow denormal arithmetic).
+///
+/// Decoding without F16C instructions (baseline x86-64): a half's bits `h` at the top of a 32-bit lane,
+/// shifted right arithmetically by 3 and masked with `0x8FFF_E000`, are the float `h * 2^-112` (the factor is
+/// folded into the other operand): two or three integer operations per four values, no unpacking.
+public final class HalfPrecisionMatrix: @unchecked Sendable {
+    // @unchecked: the storage is written only in `init`.
+
+    /// Columns per tile: 32 halves, one 64-byte cache line per row.
+    public static let tileColumns = 32
+    /// Columns decoded at a time for the GEMM path.
+    static let blockColumns = 1024
+    /// Decoded values are the true values times `2^-112`; products are formed with `x * 2^56` and rescaled by
+    /// `2^56`, which keeps every product of a normal weight and a reasonable activation a normal float.
+    static let inputScale: Float = 0x1p56
+    static let outputScale: Float = 0x1p56
+    static let decodeScale: Float = 0x1p112
+
+    /// Rows of the matrix (the depth of the product).
+    public let rows: Int
+    /// Columns of the matrix (the width of the output).
+    public let columns: Int
+    /// Number of column tiles.
+    public let tileCount: Int
+    let storage: UnsafeMutablePointer<UInt16>
+
+    /// Quantizes `weights [rows, columns]` (row stride `ld >= columns`).
+    public init(_ weights: UnsafePointer<Float>, rows: Int, columns: Int, ld: Int) {
+        precondition(rows >= 1 && columns >= 1 && ld >= columns, "invalid matrix shape \(rows) x \(columns), ld \(ld)")
+        self.rows = rows
+        self.columns = columns
+        tileCount = (columns + Self.tileColumns - 1) / Self.tileColumns
+        let count = tileCount * rows * Self.tileColumns
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 2, alignment: 64)
+        storage = raw.bindMemory(to: UInt16.self, capacity: count)
+        storage.initialize(repeating: 0, count: count)
+        for tile in 0..<tileCount {
+            let first = tile * Self.tileColumns
+            let width = min(Self.tileColumns, columns - first)
+            for row in 0..<rows {
+                let source = weights + row * ld + first
+                let destination = storage + (tile * rows + row) * Self.tileColumns
+                for column in 0..<width { destination[Self.slot(column)] = Self.quantize(source[column]) }
+            }
+        }
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Bytes of half-precision storage (padding included).
+    public var byteCount: Int { tileCount * rows * Self.tileColumns * 2 }
+
+    /// The bits of the half nearest to `value`, subnormals flushed to zero, clamped to +-65504.
+    static func quantize(_ value: Float) -> UInt16 {
+        let largest = Float(Float16.greatestFiniteMagnitude)
+        let clamped = value.isNaN ? 0 : min(max(value, -largest), largest)
+        let half = Float16(clamped)
+        return abs(half) < Float16.leastNormalMagnitude ? 0 : half.bitPattern
+    }
+
+    /// The stored (quantized) value of `W[row, column]`.
+    public func value(row: Int, column: Int) -> Float {
+        precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index out of range")
+        let tile = column / Self.tileColumns
+        let bits = storage[(tile * rows + row) * Self.tileColumns + Self.slot(column % Self.tileColumns)]
+        return Float(Float16(bitPattern: bits))
+    }
+
+    /// Where column `column` (`0 ..< 32`) of a tile row is stored: in its group of 8, lane `column % 4`,
+    /// low half for the first four columns and high half for the last four.
+    @inline(__always)
+    static func slot(_ column: Int) -> Int {
+        let inGroup = column & 7
+        return (column & ~7) + (inGroup & 3) * 2 + (inGroup >> 2)
+    }
+
+    /// Sixteen bytes of a tile row (a group of 8 columns) to eight floats scaled by `2^-112`, in column order
+    /// (see the type's description).
+    @inline(__always)
+    static func decode(_ lanes: SIMD4<Int32>) -> SIMD8<Float> {
+        let mask = SIMD4<Int32>(repeating: Int32(bitPattern: 0x8FFF_E000))
+        let low = ((lanes &<< 16) &>> 3) & mask
+        let high = (lanes &>> 3) & mask
+        return SIMD8(
+            lowHalf: unsafeBitCast(low, to: SIMD4<Float>.self), highHalf: unsafeBitCast(high, to: SIMD4<Float>.self))
+    }
+
+    /// Writes `W[0 ..< rows, first ..< first + width]` as floats into `output` (row stride `ld >= width`).
+    /// `first` must be a multiple of ``tileColumns``.
+    public func decode(columns first: Int, width: Int, into output: UnsafeMutablePointer<Float>, ld: Int) {
+        precondition(first % Self.tileColumns == 0 && width >= 0 && first + width <= columns && ld >= width)
+        let scale = SIMD8<Float>(repeating: Self.decodeScale)
+        var tileStart = 0
+        while tileStart < width {
+            let tile = (first + tileStart) / Self.tileColumns
+            let tileWidth = min(Self.tileColumns, width - tileStart)
+            let source = UnsafeRawPointer(storage + tile * rows * Self.tileColumns)
+            for row in 0..<rows {
+                let line = source + row * Self.tileColumns * 2
+                let target = output + row * ld + tileStart
+                if tileWidth == Self.tileColumns {
+                    for part in 0..<4 {
+                        let values = Self.decode(line.load(fromByteOffset: part * 16, as: SIMD4<Int32>.self)) * scale
+                        UnsafeMutableRawPointer(target + part * 8).storeBytes(of: values, as: SIMD8<Float>.self)
+                    }
+                } else {
+                    let halves = line.assumingMemoryBound(to: UInt16.self)
+                    for column in 0..<tileWidth {
+                        target[column] = Float(Float16(bitPattern: halves[Self.slot(column)]))
+                    }
+                }
+            }
+            tileStart += Self.tileColumns
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+import Logging
+import VAECF
+
+/// The server's state and request handling, independent of sockets: the model in service, the batcher that
+/// coalesces requests into forward passes, the metrics and the reloader. ``makeRouter()`` and
+/// ``makeAdminRouter()`` expose it over HTTP (see ``RecommendationServer`` for the listening part).
+///
+/// Call ``shutdown()`` when no more requests will come: it answers those queued and ends the worker thread.
+public final class RecommendationService: Sendable {
+    public let limits: ServerLimits
+    public let metrics: ServerMetrics
+    let logger: Logger
+    let slot: BackendSlot
+    let batcher: RecommendationBatcher
+    let reloader: ModelReloader
+    let decoding: RequestDecoding
+
+    /// - Parameters:
+    ///   - backend: the model to serve first.
+    ///   - path: its file, read again by a reload without a path.
+    ///   - loader: loads a model file for reloads; `nil` disables reloading.
+    public init(
+        backend: any RecommendationBackend, path: String? = nil, loader: BackendLoader? = nil,
+        limits: ServerLimits = ServerLimits(), metrics: ServerMetrics = ServerMetrics(),
+        logger: Logger = Logger(label: "vaecf.server")
+    ) {
+        self.limits = limits
+        self.metrics = metrics
+        self.logger = logger
+        slot = BackendSlot(backend)
+        batcher = RecommendationBatcher(maxBatch: limits.maxBatch, maxWait: limits.maxWaitMilliseconds / 1000) {
+            metrics.recordBatch(queries: $0, seconds: $1)
+        }
+        reloader = ModelReloader(slot: slot, path: path, loader: loader, metrics: metrics, logger: logger)
+        decoding = RequestDecoding(limits: limits)
+        metrics.recordReload(succeeded: true, itemCount: backend.itemCount)
+    }
+
+    /// The model in service.
+    public var backend: any RecommendationBackend { slot.current.backend }
+
+    /// Answers validated queries with the model in service at the time of the call, coalesced with other
+    /// requests.
+    public func recommend(_ queries: [RecommendationQuery]) async throws(APIError) -> [RecommendationResult] {
+        let (backend, generation) = slot.current
+        return try await batcher.submit(queries, backend: backend, generation: generation).get()
+    }
+
+    /// Loads `path` (or the current file again) in the background and swaps it in; requests in flight
+    /// finish on the previous model. On failure the previous model stays in service.
+    public func reload(path: String? = nil) async throws(APIError) -> ModelDescription {
+        try await reloader.reload(path: path)
+    }
+
+    /// Stops taking queries, answers those queued and ends the batcher's thread.
+    public func shutdown() { batcher.shutdown() }
+
+    // MARK: Handlers
+
+    /// `POST /v1/recommend`.
+    func handleRecommend(_ request: Request) async throws(APIError) -> Response {
+        batcher.beginArrival()
+        var submitted = false
+        defer { if !submitted { batcher.endArrival() } }
+        let body = try await decoding.body(of: request)
+        let payload = try decoding.decode(RecommendRequest.self, from: body)
+        let (backend, generation) = slot.current
+        let query = try decoding.query(payload, itemCount: backend.itemCount)
+        submitted = true
+        let results = try await batcher.submit([query], backend: backend, generation: generation, announced: true).get()
+        return try Self.json(results[0])
+    }
+
+    /// `POST /v1/recommend/batch`.
+    func handleBatch(_ request: Request) async throws(APIError) -> Response {
+        batcher.beginArrival()
+        var submitted = false
+        defer { if !submitted { batcher.endArrival() } }
+        let body = try await decoding.body(of: request)
+        let payload = try decoding.decode(BatchRecommendRequest.self, from: body)
+        let (backend, generation) = slot.current
+        let queries = try decoding.queries(payload, itemCount: backend.itemCount)
+        submitted = true
+        let results = try await batcher.submit(queries, backend: backend, generation: generation, announced: true).get()
+        return try Self.json(BatchRecommendResponse(results: results))
+    }
+
+    /// `POST /admin/reload` with an optional `{"path": "..."}`.
+    func handleReload(_ request: Request) async throws(APIError) -> Response {
+        let body = try await decoding.body(of: request)
+        let payload = body.readableBytes == 0 ? ReloadRequest() : try decoding.decode(ReloadRequest.self, from: body)
+        let description = try await reload(path: payload.path)
+        return try Self.json(ReloadResponse(status: "reloaded", model: description))
+    }
+
+    /// A 200 JSON response (keys sorted: the same answer is the same bytes).
+    static func json(_ value: some Encodable) throws(APIError) -> Response {
+        let data: Data
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do { data = try encoder.encode(value) } catch {
+            throw APIError(.internalServerError, code: "encoding_failed", "the answer could not be encoded: \(error)")
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Turns every failure into a JSON error response (``APIError``): the router's 404, Hummingbird's own
+/// HTTP errors (e.g. 413) and unexpected errors (500, logged). Must sit inside ``MetricsMiddleware`` so the
+/// metrics see the final status.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let apiError: APIError
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            apiError = error
+        } catch let httpError as any HTTPResponseError {
+            switch httpError.status {
+            case .notFound: apiError = .notFound(request.uri.path)
+            case .contentTooLarge: apiError = APIError(.contentTooLarge, code: "body_too_large", "the request body is too large")
+            default:
+                apiError = APIError(httpError.status, code: "http_error",
+                                 "\(httpError.status.code) \(httpError.status.reasonPhrase)")
+            }
+        } catch {
+            context.logger.error("unexpected error answering \(request.method) \(request.uri.path): \(error)")
+            apiError = APIError(.internalServerError, code: "internal_error", "the server failed to answer: \(error)")
+        }
+        metrics.recordError(route: context.endpointPath ?? "unmatched", code: apiError.code)
+        return apiError.makeResponse()
+    }
+}
+
+/// Counts every request by route pattern, method and status and records its latency.
+struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            record(request, context: context, status: status, started: started)
+            throw error
+        }
+        record(request, context: context, status: response.status.code, started: started)
+        return response
+    }
+
+    private func record(_ request: Request, context: Context, status: Int, started: UInt64) {
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        metrics.recordRequest(route: context.endpointPath ?? "unmatched", method: request.method.rawValue,
+                              status: status, seconds: seconds)
+    }
+}

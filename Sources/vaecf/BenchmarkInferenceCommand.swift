@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import VAECF
+import VAECFCompute
+import VAECFCore
+import VAECFData
+
+extension InferencePrecision: ExpressibleByArgument {}
+
+/// `vaecf benchmark inference`: batch-1 latency and batch throughput of ``Recommender``.
+struct BenchmarkInferenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inference",
+        abstract: "Time recommendations: batch-1 latency percentiles and users/s at a large batch.",
+        discussion: """
+            Latency: --queries one-user queries of --query-items random items each through the full path \
+            (ids in, top --k ids and scores out), after --warm-up untimed ones. Throughput: --batch-size users \
+            in one call (top --batch-k, fold-in excluded), beside a plain sgemm [batch, width] x [width, items] \
+            timed in the same run. Without --model, a freshly initialized model of --items items (ML-20M size by \
+            default). With --data (and --model), also the test NDCG@100, Recall@20 and Recall@50 with float32 \
+            and float16 output weights.
+            """)
+
+    @Option(help: "Model file to time (default: a freshly initialized model).", transform: URL.init(fileURLWithPath:))
+    var model: URL?
+    @Option(help: "Items of the fresh model.") var items: Int = 20108
+    @Option(help: "Encoder dimensions of the fresh model, comma-separated.") var dimensions: String = "600,200"
+    @Option(help: "Timed batch-1 queries.") var queries: Int = 200
+    @Option(name: .customLong("query-items"), help: "Items per query.") var queryItems: Int = 10
+    @Option(help: "Items returned per batch-1 query.") var k: Int = 20
+    @Option(name: .customLong("warm-up"), help: "Untimed batch-1 queries first.") var warmUp: Int = 20
+    @Option(name: .customLong("batch-size"), help: "Users of the throughput measurement (0 skips it).")
+    var batchSize: Int = 24576
+    @Option(name: .customLong("batch-k"), help: "Items returned per user at the large batch.") var batchK: Int = 100
+    @Option(name: .customLong("sgemm-repetitions"), help: "Timed repetitions of the plain sgemm (median).")
+    var sgemmRepetitions: Int = 1
+    @Option(help: "Output-layer weights: float32 or float16.") var precision: InferencePrecision = .float32
+    @Option(help: "Prepared dataset of --model: compare test metrics in float32 and float16.",
+            transform: URL.init(fileURLWithPath:))
+    var data: URL?
+    @Option(help: "Seed of the fresh model and of the random queries.") var seed: UInt64 = 1
+    @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var compute: ComputeOptions
+
+    func validate() throws {
+        if items < 1 { throw ValidationError("--items must be at least 1") }
+        if queries < 1 { throw ValidationError("--queries must be at least 1") }
+        if queryItems < 1 { throw ValidationError("--query-items must be at least 1") }
+        if k < 1 || batchK < 1 { throw ValidationError("--k and --batch-k must be at least 1") }
+        if warmUp < 0 || batchSize < 0 { throw ValidationError("--warm-up and --batch-size must not be negative") }
+        if sgemmRepetitions < 1 { throw ValidationError("--sgemm-repetitions must be at least 1") }
+        if data != nil && model == nil { throw ValidationError("--data needs --model") }
+        _ = try encoderDimensions()
+    }
+
+    func encoderDimensions() throws -> [Int] {
+        let values = dimensions.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ValidationError("--dimensions must be positive integers separated by commas, e.g. 600,200")
+        }
+        return values.map { $0! }
+    }
+
+    func run() throws {
+        let engine = compute.makeEngine()
+        let gemm = engine.gemm
+        let threads = compute.threadCount
+        let recommender: Recommender
+        var source: String
+        if let model {
+            recommender = try Recommender.load(model, gemm: gemm, threadCount: threads, precision: precision)
+            source = model.path
+        } else {
+            let configuration = MultVAEConfiguration(itemCount: items, encoderDimensions: try encoderDimensions())
+            let network = MultVAE(configuration: configuration, seed: seed)
+            recommender = Recommender(
+                model: network, itemIDs: (0..<items).map(String.init), gemm: gemm, threadCount: threads,
+                precision: precision)
+            source = "fresh"
+        }
+        let shape = recommender.description
+        var report = InferenceReport(
+            model: source, items: shape.itemCount, dimensions: shape.encoderDimensions, precision: precision.rawValue,
+            backend: gemm.backendName, threads: threads, loadBefore: InferenceReport.loadAverage())
+        printError("model: \(source), \(shape.itemCount) items, \(shape.encoderDimensions), \(precision.rawValue)")
+
+        var random = RandomSource(seed: seed, stream: 0x1A7E)
+        let latencyQueries = InferenceBenchmark.randomQueries(
+            itemIDs: recommender.itemIDs, count: queries, itemsPerQuery: queryItems, k: k, random: &random)
+        report.latency = InferenceBenchmark.measureLatency(recommender, queries: latencyQueries, warmUp: warmUp)
+
+        if batchSize > 0 {
+            let batch = InferenceBenchmark.randomQueries(
+                itemIDs: recommender.itemIDs, count: batchSize, itemsPerQuery: queryItems, k: batchK, random: &random)
+            _ = recommender.recommend(Array(batch.prefix(recommender.blockRows)))
+            let batchSeconds = InferenceBenchmark.time { _ = recommender.recommend(batch) }
+            // The output layer's input: the first hidden layer (or the latent code of a one-layer model).
+            let width = shape.encoderDimensions[0]
+            let sgemmSeconds = InferenceBenchmark.measurePlainProduct(
+                gemm: gemm, rows: batchSize, depth: width, items: shape.itemCount, blockRows: recommender.blockRows,
+                repetitions: sgemmRepetitions)
+            report.batch = .init(
+                users: batchSize, k: batchK, blockRows: recommender.blockRows, seconds: batchSeconds,
+                sgemmSeconds: sgemmSeconds, sgemmShape: [batchSize, width, shape.itemCount])
+        }
+        if let data, let model {
+            report.quality = try compareQuality(model: model, data: data, gemm: gemm, threads: threads)
+        }
+        report.loadAfter = InferenceReport.loadAverage()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            for line in report.lines { print(line) }
+        }
+    }
+
+    /// Test metrics of `model` on `data` with float32 and with float16 output weights.
+    func compareQuality(model: URL, data: URL, gemm: GEMM, threads: Int) throws -> [String: [String: Double]] {
+        let dataset = try DatasetFile.read(data)
+        let file = try ModelFile.read(model)
+        guard file.header.datasetFingerprint == dataset.fingerprintHex, file.header.itemIDs == dataset.itemIDs else {
+            throw CommandFailure("\(model.path) was not trained on \(data.path) (\(dataset.fingerprintHex))")
+        }
+        var result = [String: [String: Double]]()
+        for precision in InferencePrecision.allCases {
+            let recommender = Recommender(file: file, gemm: gemm, threadCount: threads, precision: precision)
+            let evaluator = Evaluator(
+                foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 500,
+                executor: ParallelExecutor(threadCount: threads))
+            let metrics = evaluator.evaluate { rows, output in
+                recommender.scores(foldIn: dataset.testFoldIn, rows: rows, output: output)
+            }
+            var values = [String: Double]()
+            for entry in metrics.entries { values[entry.name] = entry.value }
+            values["users"] = Double(metrics.userCount)
+            result[precision.rawValue] = values
+        }
+        return result
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import VAECF
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `vaecf benchmark inference` measured, as text lines or one JSON object (times in seconds).
+struct InferenceReport: Codable {
+    /// The large-batch measurement.
+    struct Batch: Codable {
+        var users: Int
+        var k: Int
+        var blockRows: Int
+        var seconds: Double
+        var sgemmSeconds: Double
+        var sgemmShape: [Int]
+        var usersPerSecond: Double { Double(users) / seconds }
+        /// Full recommendation time over the plain sgemm time.
+        var ratio: Double { seconds / sgemmSeconds }
+
+        enum CodingKeys: String, CodingKey {
+            case users, k, blockRows, seconds, sgemmSeconds, sgemmShape, usersPerSecond, ratio
+        }
+
+        init(users: Int, k: Int, blockRows: Int, seconds: Double, sgemmSeconds: Double, sgemmShape: [Int]) {
+            self.users = users
+            self.k = k
+            self.blockRows = blockRows
+            self.seconds = seconds
+            self.sgemmSeconds = sgemmSeconds
+            self.sgemmShape = sgemmShape
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            users = try container.decode(Int.self, forKey: .users)
+            k = try container.decode(Int.self, forKey: .k)
+            blockRows = try container.decode(Int.self, forKey: .blockRows)
+            seconds = try container.decode(Double.self, forKey: .seconds)
+            sgemmSeconds = try container.decode(Double.self, forKey: .sgemmSeconds)
+            sgemmShape = try container.decode([Int].self, forKey: .sgemmShape)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(users, forKey: .users)
+            try container.encode(k, forKey: .k)
+            try container.encode(blockRows, forKey: .blockRows)
+            try container.encode(seconds, forKey: .seconds)
+            try container.encode(sgemmSeconds, forKey: .sgemmSeconds)
+            try container.encode(sgemmShape, forKey: .sgemmShape)
+            try container.encode(usersPerSecond, forKey: .usersPerSecond)
+            try container.encode(ratio, forKey: .ratio)
+        }
+    }
+
+    var model: String
+    var items: Int
+    var dimensions: [Int]
+    var precision: String
+    var backend: String
+    var threads: Int
+    /// One-minute load average of the machine before and after (the measurements are only as quiet as it).
+    var loadBefore: Double
+    var loadAfter: Double = 0
+    var latency: LatencySummary?
+    var batch: Batch?
+    /// Test metrics per precision (`float32`, `float16`), with `--data`.
+    var quality: [String: [String: Double]]?
+
+    init(model: String, items: Int, dimensions: [Int], precision: String, backend: String, threads: Int, loadBefore: Double) {
+        self.model = model
+        self.items = items
+        self.dimensions = dimensions
+        self.precision = precision
+        self.backend = backend
+        self.threads = threads
+        self.loadBefore = loadBefore
+    }
+
+    /// The one-minute load average, or -1 where it cannot be read.
+    static func loadAverage() -> Double {
+        var values = [Double](repeating: -1, count: 3)
+        return getloadavg(&values, 3) >= 1 ? values[0] : -1
+    }
+
+    var lines: [String] {
+        var lines = [
+            "model: \(model), \(items) items, encoder \(dimensions), \(precision) output weights",
+            "compute: \(backend), \(threads) thread\(threads == 1 ? "" : "s"); load average \(format(loadBefore, 2)) before, \(format(loadAfter, 2)) after",
+        ]
+        if let latency {
+            lines.append(
+                "batch-1 latency over \(latency.count) queries (ms): mean \(milliseconds(latency.mean))  p50 \(milliseconds(latency.p50))  "
+                    + "p90 \(milliseconds(latency.p90))  p95 \(milliseconds(latency.p95))  p99 \(milliseconds(latency.p99))  "
+                    + "min \(milliseconds(latency.minimum))  max \(milliseconds(latency.maximum))")
+        }
+        if let batch {
+            lines.append(
+                "batch of \(batch.users) users (top \(batch.k), fold-in excluded, blocks of \(batch.blockRows)): "
+                    + "\(format(batch.seconds, 3)) s, \(format(batch.usersPerSecond, 0)) users/s")
+            let shape = batch.sgemmShape
+            lines.append(
+                "plain sgemm [\(shape[0]), \(shape[1])] x [\(shape[1]), \(shape[2])] (same blocks): "
+                    + "\(format(batch.sgemmSeconds, 3)) s; recommend / sgemm = \(format(batch.ratio, 2))")
+        }
+        if let quality {
+            for (precision, metrics) in quality.sorted(by: { $0.key < $1.key }) {
+                let text = metrics.sorted { $0.key < $1.key }.filter { $0.key != "users" }
+                    .map { "\($0.key) \(format($0.value, 5))" }.joined(separator: "  ")
+                lines.append("test \(precision): \(text)  (\(Int(metrics["users"] ?? 0)) users)")
+            }
+            if let single = quality["float32"]?["ndcg@100"], let half = quality["float16"]?["ndcg@100"] {
+                lines.append("NDCG@100 change float16 - float32: \(String(format: "%+.6f", half - single))")
+            }
+        }
+        return lines
+    }
+
+    private func milliseconds(_ seconds: Double) -> String { format(seconds * 1000, 3) }
+    private func format(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+}

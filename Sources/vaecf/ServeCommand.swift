@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VAECF
+import VAECFCompute
+import VAECFServer
+
+/// `vaecf serve`: recommendations over HTTP, concurrent requests coalesced into batched forward passes.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve recommendations over HTTP (POST /v1/recommend, /v1/recommend/batch; GET /healthz, /v1/model, /metrics).",
+        discussion: """
+            SIGHUP (or POST /admin/reload on the loopback-only --admin-port, optional body {"path": "..."}) loads \
+            the model file again in the background and swaps it in; requests in flight finish on the old model. \
+            SIGTERM or SIGINT stops the server after the requests in flight are answered.
+            """)
+
+    @Option(help: "Model file from `vaecf train`.", transform: URL.init(fileURLWithPath:))
+    var model: URL
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port; the address is printed).") var port = 8080
+    @Option(help: "Weights of the output layer at inference: float32 or float16 (fp16).") var precision = "float32"
+    @Option(name: .customLong("max-batch"), help: "Most queries in one coalesced forward pass.") var maxBatch = 256
+    @Option(name: .customLong("max-wait-ms"), help: "Longest wait for more queries once one is queued, in milliseconds.")
+    var maxWaitMilliseconds = 2.0
+    @Option(name: .customLong("max-items"), help: "Most item ids (items plus exclude) in one query.") var maxItems = 10_000
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (larger: 413).")
+    var maxBodyBytes = 1 << 20
+    @Option(name: .customLong("max-users"), help: "Most users in one batch request.") var maxUsers = 1024
+    @Option(name: .customLong("admin-port"), help: "Port of the admin API (POST /admin/reload), bound to 127.0.0.1 only.")
+    var adminPort: Int?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+    @OptionGroup var compute: ComputeOptions
+
+    var inferencePrecision: InferencePrecision? {
+        switch precision.lowercased() {
+        case "float32", "fp32": .float32
+        case "float16", "fp16", "half": .float16
+        default: nil
+        }
+    }
+
+    func validate() throws {
+        guard inferencePrecision != nil else { throw ValidationError("--precision must be float32 or float16, not \(precision)") }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+        if let adminPort {
+            guard (0...65_535).contains(adminPort) else { throw ValidationError("--admin-port must be in 0...65535") }
+            guard adminPort == 0 || adminPort != port else { throw ValidationError("--admin-port must differ from --port") }
+        }
+        guard maxBatch >= 1 else { throw ValidationError("--max-batch must be at least 1") }
+        guard maxWaitMilliseconds >= 0, maxWaitMilliseconds.isFinite else { throw ValidationError("--max-wait-ms must be 0 or more") }
+        guard maxItems >= 1 else { throw ValidationError("--max-items must be at least 1") }
+        guard maxBodyBytes >= 64 else { throw ValidationError("--max-body-bytes must be at least 64") }
+        guard maxUsers >= 1 else { throw ValidationError("--max-users must be at least 1") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "vaecf.serve")
+        let threadCount = compute.threadCount
+        let gemm = GEMM.load(threadCount: threadCount)
+        for warning in gemm.warnings { printError("warning: \(warning)") }
+        let precision = inferencePrecision ?? .float32
+        let loader: BackendLoader = { path in
+            try Recommender.load(URL(fileURLWithPath: path), gemm: gemm, threadCount: threadCount, precision: precision)
+        }
+        let backend = try loader(model.path)
+        let description = backend.description
+        printLine("model: \(model.path): \(description.itemCount) items, encoder \(description.encoderDimensions), \(description.precision)")
+        printLine("compute: \(gemm.backendName), \(threadCount) thread\(threadCount == 1 ? "" : "s")")
+        let limits = ServerLimits(
+            maxBatch: maxBatch, maxWaitMilliseconds: maxWaitMilliseconds, maxItems: maxItems,
+            maxBodyBytes: maxBodyBytes, maxUsersPerRequest: maxUsers)
+        printLine("batching: up to \(maxBatch) queries per forward pass, waiting at most \(maxWaitMilliseconds) ms")
+        let service = RecommendationService(
+            backend: backend, path: model.path, loader: loader, limits: limits, logger: logger)
+        try await RecommendationServer.run(
+            service, configuration: ServerConfiguration(host: host, port: port, adminPort: adminPort), logger: logger
+        ) { api, url in
+            printLine(api == "admin" ? "admin API (POST /admin/reload) listening on \(url)" : "listening on \(url)")
+        }
+        printLine("stopped")
+    }
+}
+
+/// Writes a line to standard output at once (no buffering), for scripts that wait for it.
+private func printLine(_ message: String) {
+    FileHandle.standardOutput.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import VAECF
+import VAECFCompute
+import VAECFCore
+
+@Suite("Half-precision output weights")
+struct HalfPrecisionTests {
+    /// `[rows, columns]` random weights with a few special values.
+    static func weights(rows: Int, columns: Int, seed: UInt64 = 9) -> [Float] {
+        var random = RandomSource(seed: seed)
+        var values = (0..<(rows * columns)).map { _ in (random.nextFloat() - 0.5) * 0.4 }
+        values[0] = 1e-6  // a half subnormal: flushed to zero
+        values[1] = -7e5  // beyond the half range: clamped
+        values[2] = -0.0
+        return values
+    }
+
+    @Test("quantization rounds to the nearest half, flushes subnormals and clamps; decode reads it back")
+    func quantization() {
+        let rows = 3, columns = 45
+        let values = Self.weights(rows: rows, columns: columns)
+        let matrix = values.withUnsafeBufferPointer {
+            HalfPrecisionMatrix($0.baseAddress!, rows: rows, columns: columns, ld: columns)
+        }
+        #expect(matrix.tileCount == 2)
+        #expect(matrix.value(row: 0, column: 0) == 0)
+        #expect(matrix.value(row: 0, column: 1) == -65504)
+        for row in 0..<rows {
+            for column in 3..<columns {
+                #expect(matrix.value(row: row, column: column) == Float(Float16(values[row * columns + column])))
+            }
+        }
+        var decoded = [Float](repeating: .nan, count: rows * 50)
+        matrix.decode(columns: 0, width: columns, into: &decoded, ld: 50)
+        for row in 0..<rows {
+            for column in 0..<columns {
+                #expect(decoded[row * 50 + column] == matrix.value(row: row, column: column))
+            }
+        }
+        var tail = [Float](repeating: .nan, count: rows * 13)
+        matrix.decode(columns: 32, width: 13, into: &tail, ld: 13)
+        #expect(tail[13 + 4] == matrix.value(row: 1, column: 36))
+    }
+
+    @Test("products match a double-precision product of the quantized weights for every row count",
+          arguments: [1, 2, 3, 9])
+    func products(rowCount: Int) {
+        let depth = 37, columns = 75
+        let values = Self.weights(rows: depth, columns: columns, seed: 4)
+        let matrix = values.withUnsafeBufferPointer {
+            HalfPrecisionMatrix($0.baseAddress!, rows: depth, columns: columns, ld: columns)
+        }
+        var random = RandomSource(seed: UInt64(rowCount))
+        let input = (0..<(rowCount * depth)).map { _ in random.nextFloat() * 2 - 1 }
+        let bias = (0..<columns).map { Float($0) * 0.01 }
+        var output = [Float](repeating: .nan, count: rowCount * 80)
+        var scratch = [Float](repeating: 0, count: matrix.scratchCount)
+        matrix.multiply(
+            input: input, m: rowCount, lda: depth, bias: bias, output: &output, ldc: 80,
+            gemm: .portable(threadCount: 2), executor: ParallelExecutor(threadCount: 2), scratch: &scratch)
+        for row in 0..<rowCount {
+            for column in 0..<columns {
+                var expected = Double(bias[column])
+                for inner in 0..<depth {
+                    expected += Double(input[row * depth + inner]) * Double(matrix.value(row: inner, column: column))
+                }
+                let actual = Double(output[row * 80 + column])
+                #expect(abs(actual - expected) <= 1e-5 * (1 + abs(expected)), "row \(row) column \(column)")
+            }
+        }
+    }
+
+    @Test("float16 recommendations agree with float32: the same top items, close scores")
+    func agreesWithFloat32() {
+        let model = RecommendFixture.model(seed: 8)
+        let single = RecommendFixture.recommender(model, precision: .float32)
+        let half = RecommendFixture.recommender(model, precision: .float16)
+        let queries = RecommendFixture.randomQueries(count: 30, k: 10, seed: 6)
+        let exact = single.recommend(queries)
+        let approximate = half.recommend(queries)
+        var overlap = 0
+        for (a, b) in zip(exact, approximate) {
+            overlap += Set(a.items.map(\.id)).intersection(b.items.map(\.id)).count
+            let scores = Dictionary(uniqueKeysWithValues: b.items.map { ($0.id, $0.score) })
+            for item in a.items {
+                if let other = scores[item.id] { #expect(abs(other - item.score) <= 2e-3 * item.score, "\(item.id)") }
+            }
+        }
+        #expect(overlap >= 290, "top-10 overlap \(overlap) of 300")
+        // Batch and single queries agree in float16 too.
+        #expect(half.recommend([queries[4]])[0].items.map(\.id) == approximate[4].items.map(\.id))
+    }
+
+    @Test("the vector-matrix product equals a one-row GEMM")
+    func vectorProduct() {
+        let depth = 29, columns = 70
+        let values = Self.weights(rows: depth, columns: columns, seed: 12).map { $0 == -7e5 ? 1 : $0 }
+        let x = (0..<depth).map { Float($0 % 7) - 3 }
+        for gemm in [GEMM.portable(threadCount: 2), GEMM.load(threadCount: 2)] {
+            let product = VectorMatrixProduct(gemm: gemm)
+            var expected = [Float](repeating: 0, count: columns)
+            gemm.multiply(
+                transposeA: false, transposeB: false, m: 1, n: columns, k: depth, alpha: 1, a: x, lda: depth, b: values,
+                ldb: columns, beta: 0, c: &expected, ldc: columns)
+            var actual = [Float](repeating: 1, count: columns)
+            product.multiply(n: columns, k: depth, alpha: 1, x: x, b: values, ldb: columns, beta: 1, y: &actual)
+            for column in 0..<columns {
+                #expect(abs(actual[column] - expected[column] - 1) <= 1e-4, "\(gemm.backendName) column \(column)")
+            }
+            if !gemm.usesCBLAS { #expect(!product.usesVectorRoutine) }
+        }
+    }
+}

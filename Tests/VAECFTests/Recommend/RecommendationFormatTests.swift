@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import VAECF
+import VAECFData
+
+@Suite("Recommendation files, user grouping, softmax and latency summaries")
+struct RecommendationFormatTests {
+    let result = RecommendationResult(
+        items: [ScoredItem(id: "50", score: 0.25), ScoredItem(id: "a,\"b\"", score: 1e-7)], unknown: ["x\"y", "\n"])
+
+    @Test("csv: one line per item with 1-based ranks, RFC 4180 quoting")
+    func csv() {
+        let format = RecommendationFileFormat.csv
+        #expect(format.header == "user,rank,item,score\n")
+        #expect(format.lines(user: "u1", result: result) == "u1,1,50,0.25\nu1,2,\"a,\"\"b\"\"\",1e-07\n")
+        #expect(format.lines(user: "u2", result: RecommendationResult(items: [], unknown: ["q"])) == "")
+    }
+
+    @Test("jsonl: one object per user that parses back to the same values")
+    func jsonLines() throws {
+        let line = RecommendationFileFormat.jsonl.lines(user: "user \"7\"", result: result)
+        #expect(line.hasSuffix("}\n") && line.filter { $0 == "\n" }.count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["user"] as? String == "user \"7\"")
+        #expect(object["unknown"] as? [String] == ["x\"y", "\n"])
+        let items = try #require(object["items"] as? [[String: Any]])
+        #expect(items.map { $0["id"] as? String } == ["50", "a,\"b\""])
+        #expect(items.map { Float(($0["score"] as? Double) ?? -1) } == [0.25, 1e-7])
+        #expect(RecommendationFileFormat.jsonString("\u{1}") == "\"\\u0001\"")
+    }
+
+    @Test("the output format follows the file extension")
+    func inference() {
+        #expect(RecommendationFileFormat.inferred(fromPath: "/a/out.JSONL") == .jsonl)
+        #expect(RecommendationFileFormat.inferred(fromPath: "out.csv") == .csv)
+        #expect(RecommendationFileFormat.inferred(fromPath: "out.txt") == nil)
+    }
+
+    @Test("users are grouped in order of first appearance, items in file order")
+    func grouping() {
+        let table = InteractionTable(
+            userIDs: ["u9", "u1", "u5"], itemIDs: ["a", "b", "c"], users: [0, 1, 0, 2, 0, 1], items: [0, 1, 2, 2, 0, 0],
+            rowsRead: 6)
+        let histories = UserHistories(table: table)
+        #expect(histories.count == 3 && histories.interactionCount == 6)
+        #expect(histories.userIDs == ["u9", "u1", "u5"])
+        #expect(histories.items(ofUser: 0) == ["a", "c", "a"])
+        #expect(histories.items(ofUser: 1) == ["b", "a"])
+        #expect(histories.items(ofUser: 2) == ["c"])
+    }
+
+    @Test("log-sum-exp matches a double-precision reference and ignores NaN in the maximum")
+    func softmaxNormalizer() {
+        var values = (0..<37).map { Float($0) * 0.7 - 9 }
+        let reference = log(values.reduce(0.0) { $0 + exp(Double($1)) })
+        #expect(abs(SoftmaxNormalizer.logSumExp(values, count: values.count) - reference) < 1e-5)
+        values[3] = .nan
+        #expect(SoftmaxNormalizer.maximum(values, count: values.count) == values[36])
+        #expect(SoftmaxNormalizer.maximum(values, count: 0) == -.infinity)
+        let far = [Float](repeating: -1000, count: 20) + [0]
+        #expect(abs(SoftmaxNormalizer.logSumExp(far, count: far.count)) < 1e-6)
+    }
+
+    @Test("latency percentiles are nearest-rank")
+    func percentiles() {
+        let summary = LatencySummary(samples: (1...200).reversed().map { Double($0) })
+        #expect(summary.count == 200 && summary.p50 == 100 && summary.p90 == 180 && summary.p99 == 198)
+        #expect(summary.mean == 100.5 && summary.minimum == 1 && summary.maximum == 200)
+        #expect(LatencySummary(samples: []).p50 == 0)
+    }
+}
