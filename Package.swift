@@ -25,8 +25,10 @@ let package = Package(
         // MARK: Public API
         /// Sparse matrices, seeded random numbers, parallel loops, atomic files, checksums.
         .target(name: "VAECFCore", swiftSettings: strictSettings),
+        /// Inference kernels in C for AVX2, FMA and F16C (half-precision weights, softmax sums), chosen at run time.
+        .target(name: "VAECFNativeKernels"),
         /// Dense and sparse kernels: CBLAS loaded at run time, a portable fallback, SIMD loops.
-        .target(name: "VAECFCompute", dependencies: ["VAECFCore"], swiftSettings: strictSettings),
+        .target(name: "VAECFCompute", dependencies: ["VAECFCore", "VAECFNativeKernels"], swiftSettings: strictSettings),
         /// Interaction readers, the paper's split protocol, the binary dataset format, pro_sg interop,
         /// the synthetic generator and MovieLens downloads.
         .target(

@@ -1,5 +1,11 @@
 import VAECFCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension GEMM {
     /// The environment variable that picks the backend: `openblas`, `blis`, `mkl`, `portable`, or a library path.
     public static let environmentVariable = "VAECF_BLAS"
@@ -92,10 +98,19 @@ extension GEMM {
         of names: [String], vendor: CBLASLibrary.Vendor
     ) -> Result<CBLASLibrary, CBLASLoadError> {
         let configuredCore = vendor == .openblas ? OpenBLASCoreType.configureIfUnset() : nil
+        if vendor == .openblas && getenv(Self.openBLASThreadTimeout) == nil {
+            // OpenBLAS's idle worker threads otherwise spin (sched_yield) for about 2^28 cycles after every call,
+            // taking a core from the SIMD loops that run between products (softmax, ranking). 2^4 cycles
+            // lets them sleep at once; a user's own setting is kept.
+            setenv(Self.openBLASThreadTimeout, "4", 1)
+        }
         let result = openFirst(of: names)
         if case .failure = result, configuredCore != nil { OpenBLASCoreType.removeConfiguration() }
         return result
     }
+
+    /// OpenBLAS's variable for how long idle worker threads spin before they sleep.
+    static let openBLASThreadTimeout = "OPENBLAS_THREAD_TIMEOUT"
 
     private static func openFirst(of names: [String]) -> Result<CBLASLibrary, CBLASLoadError> {
         var firstError: CBLASLoadError?

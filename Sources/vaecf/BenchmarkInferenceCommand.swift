@@ -5,8 +5,6 @@ import VAECFCompute
 import VAECFCore
 import VAECFData
 
-extension InferencePrecision: ExpressibleByArgument {}
-
 /// `vaecf benchmark inference`: batch-1 latency and batch throughput of ``Recommender``.
 struct BenchmarkInferenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,8 +13,8 @@ struct BenchmarkInferenceCommand: ParsableCommand {
         discussion: """
             Latency: --queries one-user queries of --query-items random items each through the full path \
             (ids in, top --k ids and scores out), after --warm-up untimed ones. Throughput: --batch-size users \
-            in one call (top --batch-k, fold-in excluded), beside a plain sgemm [batch, width] x [width, items] \
-            timed in the same run. Without --model, a freshly initialized model of --items items (ML-20M size by \
+            in one call (top --batch-k, fold-in excluded), alternating --repetitions times with a plain sgemm \
+            [batch, width] x [width, items] of the same row blocks; medians and their ratio are reported. Without --model, a freshly initialized model of --items items (ML-20M size by \
             default). With --data (and --model), also the test NDCG@100, Recall@20 and Recall@50 with float32 \
             and float16 output weights.
             """)
@@ -26,14 +24,16 @@ struct BenchmarkInferenceCommand: ParsableCommand {
     @Option(help: "Items of the fresh model.") var items: Int = 20108
     @Option(help: "Encoder dimensions of the fresh model, comma-separated.") var dimensions: String = "600,200"
     @Option(help: "Timed batch-1 queries.") var queries: Int = 200
+    @Option(name: .customLong("small-batch"), help: "Also time calls of this many queries (--queries calls; 0 skips).")
+    var smallBatch: Int = 0
     @Option(name: .customLong("query-items"), help: "Items per query.") var queryItems: Int = 10
     @Option(help: "Items returned per batch-1 query.") var k: Int = 20
     @Option(name: .customLong("warm-up"), help: "Untimed batch-1 queries first.") var warmUp: Int = 20
     @Option(name: .customLong("batch-size"), help: "Users of the throughput measurement (0 skips it).")
     var batchSize: Int = 24576
     @Option(name: .customLong("batch-k"), help: "Items returned per user at the large batch.") var batchK: Int = 100
-    @Option(name: .customLong("sgemm-repetitions"), help: "Timed repetitions of the plain sgemm (median).")
-    var sgemmRepetitions: Int = 1
+    @Option(help: "Rounds of the large batch, each followed by the plain sgemm (medians reported).")
+    var repetitions: Int = 3
     @Option(help: "Output-layer weights: float32 or float16.") var precision: InferencePrecision = .float32
     @Option(help: "Prepared dataset of --model: compare test metrics in float32 and float16.",
             transform: URL.init(fileURLWithPath:))
@@ -47,8 +47,8 @@ struct BenchmarkInferenceCommand: ParsableCommand {
         if queries < 1 { throw ValidationError("--queries must be at least 1") }
         if queryItems < 1 { throw ValidationError("--query-items must be at least 1") }
         if k < 1 || batchK < 1 { throw ValidationError("--k and --batch-k must be at least 1") }
-        if warmUp < 0 || batchSize < 0 { throw ValidationError("--warm-up and --batch-size must not be negative") }
-        if sgemmRepetitions < 1 { throw ValidationError("--sgemm-repetitions must be at least 1") }
+        if warmUp < 0 || batchSize < 0 || smallBatch < 0 { throw ValidationError("--warm-up, --batch-size and --small-batch must not be negative") }
+        if repetitions < 1 { throw ValidationError("--repetitions must be at least 1") }
         if data != nil && model == nil { throw ValidationError("--data needs --model") }
         _ = try encoderDimensions()
     }
@@ -88,20 +88,26 @@ struct BenchmarkInferenceCommand: ParsableCommand {
         let latencyQueries = InferenceBenchmark.randomQueries(
             itemIDs: recommender.itemIDs, count: queries, itemsPerQuery: queryItems, k: k, random: &random)
         report.latency = InferenceBenchmark.measureLatency(recommender, queries: latencyQueries, warmUp: warmUp)
+        if smallBatch > 0 {
+            let calls = InferenceBenchmark.randomQueries(
+                itemIDs: recommender.itemIDs, count: queries * smallBatch, itemsPerQuery: queryItems, k: k, random: &random)
+            report.smallBatch = smallBatch
+            report.smallBatchLatency = InferenceBenchmark.measureLatency(
+                recommender, queries: calls, warmUp: warmUp, callSize: smallBatch)
+        }
 
         if batchSize > 0 {
             let batch = InferenceBenchmark.randomQueries(
                 itemIDs: recommender.itemIDs, count: batchSize, itemsPerQuery: queryItems, k: batchK, random: &random)
-            _ = recommender.recommend(Array(batch.prefix(recommender.blockRows)))
-            let batchSeconds = InferenceBenchmark.time { _ = recommender.recommend(batch) }
             // The output layer's input: the first hidden layer (or the latent code of a one-layer model).
             let width = shape.encoderDimensions[0]
-            let sgemmSeconds = InferenceBenchmark.measurePlainProduct(
-                gemm: gemm, rows: batchSize, depth: width, items: shape.itemCount, blockRows: recommender.blockRows,
-                repetitions: sgemmRepetitions)
+            let plain = InferenceBenchmark.PlainProduct(
+                gemm: gemm, rows: batchSize, depth: width, items: shape.itemCount, blockRows: recommender.blockRows)
+            let rounds = InferenceBenchmark.measureThroughput(
+                recommender, queries: batch, plain: plain, repetitions: repetitions)
             report.batch = .init(
-                users: batchSize, k: batchK, blockRows: recommender.blockRows, seconds: batchSeconds,
-                sgemmSeconds: sgemmSeconds, sgemmShape: [batchSize, width, shape.itemCount])
+                users: batchSize, k: batchK, blockRows: recommender.blockRows, rounds: rounds.recommend,
+                sgemmRounds: rounds.plain, sgemmShape: [batchSize, width, shape.itemCount])
         }
         if let data, let model {
             report.quality = try compareQuality(model: model, data: data, gemm: gemm, threads: threads)

@@ -16,7 +16,7 @@ struct BenchmarkTrainCommand: ParsableCommand {
 
     @Option(help: "Prepared dataset.", transform: URL.init(fileURLWithPath:)) var data: URL
     @Option(name: .customLong("timed-epochs"), help: "Epochs timed after the warm-up epoch.") var timedEpochs = 2
-    @Option(name: .customLong("sgemm-repetitions"), help: "Timed repetitions of the reference sgemm.") var sgemmRepetitions = 3
+    @Option(name: .customLong("sgemm-repetitions"), help: "Timed repetitions of the reference sgemm.") var sgemmRepetitions = 10
     @Flag(help: "Print one JSON object.") var json = false
     @OptionGroup var options: TrainingOptions
     @OptionGroup var compute: ComputeOptions

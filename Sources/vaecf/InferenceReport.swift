@@ -7,51 +7,32 @@ import Glibc
 
 /// What `vaecf benchmark inference` measured, as text lines or one JSON object (times in seconds).
 struct InferenceReport: Codable {
-    /// The large-batch measurement.
+    /// The large-batch measurement: seconds of every round of the full recommendation and of the plain sgemm.
     struct Batch: Codable {
         var users: Int
         var k: Int
         var blockRows: Int
+        var rounds: [Double]
+        var sgemmRounds: [Double]
+        var sgemmShape: [Int]
+        /// Median seconds of one call for all users.
         var seconds: Double
         var sgemmSeconds: Double
-        var sgemmShape: [Int]
-        var usersPerSecond: Double { Double(users) / seconds }
-        /// Full recommendation time over the plain sgemm time.
-        var ratio: Double { seconds / sgemmSeconds }
+        var usersPerSecond: Double
+        /// Median of the per-round ratios of recommendation time to plain sgemm time.
+        var ratio: Double
 
-        enum CodingKeys: String, CodingKey {
-            case users, k, blockRows, seconds, sgemmSeconds, sgemmShape, usersPerSecond, ratio
-        }
-
-        init(users: Int, k: Int, blockRows: Int, seconds: Double, sgemmSeconds: Double, sgemmShape: [Int]) {
+        init(users: Int, k: Int, blockRows: Int, rounds: [Double], sgemmRounds: [Double], sgemmShape: [Int]) {
             self.users = users
             self.k = k
             self.blockRows = blockRows
-            self.seconds = seconds
-            self.sgemmSeconds = sgemmSeconds
+            self.rounds = rounds
+            self.sgemmRounds = sgemmRounds
             self.sgemmShape = sgemmShape
-        }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            users = try container.decode(Int.self, forKey: .users)
-            k = try container.decode(Int.self, forKey: .k)
-            blockRows = try container.decode(Int.self, forKey: .blockRows)
-            seconds = try container.decode(Double.self, forKey: .seconds)
-            sgemmSeconds = try container.decode(Double.self, forKey: .sgemmSeconds)
-            sgemmShape = try container.decode([Int].self, forKey: .sgemmShape)
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(users, forKey: .users)
-            try container.encode(k, forKey: .k)
-            try container.encode(blockRows, forKey: .blockRows)
-            try container.encode(seconds, forKey: .seconds)
-            try container.encode(sgemmSeconds, forKey: .sgemmSeconds)
-            try container.encode(sgemmShape, forKey: .sgemmShape)
-            try container.encode(usersPerSecond, forKey: .usersPerSecond)
-            try container.encode(ratio, forKey: .ratio)
+            seconds = InferenceBenchmark.median(rounds)
+            sgemmSeconds = InferenceBenchmark.median(sgemmRounds)
+            usersPerSecond = Double(users) / seconds
+            ratio = InferenceBenchmark.median(zip(rounds, sgemmRounds).map { $0 / $1 })
         }
     }
 
@@ -65,6 +46,9 @@ struct InferenceReport: Codable {
     var loadBefore: Double
     var loadAfter: Double = 0
     var latency: LatencySummary?
+    /// Queries per call of the small-batch latency, and that latency.
+    var smallBatch: Int?
+    var smallBatchLatency: LatencySummary?
     var batch: Batch?
     /// Test metrics per precision (`float32`, `float16`), with `--data`.
     var quality: [String: [String: Double]]?
@@ -96,14 +80,20 @@ struct InferenceReport: Codable {
                     + "p90 \(milliseconds(latency.p90))  p95 \(milliseconds(latency.p95))  p99 \(milliseconds(latency.p99))  "
                     + "min \(milliseconds(latency.minimum))  max \(milliseconds(latency.maximum))")
         }
-        if let batch {
+        if let smallBatch, let latency = smallBatchLatency {
             lines.append(
-                "batch of \(batch.users) users (top \(batch.k), fold-in excluded, blocks of \(batch.blockRows)): "
+                "batch-\(smallBatch) latency per call over \(latency.count) calls (ms): mean \(milliseconds(latency.mean))  "
+                    + "p50 \(milliseconds(latency.p50))  p90 \(milliseconds(latency.p90))  p99 \(milliseconds(latency.p99))")
+        }
+        if let batch {
+            let rounds = batch.rounds.count
+            lines.append(
+                "batch of \(batch.users) users (top \(batch.k), fold-in excluded, blocks of \(batch.blockRows)), median of \(rounds): "
                     + "\(format(batch.seconds, 3)) s, \(format(batch.usersPerSecond, 0)) users/s")
             let shape = batch.sgemmShape
             lines.append(
-                "plain sgemm [\(shape[0]), \(shape[1])] x [\(shape[1]), \(shape[2])] (same blocks): "
-                    + "\(format(batch.sgemmSeconds, 3)) s; recommend / sgemm = \(format(batch.ratio, 2))")
+                "plain sgemm [\(shape[0]), \(shape[1])] x [\(shape[1]), \(shape[2])] (same blocks, alternating): "
+                    + "\(format(batch.sgemmSeconds, 3)) s; recommend / sgemm = \(format(batch.ratio, 2)) (median of the round ratios)")
         }
         if let quality {
             for (precision, metrics) in quality.sorted(by: { $0.key < $1.key }) {

@@ -111,7 +111,7 @@ struct RecommendCommandTests {
         let output = folder.appendingPathComponent("never.csv")
         let broken = try CLIRunner.run(["recommend", "--model", model, "--input", bad.path, "--output", output.path])
         #expect(broken.status != 0)
-        #expect(broken.standardError.contains("bad.csv") && broken.standardError.contains("line 3"), "\(broken.standardError)")
+        #expect(broken.standardError.contains("bad.csv") && broken.standardError.contains("bad.csv:3"), "\(broken.standardError)")
         #expect(!FileManager.default.fileExists(atPath: output.path))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("never") }
         #expect(leftovers.isEmpty)

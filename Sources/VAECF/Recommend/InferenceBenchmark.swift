@@ -52,50 +52,93 @@ public enum InferenceBenchmark {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    /// Latency of one-query ``Recommender/recommend(_:)`` calls (ids in, top ids out), after `warmUp` untimed
-    /// calls with the first queries.
+    /// Latency of ``Recommender/recommend(_:)`` calls of `callSize` queries each (ids in, top ids out): the
+    /// queries are taken `callSize` at a time; `warmUp` untimed calls with the first ones run before.
     public static func measureLatency(
-        _ recommender: Recommender, queries: [RecommendationQuery], warmUp: Int
+        _ recommender: Recommender, queries: [RecommendationQuery], warmUp: Int, callSize: Int = 1
     ) -> LatencySummary {
+        let size = max(1, callSize)
+        let calls = stride(from: 0, to: queries.count, by: size).map { Array(queries[$0..<min(queries.count, $0 + size)]) }
         var sink = 0
-        for query in queries.prefix(warmUp) { sink &+= recommender.recommend([query])[0].items.count }
+        for call in calls.prefix(warmUp) { sink &+= recommender.recommend(call)[0].items.count }
         var samples = [Double]()
-        samples.reserveCapacity(queries.count)
-        for query in queries {
-            samples.append(time { sink &+= recommender.recommend([query])[0].items.count })
+        samples.reserveCapacity(calls.count)
+        for call in calls {
+            samples.append(time { sink &+= recommender.recommend(call)[0].items.count })
         }
         precondition(sink >= 0)
         return LatencySummary(samples: samples)
     }
 
-    /// Median seconds of `repetitions` plain products `[rows, depth] x [depth, items]` (random operands)
-    /// computed in row blocks of `blockRows` into one `[blockRows, items]` buffer: the output layer's work for
-    /// `rows` users with the scratch a ``Recommender`` uses, without anything else. One block is computed
-    /// untimed first.
-    public static func measurePlainProduct(
-        gemm: GEMM, rows: Int, depth: Int, items: Int, blockRows: Int, repetitions: Int
-    ) -> Double {
-        let block = max(1, min(blockRows, rows))
-        var random = RandomSource(seed: 7)
-        let input = FloatBuffer(count: block * depth)
-        let weight = FloatBuffer(count: depth * items)
-        for index in 0..<input.count { input.pointer[index] = random.nextFloat() - 0.5 }
-        for index in 0..<weight.count { weight.pointer[index] = (random.nextFloat() - 0.5) * 0.1 }
-        let output = FloatBuffer(count: block * items)
-        func run() {
-            var start = 0
-            while start < rows {
-                let count = min(block, rows - start)
-                gemm.multiply(
-                    transposeA: false, transposeB: false, m: count, n: items, k: depth, alpha: 1, a: input.pointer,
-                    lda: depth, b: weight.pointer, ldb: items, beta: 0, c: output.pointer, ldc: items)
-                start += count
+    /// A plain product `[rows, depth] x [depth, items]` (random operands) computed in row blocks of
+    /// `blockRows` into one `[blockRows, items]` buffer: the output layer's work for `rows` users with the
+    /// scratch a ``Recommender`` uses, without anything else.
+    public final class PlainProduct: @unchecked Sendable {
+        // @unchecked: used from one thread at a time.
+        let gemm: GEMM
+        let rows: Int
+        let depth: Int
+        let items: Int
+        let block: Int
+        let input: FloatBuffer
+        let weight: FloatBuffer
+        let output: FloatBuffer
+
+        public init(gemm: GEMM, rows: Int, depth: Int, items: Int, blockRows: Int) {
+            self.gemm = gemm
+            self.rows = rows
+            self.depth = depth
+            self.items = items
+            block = max(1, min(blockRows, rows))
+            var random = RandomSource(seed: 7)
+            input = FloatBuffer(count: block * depth)
+            weight = FloatBuffer(count: depth * items)
+            output = FloatBuffer(count: block * items)
+            for index in 0..<input.count { input.pointer[index] = random.nextFloat() - 0.5 }
+            for index in 0..<weight.count { weight.pointer[index] = (random.nextFloat() - 0.5) * 0.1 }
+        }
+
+        /// Seconds of one product of all `rows`.
+        public func measure() -> Double {
+            time {
+                var start = 0
+                while start < rows {
+                    let count = min(block, rows - start)
+                    gemm.multiply(
+                        transposeA: false, transposeB: false, m: count, n: items, k: depth, alpha: 1,
+                        a: input.pointer, lda: depth, b: weight.pointer, ldb: items, beta: 0, c: output.pointer,
+                        ldc: items)
+                    start += count
+                }
             }
         }
-        gemm.multiply(
-            transposeA: false, transposeB: false, m: block, n: items, k: depth, alpha: 1, a: input.pointer,
-            lda: depth, b: weight.pointer, ldb: items, beta: 0, c: output.pointer, ldc: items)
-        let seconds = (0..<max(1, repetitions)).map { _ in time(run) }.sorted()
-        return seconds[seconds.count / 2]
+    }
+
+    /// Times `repetitions` rounds of one ``Recommender/recommend(_:)`` call for all `queries` followed by the
+    /// equivalent plain product, alternating so that both see the same machine load; one block of each runs
+    /// untimed first. Returns the seconds of every round.
+    public static func measureThroughput(
+        _ recommender: Recommender, queries: [RecommendationQuery], plain: PlainProduct, repetitions: Int
+    ) -> (recommend: [Double], plain: [Double]) {
+        _ = recommender.recommend(Array(queries.prefix(recommender.blockRows)))
+        plain.gemm.multiply(
+            transposeA: false, transposeB: false, m: plain.block, n: plain.items, k: plain.depth, alpha: 1,
+            a: plain.input.pointer, lda: plain.depth, b: plain.weight.pointer, ldb: plain.items, beta: 0,
+            c: plain.output.pointer, ldc: plain.items)
+        var recommendSeconds = [Double]()
+        var plainSeconds = [Double]()
+        for _ in 0..<max(1, repetitions) {
+            recommendSeconds.append(time { _ = recommender.recommend(queries) })
+            plainSeconds.append(plain.measure())
+        }
+        return (recommendSeconds, plainSeconds)
+    }
+
+    /// The median of `values` (the mean of the middle two for an even count); 0 when empty.
+    public static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 }

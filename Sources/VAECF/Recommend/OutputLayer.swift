@@ -31,15 +31,37 @@ struct OutputLayer: @unchecked Sendable {
         vector = VectorMatrixProduct(gemm: gemm)
     }
 
-    /// Floats of scratch that ``apply(engine:model:input:rows:output:scratch:)`` needs.
+    /// Floats of scratch that ``apply(engine:model:input:rows:output:scratch:decoded:)`` needs.
     var scratchCount: Int { half?.scratchCount ?? 0 }
 
-    /// `output[rows, items] = input[rows, width] * W + b`.
+    /// The float16 weights decoded to a float32 `[width, items]` copy (both workers), for calls that score many
+    /// blocks of users: one decoding per call instead of one per block.
+    func decodedWeights(executor: ParallelExecutor) -> FloatBuffer? {
+        guard let half else { return nil }
+        let decoded = FloatBuffer(count: width * itemCount)
+        let destination = UncheckedSendable(decoded.pointer)
+        executor.forEachChunk(count: half.tileCount) { _, tiles in
+            let first = tiles.lowerBound * HalfPrecisionMatrix.tileColumns
+            let end = min(itemCount, tiles.upperBound * HalfPrecisionMatrix.tileColumns)
+            half.decode(columns: first, width: end - first, into: destination.value + first, ld: itemCount)
+        }
+        return decoded
+    }
+
+    /// `output[rows, items] = input[rows, width] * W + b`; with `decoded` (from ``decodedWeights(executor:)``)
+    /// float16 products of more than a few rows run on it.
     func apply(
         engine: MultVAEEngine, model: MultVAE, input: UnsafePointer<Float>, rows: Int,
-        output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
+        output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, decoded: FloatBuffer? = nil
     ) {
-        if let half {
+        if let decoded, let half, rows > half.streamingRowLimit {
+            engine.gemm.multiply(
+                transposeA: false, transposeB: false, m: rows, n: itemCount, k: width, alpha: 1, a: input, lda: width,
+                b: decoded.pointer, ldb: itemCount, beta: 0, c: output, ldc: itemCount)
+            let layer = model.layout.decoder[model.layout.decoder.count - 1]
+            engine.addBiasAndActivate(
+                model: model, bias: layer.bias, output: output, rows: rows, width: itemCount, linear: true)
+        } else if let half {
             half.multiply(
                 input: input, m: rows, lda: width, bias: bias, output: output, ldc: itemCount, gemm: engine.gemm,
                 executor: engine.executor, scratch: scratch)
@@ -50,28 +72,4 @@ struct OutputLayer: @unchecked Sendable {
             engine.applyOutputLayer(model: model, input: input, rows: rows, output: output)
         }
     }
-}
-
-/// A value behind a lock, usable from concurrent tasks.
-final class Locked<Value>: @unchecked Sendable {
-    // @unchecked: `value` is only touched while `lock` is held.
-    private let lock = NSLock()
-    private let value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<Result>(_ body: (Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(value)
-    }
-}
-
-/// The mutable state of one forward pass: the engine (not thread-safe) and the logits scratch.
-final class InferenceWorkspace {
-    let engine: MultVAEEngine
-    let logits = ScratchBuffer<Float>()
-    let scratch = ScratchBuffer<Float>()
-
-    init(engine: MultVAEEngine) { self.engine = engine }
 }

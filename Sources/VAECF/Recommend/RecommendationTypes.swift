@@ -84,4 +84,13 @@ public struct ModelDescription: Sendable, Codable, Equatable {
 /// in float32; `float16` halves the memory streamed per query (the output layer dominates it).
 public enum InferencePrecision: String, Sendable, Codable, CaseIterable {
     case float32, float16
+
+    /// Parses `float32` / `fp32` / `f32` and `float16` / `fp16` / `f16` / `half`, in any case.
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "float32", "fp32", "f32": self = .float32
+        case "float16", "fp16", "f16", "half": self = .float16
+        default: return nil
+        }
+    }
 }

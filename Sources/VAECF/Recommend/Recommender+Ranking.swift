@@ -10,6 +10,11 @@ extension Recommender {
         let active = queries.indices.filter { queries[$0].count > 0 }
         guard !active.isEmpty else { return results }
         workspace.withLock { workspace in
+            // Float16 calls of several blocks decode the weights once (a transient float32 copy).
+            if active.count > blockRows {
+                workspace.decodedWeights = outputLayer.decodedWeights(executor: workspace.engine.executor)
+            }
+            defer { workspace.decodedWeights = nil }
             results.withUnsafeMutableBufferPointer { output in
                 var start = 0
                 while start < active.count {
@@ -41,22 +46,25 @@ extension Recommender {
         let largestCount = block.reduce(0) { max($0, min(queries[$1].count, items)) }
         let shared = UncheckedSendable((logits: logits, results: results))
         let identifiers = catalog.identifiers
+        let reductions = self.reductions
         workspace.engine.executor.forEachChunk(count: block.count, minimumChunk: 4) { _, rows in
             let selected = UnsafeMutablePointer<Int32>.allocate(capacity: largestCount)
             let values = UnsafeMutablePointer<Float>.allocate(capacity: largestCount)
+            let ranking = CandidateRanking(count: items, reductions: reductions)
             defer {
                 selected.deallocate()
                 values.deallocate()
+                ranking.deallocate()
             }
             for row in rows {
                 let query = queries[block[block.startIndex + row]]
                 let scores = UnsafePointer(shared.value.logits + row * items)
-                let count = query.excluded.withUnsafeBufferPointer { excluded in
-                    TopK.select(
+                let (count, maximum) = query.excluded.withUnsafeBufferPointer { excluded in
+                    ranking.select(
                         scores: scores, count: items, k: min(query.count, items), excluding: excluded,
                         indices: selected, values: values)
                 }
-                let normalizer = SoftmaxNormalizer.logSumExp(scores, count: items)
+                let normalizer = reductions.logSumExp(scores, count: items, maximum: maximum)
                 var ranked = [ScoredItem]()
                 ranked.reserveCapacity(count)
                 for position in 0..<count {

@@ -10,6 +10,12 @@ import VAECFCore
 /// call uses all the engine's threads.
 ///
 /// Scores are softmax probabilities over all items (``ScoredItem``): `exp(logit - logsumexp(logits))`.
+///
+/// Precision: with `.float32`, one query runs the CBLAS `sgemv` (no packing of the `[width, items]` weight)
+/// and several run the GEMM. With `.float16`, calls of up to 16 queries stream the half-precision weight
+/// through SIMD kernels (AVX2 / FMA / F16C where available: half the bytes of float32, the fastest batch-1
+/// path); larger calls decode it to float32 blocks for the GEMM, once per call when it spans several blocks,
+/// which costs more than float32 below a few hundred queries.
 public final class Recommender: Sendable {
     /// Precision of the output layer's weights.
     public let precision: InferencePrecision
@@ -20,6 +26,8 @@ public final class Recommender: Sendable {
     let catalog: ItemCatalog
     let model: MultVAE
     let outputLayer: OutputLayer
+    /// Row maxima and softmax sums of the ranking.
+    let reductions = RowReductions()
     let workspace: Locked<InferenceWorkspace>
 
     /// A recommender for `model`, whose output column `i` is the item `itemIDs[i]`.
@@ -114,6 +122,8 @@ public final class Recommender: Sendable {
         let engine = workspace.engine
         let input = engine.outputLayerInput(model: model, foldIn: foldIn, rows: rows)
         let scratch = workspace.scratch.reserve(max(1, outputLayer.scratchCount))
-        outputLayer.apply(engine: engine, model: model, input: input, rows: rows.count, output: output, scratch: scratch)
+        outputLayer.apply(
+            engine: engine, model: model, input: input, rows: rows.count, output: output, scratch: scratch,
+            decoded: workspace.decodedWeights)
     }
 }

@@ -172,25 +172,22 @@ public final class Trainer {
     /// The resumable state: weights, optimizer moments, step, epoch, best weights and metrics.
     public func checkpointFile() -> ModelFile {
         ModelFile(
-            header: .init(
-                kind: .checkpoint, model: model.configuration, training: training, itemIDs: dataset.itemIDs,
-                datasetFingerprint: datasetFingerprint, epoch: completedEpochs, step: optimizer.stepCount,
-                bestEpoch: bestEpoch, validation: bestMetrics, backend: engine.gemm.backendName,
-                threads: engine.executor.threadCount),
-            parameters: model.parameters.array,
+            header: header(kind: .checkpoint), parameters: model.parameters.array,
             optimizer: .init(firstMoments: optimizer.firstMoments.array, secondMoments: optimizer.secondMoments.array),
             bestParameters: bestParameters.array)
     }
 
     /// The best model as a file for `test`, `recommend` and `serve`.
     public func modelFile() -> ModelFile {
-        ModelFile(
-            header: .init(
-                kind: .model, model: model.configuration, training: training, itemIDs: dataset.itemIDs,
-                datasetFingerprint: datasetFingerprint, epoch: completedEpochs, step: optimizer.stepCount,
-                bestEpoch: bestEpoch, validation: bestMetrics, backend: engine.gemm.backendName,
-                threads: engine.executor.threadCount),
-            parameters: bestParameters.array, optimizer: nil, bestParameters: nil)
+        ModelFile(header: header(kind: .model), parameters: bestParameters.array, optimizer: nil, bestParameters: nil)
+    }
+
+    func header(kind: ModelFile.Kind) -> ModelFile.Header {
+        ModelFile.Header(
+            kind: kind, model: model.configuration, training: training, itemIDs: dataset.itemIDs,
+            datasetFingerprint: datasetFingerprint, epoch: completedEpochs, step: optimizer.stepCount,
+            bestEpoch: bestEpoch, validation: bestMetrics, backend: engine.gemm.backendName,
+            threads: engine.executor.threadCount)
     }
 }
 

@@ -1,9 +1,11 @@
 import VAECFCore
+import VAECFNativeKernels
 
 extension HalfPrecisionMatrix {
     /// Input rows up to which ``multiply(input:m:lda:bias:output:ldc:gemm:executor:scratch:)`` streams the
-    /// tiles through the SIMD kernel; above it, blocks of columns are decoded to floats for the GEMM.
-    public static let streamingRowLimit = 2
+    /// tiles through the SIMD kernels (all rows per tile, so the weights are read once); above it, blocks of
+    /// columns are decoded to floats for the GEMM.
+    public var streamingRowLimit: Int { usesAcceleratedKernels ? 16 : 2 }
 
     /// Floats of scratch that ``multiply(input:m:lda:bias:output:ldc:gemm:executor:scratch:)`` needs:
     /// one decoded block `[rows, 1024]`.
@@ -19,6 +21,7 @@ extension HalfPrecisionMatrix {
     ///   - executor: the workers of the streaming kernel and of the decoding (column tiles split between them:
     ///     every output value is computed by one worker in a fixed order, so results do not depend on it).
     ///   - scratch: at least ``scratchCount`` floats, used when `m > streamingRowLimit`.
+    /// Row `i`'s values do not depend on `m` while `m <= streamingRowLimit`.
     public func multiply(
         input: UnsafePointer<Float>, m: Int, lda: Int, bias: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>, ldc: Int, gemm: GEMM, executor: ParallelExecutor,
@@ -26,8 +29,14 @@ extension HalfPrecisionMatrix {
     ) {
         precondition(m >= 0 && lda >= rows && ldc >= columns, "invalid product shape: m \(m), lda \(lda), ldc \(ldc)")
         guard m > 0 else { return }
-        if m <= Self.streamingRowLimit {
+        if m <= streamingRowLimit {
             executor.forEachChunk(count: tileCount, minimumChunk: 16) { _, tiles in
+                if usesAcceleratedKernels {
+                    vaecf_half_multiply_rows(
+                        storage, rows, columns, tiles.lowerBound, tiles.upperBound, input, lda, m, bias, output, ldc)
+                    return
+                }
+                // Tile by tile, so the rows after the first read the tile from the cache.
                 for tile in tiles {
                     for row in 0..<m {
                         multiplyTile(tile, x: input + row * lda, bias: bias, output: output + row * ldc)
@@ -57,7 +66,7 @@ extension HalfPrecisionMatrix {
         }
     }
 
-    /// One tile of one output row: `output[32t ..< 32t + 32] = x[rows] * W[:, tile] + bias`.
+    /// One tile of one output row with the portable kernel: `output[32t ..< 32t + 32] = x[rows] * W[:, tile] + bias`.
     @inline(__always)
     func multiplyTile(
         _ tile: Int, x: UnsafePointer<Float>, bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
@@ -66,10 +75,10 @@ extension HalfPrecisionMatrix {
         var line = UnsafeRawPointer(storage + tile * rows * Self.tileColumns)
         for row in 0..<rows {
             let scaled = SIMD8<Float>(repeating: x[row] * Self.inputScale)
-            sum0 += scaled * Self.decode(line.load(fromByteOffset: 0, as: SIMD4<Int32>.self))
-            sum1 += scaled * Self.decode(line.load(fromByteOffset: 16, as: SIMD4<Int32>.self))
-            sum2 += scaled * Self.decode(line.load(fromByteOffset: 32, as: SIMD4<Int32>.self))
-            sum3 += scaled * Self.decode(line.load(fromByteOffset: 48, as: SIMD4<Int32>.self))
+            sum0 += scaled * Self.decode(line.load(fromByteOffset: 0, as: SIMD8<UInt16>.self))
+            sum1 += scaled * Self.decode(line.load(fromByteOffset: 16, as: SIMD8<UInt16>.self))
+            sum2 += scaled * Self.decode(line.load(fromByteOffset: 32, as: SIMD8<UInt16>.self))
+            sum3 += scaled * Self.decode(line.load(fromByteOffset: 48, as: SIMD8<UInt16>.self))
             line += 2 * Self.tileColumns
         }
         let first = tile * Self.tileColumns

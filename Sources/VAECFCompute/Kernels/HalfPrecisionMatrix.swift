@@ -1,32 +1,38 @@
 import VAECFCore
+import VAECFNativeKernels
 
 /// A row-major float matrix `[rows, columns]` stored in half precision (IEEE binary16), packed for products
 /// with float32 accumulation: `C[m, columns] = A[m, rows] * W`.
 ///
 /// Layout: column tiles of ``tileColumns`` columns; tile `t` holds, for each row `r`, the 32 halves
 /// `W[r, 32t ..< 32t + 32]` (64 bytes, one cache line), so a tile streams from memory sequentially. The last
-/// tile is padded with zeros. Within a row of a tile, each group of 8 columns is stored as four 32-bit lanes,
-/// lane `j` holding column `j` in its low half and column `j + 4` in its high half.
+/// tile is padded with zeros.
 ///
 /// Quantization rounds to the nearest half; magnitudes below the smallest normal half (`2^-14`, about
 /// `6.1e-5`) become zero and those above 65504 are clamped. Flushing the subnormals costs at most `6.1e-5`
 /// per weight and keeps every decoded value a normal float (no slow denormal arithmetic).
 ///
-/// Decoding without F16C instructions (baseline x86-64): a half's bits `h` at the top of a 32-bit lane,
-/// shifted right arithmetically by 3 and masked with `0x8FFF_E000`, are the float `h * 2^-112` (the factor is
-/// folded into the other operand): two or three integer operations per four values, no unpacking.
+/// Kernels: on x86-64 CPUs with AVX2, FMA and F16C, C kernels (`VAECFNativeKernels`) convert with `vcvtph2ps`
+/// and accumulate with fused multiply-adds. Elsewhere a portable SIMD kernel decodes without conversion
+/// instructions: a half's bits `h` at the top of a 32-bit lane, shifted right arithmetically by 3 and masked
+/// with `0x8FFF_E000`, are the float `h * 2^-112` (the factor is folded into the other operand). The two give
+/// results that differ in the last bits (fused versus separate multiply and add).
 public final class HalfPrecisionMatrix: @unchecked Sendable {
     // @unchecked: the storage is written only in `init`.
 
     /// Columns per tile: 32 halves, one 64-byte cache line per row.
     public static let tileColumns = 32
-    /// Columns decoded at a time for the GEMM path.
+    /// Columns decoded at a time for the GEMM path (few GEMM calls, each packing the input once).
     static let blockColumns = 1024
-    /// Decoded values are the true values times `2^-112`; products are formed with `x * 2^56` and rescaled by
-    /// `2^56`, which keeps every product of a normal weight and a reasonable activation a normal float.
+    /// Portable kernel: decoded values are the true values times `2^-112`; products are formed with
+    /// `x * 2^56` and rescaled by `2^56`, which keeps every product of a normal weight and a reasonable
+    /// activation a normal float.
     static let inputScale: Float = 0x1p56
     static let outputScale: Float = 0x1p56
     static let decodeScale: Float = 0x1p112
+
+    /// Whether this CPU runs the AVX2 / FMA / F16C kernels.
+    public static let acceleratedKernelsAvailable = vaecf_native_kernels_available() != 0
 
     /// Rows of the matrix (the depth of the product).
     public let rows: Int
@@ -34,14 +40,21 @@ public final class HalfPrecisionMatrix: @unchecked Sendable {
     public let columns: Int
     /// Number of column tiles.
     public let tileCount: Int
+    /// Whether products and decoding use the AVX2 / FMA / F16C kernels.
+    public let usesAcceleratedKernels: Bool
     let storage: UnsafeMutablePointer<UInt16>
 
     /// Quantizes `weights [rows, columns]` (row stride `ld >= columns`).
-    public init(_ weights: UnsafePointer<Float>, rows: Int, columns: Int, ld: Int) {
+    /// - Parameter accelerated: use the AVX2 / FMA / F16C kernels (ignored where they are not available).
+    public init(
+        _ weights: UnsafePointer<Float>, rows: Int, columns: Int, ld: Int,
+        accelerated: Bool = HalfPrecisionMatrix.acceleratedKernelsAvailable
+    ) {
         precondition(rows >= 1 && columns >= 1 && ld >= columns, "invalid matrix shape \(rows) x \(columns), ld \(ld)")
         self.rows = rows
         self.columns = columns
         tileCount = (columns + Self.tileColumns - 1) / Self.tileColumns
+        usesAcceleratedKernels = accelerated && Self.acceleratedKernelsAvailable
         let count = tileCount * rows * Self.tileColumns
         let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 2, alignment: 64)
         storage = raw.bindMemory(to: UInt16.self, capacity: count)
@@ -52,7 +65,7 @@ public final class HalfPrecisionMatrix: @unchecked Sendable {
             for row in 0..<rows {
                 let source = weights + row * ld + first
                 let destination = storage + (tile * rows + row) * Self.tileColumns
-                for column in 0..<width { destination[Self.slot(column)] = Self.quantize(source[column]) }
+                for column in 0..<width { destination[column] = Self.quantize(source[column]) }
             }
         }
     }
@@ -74,33 +87,25 @@ public final class HalfPrecisionMatrix: @unchecked Sendable {
     public func value(row: Int, column: Int) -> Float {
         precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index out of range")
         let tile = column / Self.tileColumns
-        let bits = storage[(tile * rows + row) * Self.tileColumns + Self.slot(column % Self.tileColumns)]
-        return Float(Float16(bitPattern: bits))
+        return Float(Float16(bitPattern: storage[(tile * rows + row) * Self.tileColumns + column % Self.tileColumns]))
     }
 
-    /// Where column `column` (`0 ..< 32`) of a tile row is stored: in its group of 8, lane `column % 4`,
-    /// low half for the first four columns and high half for the last four.
+    /// Eight halves to eight floats scaled by `2^-112` (the portable kernel; see the type's description).
     @inline(__always)
-    static func slot(_ column: Int) -> Int {
-        let inGroup = column & 7
-        return (column & ~7) + (inGroup & 3) * 2 + (inGroup >> 2)
-    }
-
-    /// Sixteen bytes of a tile row (a group of 8 columns) to eight floats scaled by `2^-112`, in column order
-    /// (see the type's description).
-    @inline(__always)
-    static func decode(_ lanes: SIMD4<Int32>) -> SIMD8<Float> {
-        let mask = SIMD4<Int32>(repeating: Int32(bitPattern: 0x8FFF_E000))
-        let low = ((lanes &<< 16) &>> 3) & mask
-        let high = (lanes &>> 3) & mask
-        return SIMD8(
-            lowHalf: unsafeBitCast(low, to: SIMD4<Float>.self), highHalf: unsafeBitCast(high, to: SIMD4<Float>.self))
+    static func decode(_ halves: SIMD8<UInt16>) -> SIMD8<Float> {
+        let wide = SIMD8<Int32>(truncatingIfNeeded: SIMD8<UInt32>(truncatingIfNeeded: halves) &<< 16)
+        let bits = (wide &>> 3) & SIMD8<Int32>(repeating: Int32(bitPattern: 0x8FFF_E000))
+        return unsafeBitCast(bits, to: SIMD8<Float>.self)
     }
 
     /// Writes `W[0 ..< rows, first ..< first + width]` as floats into `output` (row stride `ld >= width`).
     /// `first` must be a multiple of ``tileColumns``.
     public func decode(columns first: Int, width: Int, into output: UnsafeMutablePointer<Float>, ld: Int) {
         precondition(first % Self.tileColumns == 0 && width >= 0 && first + width <= columns && ld >= width)
+        if usesAcceleratedKernels {
+            vaecf_half_decode(storage, rows, columns, first, width, output, ld)
+            return
+        }
         let scale = SIMD8<Float>(repeating: Self.decodeScale)
         var tileStart = 0
         while tileStart < width {
@@ -112,14 +117,12 @@ public final class HalfPrecisionMatrix: @unchecked Sendable {
                 let target = output + row * ld + tileStart
                 if tileWidth == Self.tileColumns {
                     for part in 0..<4 {
-                        let values = Self.decode(line.load(fromByteOffset: part * 16, as: SIMD4<Int32>.self)) * scale
+                        let values = Self.decode(line.load(fromByteOffset: part * 16, as: SIMD8<UInt16>.self)) * scale
                         UnsafeMutableRawPointer(target + part * 8).storeBytes(of: values, as: SIMD8<Float>.self)
                     }
                 } else {
                     let halves = line.assumingMemoryBound(to: UInt16.self)
-                    for column in 0..<tileWidth {
-                        target[column] = Float(Float16(bitPattern: halves[Self.slot(column)]))
-                    }
+                    for column in 0..<tileWidth { target[column] = Float(Float16(bitPattern: halves[column])) }
                 }
             }
             tileStart += Self.tileColumns

@@ -27,10 +27,15 @@ public enum VectorMath {
         p = p * r + 1.666_666_545_9e-1
         p = p * r + 5.000_000_120_1e-1
         p = p * (r * r) + r + 1
-        // times 2^n, built directly in the exponent bits
+        // times 2^n = 2^(n/2) * 2^(n - n/2), each built directly in the exponent bits (in two factors so that
+        // n = 128, just below the overflow threshold, stays finite)
         let integer = unsafeBitCast(biased, to: SIMD16<Int32>.self) &- unsafeBitCast(magic, to: SIMD16<Int32>.self)
-        let result = p * unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)
-        return result.replacing(with: 0, where: x .< -87.33654)
+        let half = integer &>> 1
+        var result = p * unsafeBitCast((half &+ 127) &<< 23, to: Vector.self)
+            * unsafeBitCast((integer &- half &+ 127) &<< 23, to: Vector.self)
+        result.replace(with: 0, where: x .< -87.33654)
+        result.replace(with: .infinity, where: x .> 88.72283)
+        return result
     }
 
     /// `exp(x)` for one float, with the same polynomial as the vector version.

@@ -16,12 +16,13 @@ struct HalfPrecisionTests {
         return values
     }
 
-    @Test("quantization rounds to the nearest half, flushes subnormals and clamps; decode reads it back")
-    func quantization() {
+    @Test("quantization rounds to the nearest half, flushes subnormals and clamps; decode reads it back",
+          arguments: [false, true])
+    func quantization(accelerated: Bool) {
         let rows = 3, columns = 45
         let values = Self.weights(rows: rows, columns: columns)
         let matrix = values.withUnsafeBufferPointer {
-            HalfPrecisionMatrix($0.baseAddress!, rows: rows, columns: columns, ld: columns)
+            HalfPrecisionMatrix($0.baseAddress!, rows: rows, columns: columns, ld: columns, accelerated: accelerated)
         }
         #expect(matrix.tileCount == 2)
         #expect(matrix.value(row: 0, column: 0) == 0)
@@ -43,14 +44,15 @@ struct HalfPrecisionTests {
         #expect(tail[13 + 4] == matrix.value(row: 1, column: 36))
     }
 
-    @Test("products match a double-precision product of the quantized weights for every row count",
-          arguments: [1, 2, 3, 9])
-    func products(rowCount: Int) {
+    @Test("products match a double-precision product of the quantized weights, both kernels, every row count",
+          arguments: [1, 2, 3, 9, 20], [false, true])
+    func products(rowCount: Int, accelerated: Bool) {
         let depth = 37, columns = 75
         let values = Self.weights(rows: depth, columns: columns, seed: 4)
         let matrix = values.withUnsafeBufferPointer {
-            HalfPrecisionMatrix($0.baseAddress!, rows: depth, columns: columns, ld: columns)
+            HalfPrecisionMatrix($0.baseAddress!, rows: depth, columns: columns, ld: columns, accelerated: accelerated)
         }
+        #expect(matrix.usesAcceleratedKernels == (accelerated && HalfPrecisionMatrix.acceleratedKernelsAvailable))
         var random = RandomSource(seed: UInt64(rowCount))
         let input = (0..<(rowCount * depth)).map { _ in random.nextFloat() * 2 - 1 }
         let bias = (0..<columns).map { Float($0) * 0.01 }
@@ -88,8 +90,13 @@ struct HalfPrecisionTests {
             }
         }
         #expect(overlap >= 290, "top-10 overlap \(overlap) of 300")
-        // Batch and single queries agree in float16 too.
+        // Batch and single queries agree in float16 too: the same items; with the native kernels, up to 16 queries
+        // per call give the values of single queries exactly.
         #expect(half.recommend([queries[4]])[0].items.map(\.id) == approximate[4].items.map(\.id))
+        if HalfPrecisionMatrix.acceleratedKernelsAvailable {
+            let few = Array(queries.prefix(12))
+            #expect(half.recommend(few) == few.map { half.recommend([$0])[0] })
+        }
     }
 
     @Test("the vector-matrix product equals a one-row GEMM")

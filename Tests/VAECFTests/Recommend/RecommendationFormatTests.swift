@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VAECF
+import VAECFCompute
 import VAECFData
 
 @Suite("Recommendation files, user grouping, softmax and latency summaries")
@@ -49,16 +50,27 @@ struct RecommendationFormatTests {
         #expect(histories.items(ofUser: 2) == ["c"])
     }
 
-    @Test("log-sum-exp matches a double-precision reference and ignores NaN in the maximum")
-    func softmaxNormalizer() {
-        var values = (0..<37).map { Float($0) * 0.7 - 9 }
+    @Test("row reductions match double-precision references with and without the native kernels",
+          arguments: [false, true])
+    func rowReductions(native: Bool) {
+        let reductions = RowReductions(native: native)
+        var values = (0..<1237).map { Float($0 % 101) * 0.07 - 3 }
         let reference = log(values.reduce(0.0) { $0 + exp(Double($1)) })
-        #expect(abs(SoftmaxNormalizer.logSumExp(values, count: values.count) - reference) < 1e-5)
+        let largest = values.max()!
+        #expect(abs(reductions.logSumExp(values, count: values.count, maximum: largest) - reference) < 1e-5)
         values[3] = .nan
-        #expect(SoftmaxNormalizer.maximum(values, count: values.count) == values[36])
-        #expect(SoftmaxNormalizer.maximum(values, count: 0) == -.infinity)
-        let far = [Float](repeating: -1000, count: 20) + [0]
-        #expect(abs(SoftmaxNormalizer.logSumExp(far, count: far.count)) < 1e-6)
+        values[1000] = 9
+        var maxima = [Float](repeating: 0, count: 20)
+        #expect(reductions.chunkMaxima(values, count: values.count, chunk: 64, into: &maxima) == 9)
+        for chunk in 0..<20 {
+            let slice = values[(chunk * 64)..<min(values.count, chunk * 64 + 64)].filter { !$0.isNaN }
+            #expect(maxima[chunk] == slice.max()!, "chunk \(chunk)")
+        }
+        #expect(reductions.maximum(values, count: 7) == values[0..<7].filter { !$0.isNaN }.max()!)
+        #expect(reductions.maximum(values, count: 0) == -.infinity)
+        let far = [Float](repeating: -1000, count: 21) + [0]
+        #expect(abs(reductions.logSumExp(far, count: far.count, maximum: 0)) < 1e-6)
+        #expect(abs(reductions.sumOfExponentials(values, count: 3, shift: 0) - values[0..<3].reduce(0.0) { $0 + exp(Double($1)) }) < 1e-6)
     }
 
     @Test("latency percentiles are nearest-rank")

@@ -21,6 +21,24 @@ struct RecommenderTests {
         #expect(zip(result.items, result.items.dropFirst()).allSatisfy { $0.score >= $1.score })
     }
 
+    @Test("with thousands of items (candidate ranking), the top items are still the evaluator's ranking")
+    func largeCatalog() {
+        let model = RecommendFixture.model(seed: 21, itemCount: 3000)
+        let recommender = Recommender(
+            model: model, itemIDs: RecommendFixture.itemIDs(3000), gemm: .portable(threadCount: 2), threadCount: 2)
+        let results = recommender.recommend([
+            RecommendationQuery(items: ["item5", "item2999", "item1700"], count: 25, exclude: ["item6"]),
+            RecommendationQuery(items: [], count: 40),
+        ])
+        let first = RecommendFixture.reference(model: model, foldIn: [5, 1700, 2999], excluded: [5, 6, 1700, 2999], k: 25)
+        let second = RecommendFixture.reference(model: model, foldIn: [], excluded: [], k: 40)
+        #expect(results[0].items.map(\.id) == first.indices.map { "item\($0)" })
+        #expect(results[1].items.map(\.id) == second.indices.map { "item\($0)" })
+        for (item, probability) in zip(results[0].items, first.probabilities) {
+            #expect(abs(Double(item.score) - probability) <= 1e-5 * probability)
+        }
+    }
+
     @Test("one call for many queries gives exactly the answers of one call per query")
     func batchEqualsSingle() {
         let recommender = RecommendFixture.recommender()

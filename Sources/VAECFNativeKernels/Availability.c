@@ -1,0 +1,14 @@
+#include "VAECFNativeKernels.h"
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+
+int vaecf_native_kernels_available(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+}
+
+#else
+
+int vaecf_native_kernels_available(void) { return 0; }
+
+#endif
