@@ -78,52 +78,13 @@ public struct RowReductions: Sendable {
     /// reduction (relative error below 2e-7, arguments below -87.3 count as -87.3), float lanes, then Double.
     public func sumOfExponentials(_ x: UnsafePointer<Float>, count: Int, shift: Float) -> Double {
         if usesNativeKernels { return vaecf_sum_exp_shifted(x, count, shift) }
-        let shiftVector = Vector(repeating: shift)
-        var total = 0.0
-        var index = 0
-        while index + 16 <= count {
-            let end = min(count, index + 1024)
-            var sum0 = Vector(), sum1 = Vector()
-            while index + 16 <= end {
-                sum0 += Self.exponential(UnsafeRawPointer(x + index).loadUnaligned(as: Vector.self) - shiftVector)
-                sum1 += Self.exponential(UnsafeRawPointer(x + index + 8).loadUnaligned(as: Vector.self) - shiftVector)
-                index += 16
-            }
-            total += Double((sum0 + sum1).sum())
-        }
-        while index < count {
-            total += Double(Self.exponential(Vector(repeating: x[index] - shift))[0])
-            index += 1
-        }
-        return total
+        return VectorMath.sumOfExponentials(x, count: count, shift: shift)
     }
 
     /// `log(sum(exp(x[i])))` over `x[0 ..< count]` given its maximum (NaN entries ignored by it).
     public func logSumExp(_ x: UnsafePointer<Float>, count: Int, maximum: Float) -> Double {
         guard maximum.isFinite else { return Double(maximum) }
         return Double(maximum) + log(sumOfExponentials(x, count: count, shift: maximum))
-    }
-
-    /// `exp(value)` for eight lanes with `value <= 0`.
-    @inline(__always)
-    static func exponential(_ argument: Vector) -> Vector {
-        var value = argument
-        let lowest = Vector(repeating: -87.33654)
-        value.replace(with: lowest, where: value .< lowest)
-        let magic = Vector(repeating: 12_582_912)
-        let biased = value * 1.442_695_04 + magic
-        let n = biased - magic
-        var r = value - n * 0.693_359_375
-        r = r + n * 2.121_944_4e-4
-        var p = Vector(repeating: 1.987_569_15e-4)
-        p = p * r + 1.398_199_950_7e-3
-        p = p * r + 8.333_451_907_3e-3
-        p = p * r + 4.166_579_589_4e-2
-        p = p * r + 1.666_666_545_9e-1
-        p = p * r + 5.000_000_120_1e-1
-        p = p * (r * r) + r + 1
-        let integer = unsafeBitCast(biased, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
-        return p * unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)
     }
 
     /// Copies the entries of `x[0 ..< count]` that are `>= threshold` (NaN never is), in order, to `scores`,
