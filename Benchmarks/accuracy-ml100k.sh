@@ -18,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 for seed in ${SEEDS:-0 1 2}; do
     start=$(date +%s.%N)
     "$VAECF_BINARY" train --data "$work/data.vaecf" --output "$work/model-$seed" --preset paper --seed "$seed" \
-        --no-checkpoint --quiet > /dev/null
+        --no-checkpoint --quiet > /dev/null 2>&1
     end=$(date +%s.%N)
     result=$("$VAECF_BINARY" test --data "$work/data.vaecf" --model "$work/model-$seed" --json 2> /dev/null)
     printf 'seed %s  train %.1f s  %s\n' "$seed" "$(awk "BEGIN { print $end - $start }")" "$result"

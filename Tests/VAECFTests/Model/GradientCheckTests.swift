@@ -141,3 +141,28 @@ struct BackendAgreementTests {
         #expect(difference <= 1e-4 * scale, "largest gradient difference \(difference) (scale \(scale))")
     }
 }
+
+@Suite("Row blocks of the output layer")
+struct OutputBlockTests {
+    @Test("processing the logits in row blocks gives the loss and gradients of processing the batch whole")
+    func blocksMatchWhole() {
+        let data = GradientCheckTests.data()
+        let configuration = MultVAEConfiguration(itemCount: GradientCheckTests.itemCount, encoderDimensions: [12, 5])
+        let model = MultVAE(configuration: configuration, seed: 21)
+        var results = [(LossBreakdown, [Float])]()
+        for blockRows in [1, 2, 4, 1000] {
+            let engine = MultVAEEngine(gemm: .portable(threadCount: 2), executor: ParallelExecutor(threadCount: 2),
+                                       logitBlockRows: blockRows)
+            let gradients = FloatBuffer(count: model.layout.count)
+            let loss = engine.lossAndGradients(
+                model: model, data: data, rows: [5, 4, 3, 2, 1, 0], anneal: 0.3, lam: 0.01,
+                noise: .init(seed: 4, step: 7), gradients: gradients)
+            results.append((loss, gradients.array))
+        }
+        for (loss, gradients) in results.dropLast() {
+            #expect(abs(loss.total - results.last!.0.total) < 1e-9 * abs(loss.total))
+            let difference = zip(gradients, results.last!.1).map { abs($0 - $1) }.max() ?? 0
+            #expect(difference < 1e-5, "largest gradient difference \(difference)")
+        }
+    }
+}
