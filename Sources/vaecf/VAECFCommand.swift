@@ -6,5 +6,8 @@ struct VAECFCommand: AsyncParsableCommand {
         commandName: "vaecf",
         abstract: "Variational autoencoders for collaborative filtering (Mult-VAE).",
         version: "0.1.0",
-        subcommands: [BenchmarkCommand.self, TrainCommand.self, TestCommand.self, PrepareCommand.self, InfoCommand.self, SynthCommand.self, DownloadCommand.self, DemoCommand.self, ServeCommand.self, RecommendCommand.self])
+        subcommands: [
+            DemoCommand.self, PrepareCommand.self, SynthCommand.self, DownloadCommand.self, InfoCommand.self,
+            TrainCommand.self, TestCommand.self, RecommendCommand.self, ServeCommand.self, BenchmarkCommand.self,
+        ])
 }
