@@ -70,7 +70,9 @@ extension MultVAEEngine {
         let outputLayer = model.layout.decoder[model.layout.decoder.count - 1]
         let outputTensor = model.layout.tensors[outputLayer.weight]
         let hiddenWidth = outputTensor.rows
-        let gradientOfHidden = gradientA.reserve(batchSize * max(hiddenWidth, 2 * latentSize))
+        // Both gradient buffers hold `[batch, width]` for any hidden layer or for `mu | logvar`.
+        let gradientWidth = max(configuration.encoderDimensions.max()!, 2 * latentSize)
+        let gradientOfHidden = gradientA.reserve(batchSize * gradientWidth)
         let losses = rowLosses.reserve(batchSize)
         let blockRows = min(logitBlockRows, batchSize)
         let block = logits.reserve(blockRows * itemCount)
@@ -125,7 +127,7 @@ extension MultVAEEngine {
 
         // Back through the decoder's hidden layers to z.
         var upstream = gradientOfHidden
-        var spare = gradientB.reserve(batchSize * max(maxLayerWidth(model), 2 * latentSize))
+        var spare = gradientB.reserve(batchSize * gradientWidth)
         let decoderLayers = model.layout.decoder
         for index in stride(from: decoderLayers.count - 2, through: 0, by: -1) {
             let layerInput = index == 0 ? UnsafePointer(z) : UnsafePointer(decoderOutputs[index - 1].pointer)
@@ -216,12 +218,6 @@ extension MultVAEEngine {
                 destination.update(repeating: 0, count: tensor.count)
             }
         }
-    }
-
-    func maxLayerWidth(_ model: MultVAE) -> Int {
-        model.layout.tensors.filter(\.isKernel).map { max($0.rows == model.configuration.itemCount ? 0 : $0.rows,
-                                                           $0.columns == model.configuration.itemCount ? 0 : $0.columns) }
-            .max() ?? 1
     }
 
     /// Backward through one dense layer `output = act(input W + b)`: scales `outputGradient` by the activation's
