@@ -39,6 +39,8 @@ let package = Package(
         .target(
             name: "VAECF", dependencies: ["VAECFCore", "VAECFCompute", "VAECFData"],
             swiftSettings: strictSettings),
+        /// Data-parallel training across processes: Open MPI's libmpi loaded at run time (no build dependency).
+        .target(name: "VAECFMPI", dependencies: ["VAECF", "VAECFCore"], swiftSettings: strictSettings),
         /// The HTTP recommendation server: coalesced batched inference, metrics, hot reload.
         .target(
             name: "VAECFServer",
@@ -55,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "vaecf",
             dependencies: [
-                "VAECF", "VAECFData", "VAECFCompute", "VAECFCore", "VAECFServer",
+                "VAECF", "VAECFData", "VAECFCompute", "VAECFCore", "VAECFServer", "VAECFMPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -67,8 +69,8 @@ let package = Package(
         .testTarget(
             name: "VAECFDataTests", dependencies: ["VAECFData", "VAECFCore"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "VAECFTests", dependencies: ["VAECF", "VAECFData", "VAECFCompute", "VAECFCore"]),
-        .testTarget(name: "VAECFCLITests", dependencies: ["vaecf"]),
+        .testTarget(name: "VAECFTests", dependencies: ["VAECF", "VAECFData", "VAECFCompute", "VAECFCore", "VAECFMPI"]),
+        .testTarget(name: "VAECFCLITests", dependencies: ["vaecf", "VAECF"]),
         .testTarget(
             name: "VAECFServerTests",
             dependencies: [

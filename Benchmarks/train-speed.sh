@@ -16,12 +16,5 @@ if [[ -z "${VAECF_BINARY:-}" ]]; then
     swift build -c release --product vaecf >&2
     VAECF_BINARY="$(swift build -c release --show-bin-path)/vaecf"
 fi
-if [[ ! -f /tmp/ml20m.vaecf ]]; then
-    if [[ ! -f /tmp/ratings.csv ]]; then
-        generator=../shared/tools/synth_ratings.py
-        [[ -f "$generator" ]] || generator=/work/shared/tools/synth_ratings.py
-        python3 "$generator" --out /tmp/ratings.csv.partial && mv /tmp/ratings.csv.partial /tmp/ratings.csv
-    fi
-    "$VAECF_BINARY" prepare /tmp/ratings.csv --output /tmp/ml20m.vaecf
-fi
+source Benchmarks/ml20m-data.sh
 "$VAECF_BINARY" benchmark train --data /tmp/ml20m.vaecf --preset "$preset" --timed-epochs "$epochs" --threads "$threads" ${JSON:+--json}

@@ -5,5 +5,8 @@ struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
         abstract: "Measure the speed of the compute kernels on this machine.",
-        subcommands: [BenchmarkGEMMCommand.self, BenchmarkTrainCommand.self, BenchmarkInferenceCommand.self])
+        subcommands: [
+            BenchmarkGEMMCommand.self, BenchmarkTrainCommand.self, BenchmarkInferenceCommand.self,
+            BenchmarkAllReduceCommand.self,
+        ])
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VAECF
 import VAECFData
+import VAECFMPI
 
 /// `vaecf train`: trains Mult-VAE on a prepared dataset and keeps the best-validation model.
 struct TrainCommand: ParsableCommand {
@@ -12,6 +13,11 @@ struct TrainCommand: ParsableCommand {
             Writes the best model to --output and a resumable checkpoint to \
             --checkpoint (default: OUTPUT.checkpoint) every --checkpoint-interval seconds and at the end. With --resume, training continues from that checkpoint \
             and, with the same seed and thread count, ends with bitwise the same weights as an uninterrupted run.
+
+            Started by mpirun (`mpirun -np N vaecf train ...`, Open MPI's libmpi loaded at run time, or the one \
+            VAECF_MPI names), the N processes train one model: each global batch of --batch-size-train users \
+            (a multiple of N) is split evenly between them and their gradients are summed by one allreduce per \
+            step. Rank 0 validates, logs, checkpoints and writes the model; every rank needs --data at the same path.
             """)
 
     @Option(help: "Prepared dataset (from `vaecf prepare`).", transform: URL.init(fileURLWithPath:))
@@ -40,35 +46,60 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let dataset = try DatasetFile.read(data)
-        try checkWritable(output)
-        let engine = compute.makeEngine()
-        let trainer: Trainer
-        if resume, let checkpointURL, FileManager.default.fileExists(atPath: checkpointURL.path) {
-            trainer = try Trainer(dataset: dataset, resumingFrom: try ModelFile.read(checkpointURL), engine: engine)
-            printError("resuming from \(checkpointURL.path) after epoch \(trainer.completedEpochs)")
+        if let launch = MPILaunch.detect(), launch.size > 1 {
+            try runAsRank(of: launch)
         } else {
-            if resume { printError("no checkpoint at \(checkpointURL?.path ?? "-"): starting from scratch") }
-            let training = options.training
-            guard dataset.train.rowCount > 0 else { throw CommandFailure("\(data.path) has no training users") }
-            trainer = Trainer(dataset: dataset, model: try options.model(itemCount: dataset.itemCount),
-                              training: training, engine: engine)
+            try train(group: nil)
         }
-        let log = try logPath.map { try TrainingLog(url: $0) }
-        log?.writeParameters(model: trainer.model.configuration, training: trainer.training, extra: [
+    }
+
+    /// Trains alone (`group == nil`) or as one member of a data-parallel job; only rank 0 prints, logs and
+    /// writes files.
+    func train(group: (any DataParallelGroup)?) throws {
+        let isRoot = (group?.rank ?? 0) == 0
+        let dataset = try DatasetFile.read(data)
+        if isRoot { try checkWritable(output) }
+        let engine = compute.makeEngine(announce: isRoot)
+        let trainer: Trainer
+        if let group {
+            trainer = try Trainer.joiningGroup(group, dataset: dataset, engine: engine) {
+                try makeTrainer(dataset: dataset, engine: engine)
+            }
+        } else {
+            trainer = try makeTrainer(dataset: dataset, engine: engine)
+        }
+        var extra: [String: Any] = [
             "data": data.path, "blas": engine.gemm.backendName, "threads": engine.executor.threadCount,
             "resumed_after_epoch": trainer.completedEpochs,
-        ])
+        ]
+        if let group { extra["ranks"] = group.size }
+        let log = isRoot ? try logPath.map { try TrainingLog(url: $0) } : nil
+        log?.writeParameters(model: trainer.model.configuration, training: trainer.training, extra: extra)
         var console = TrainingConsole(quiet: quiet)
         _ = try trainer.run(checkpoint: checkpointURL, checkpointInterval: checkpointInterval) { event in
+            guard isRoot else { return }
             console.report(event)
             log?.write(event)
         }
+        guard isRoot else { return }
         try trainer.modelFile().write(to: output)
         if let best = trainer.bestMetrics {
             print("best validation after epoch \(trainer.bestEpoch + 1): \(best)")
         }
         print("model saved to \(output.path)")
+    }
+
+    /// A trainer continued from the checkpoint (with `--resume`, when it exists) or freshly initialized.
+    func makeTrainer(dataset: InteractionDataset, engine: MultVAEEngine) throws -> Trainer {
+        if resume, let checkpointURL, FileManager.default.fileExists(atPath: checkpointURL.path) {
+            let trainer = try Trainer(dataset: dataset, resumingFrom: try ModelFile.read(checkpointURL), engine: engine)
+            printError("resuming from \(checkpointURL.path) after epoch \(trainer.completedEpochs)")
+            return trainer
+        }
+        if resume { printError("no checkpoint at \(checkpointURL?.path ?? "-"): starting from scratch") }
+        guard dataset.train.rowCount > 0 else { throw CommandFailure("\(data.path) has no training users") }
+        return Trainer(dataset: dataset, model: try options.model(itemCount: dataset.itemCount),
+                       training: options.training, engine: engine)
     }
 }
 

@@ -24,6 +24,13 @@ struct TrainingConsole {
                 summary.epoch + 1, epochs, summary.loss.total, summary.loss.negativeLogLikelihood,
                 summary.loss.kullbackLeibler, summary.loss.anneal, summary.usersPerSecond,
                 formatDuration(elapsed), formatDuration(remaining)))
+            if let communication = summary.communication {
+                printError(String(
+                    format: "  allreduce: %d calls, %.1f ms each, %.1f MB each, %.1f%% of the epoch",
+                    communication.allReduces, communication.secondsPerAllReduce * 1000,
+                    Double(communication.bytesPerAllReduce) / 1e6,
+                    summary.seconds > 0 ? 100 * communication.seconds / summary.seconds : 0))
+            }
         case .validated(let epoch, let metrics, let seconds, let isBest):
             guard !quiet else { return }
             printError("  validation after epoch \(epoch + 1): \(metrics) (\(formatDuration(seconds)))\(isBest ? "  best" : "")")

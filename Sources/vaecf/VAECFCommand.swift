@@ -1,4 +1,5 @@
 import ArgumentParser
+import VAECFMPI
 
 @main
 struct VAECFCommand: AsyncParsableCommand {
@@ -10,4 +11,24 @@ struct VAECFCommand: AsyncParsableCommand {
             DemoCommand.self, PrepareCommand.self, SynthCommand.self, DownloadCommand.self, InfoCommand.self,
             TrainCommand.self, TestCommand.self, RecommendCommand.self, ServeCommand.self, BenchmarkCommand.self,
         ])
+
+    /// Parses and runs the command; under an MPI launcher with several ranks, only the commands that work
+    /// across processes run (N copies of another command would write the same files N times).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if let launch = MPILaunch.detect(), launch.size > 1,
+               !(command is TrainCommand || command is BenchmarkAllReduceCommand) {
+                throw CommandFailure(
+                    "started by an MPI launcher as rank \(launch.rank) of \(launch.size): only `vaecf train` and `vaecf benchmark allreduce` run across processes; run this command without mpirun")
+            }
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -22,9 +22,12 @@ enum CLIRunner {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
-    /// Runs `vaecf arguments...` in `directory` and waits for it.
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> CLIResult {
-        guard let binary else { throw CLIRunnerError.binaryNotFound }
+    /// Runs `vaecf arguments...` (or `executable arguments...`) in `directory`, with `environment` added to
+    /// this process's, and waits for it.
+    static func run(
+        _ arguments: [String], in directory: URL? = nil, executable: URL? = nil, environment: [String: String] = [:]
+    ) throws -> CLIResult {
+        guard let binary = executable ?? binary else { throw CLIRunnerError.binaryNotFound }
         let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("vaecf-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: outputs) }
@@ -36,6 +39,9 @@ enum CLIRunner {
         process.executableURL = binary
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         // Files rather than pipes: no deadlock however much the command prints.
         let standardOutput = try FileHandle(forWritingTo: standardOutputURL)
         let standardError = try FileHandle(forWritingTo: standardErrorURL)

@@ -3,7 +3,8 @@ import VAECFCore
 
 extension MultVAEEngine {
     /// Noise of one training step: the dropout masks and the reparameterization noise of every batch row
-    /// come from `RandomSource(seed: seed, stream: row)`, so they do not depend on the thread count.
+    /// come from `RandomSource(seed: seed, stream: row)` (`row`: the position in the global batch), so they
+    /// depend neither on the thread count nor on how the batch is split between processes.
     public struct StepNoise: Sendable {
         public var dropoutSeed: UInt64
         public var latentSeed: UInt64
@@ -19,26 +20,39 @@ extension MultVAEEngine {
     }
 
     /// Computes the objective for the users `rows` of `data` and writes its gradient with respect to every
-    /// parameter into `gradients` (`[model.layout.count]`, overwritten).
+    /// parameter into the first `model.layout.count` floats of `gradients` (overwritten; floats after them are
+    /// left alone).
     ///
     /// - Parameters:
     ///   - anneal: the KL weight.
     ///   - lam: the L2 weight on kernels (the penalty is `lam * sum(W^2)`, its gradient `2 lam W`).
     ///   - noise: dropout and latent noise; `nil` evaluates deterministically (no dropout, `z = mu`).
+    ///   - shard: where `rows` sit in a global batch split between workers (``BatchShard``); `nil`: `rows` is
+    ///     the whole batch. With a shard, the averaged terms and their gradients are divided by the global batch
+    ///     size, the penalty counts only where `includesRegularization`, and an empty shard gives zeros.
     public func lossAndGradients<Rows: Collection>(
         model: MultVAE, data: CSRMatrix, rows: Rows, anneal: Double, lam: Double, noise: StepNoise?,
-        gradients: FloatBuffer
+        shard: BatchShard? = nil, gradients: FloatBuffer
     ) -> LossBreakdown where Rows.Element == Int {
-        precondition(gradients.count == model.layout.count, "gradient buffer does not match the model")
+        precondition(gradients.count >= model.layout.count, "gradient buffer does not match the model")
         let batchSize = rows.count
-        precondition(batchSize > 0, "empty batch")
+        let shard = shard ?? .whole(batchSize)
+        precondition(shard.count == batchSize, "the shard's row count differs from the rows given")
+        let effectiveLam = shard.includesRegularization ? lam : 0
+        guard batchSize > 0 else {
+            initializeGradients(model: model, lam: Float(effectiveLam), gradients: gradients)
+            return LossBreakdown(
+                negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: anneal,
+                regularization: effectiveLam == 0 ? 0 : effectiveLam * model.kernelSquaredNorm())
+        }
         let configuration = model.configuration
         let latentSize = configuration.latentDimension
         let itemCount = configuration.itemCount
         let dropout = noise.map { (keepProbability: configuration.keepProbability, seed: $0.dropoutSeed) }
-        _ = gatherBatch(data, rows: rows, dropout: dropout)
+        let firstStream = shard.firstRow
+        _ = gatherBatch(data, rows: rows, dropout: dropout, firstStream: firstStream)
 
-        initializeGradients(model: model, lam: Float(lam), gradients: gradients)
+        initializeGradients(model: model, lam: Float(effectiveLam), gradients: gradients)
 
         // Encoder, reparameterization.
         encode(model: model, rows: batchSize)
@@ -51,7 +65,7 @@ extension MultVAEEngine {
             for row in chunk {
                 let mu = encoded + row * 2 * latentSize
                 let logVariance = mu + latentSize
-                var random = RandomSource(seed: latentSeed ?? 0, stream: UInt64(row))
+                var random = RandomSource(seed: latentSeed ?? 0, stream: UInt64(firstStream + row))
                 var divergence = 0.0
                 for k in 0..<latentSize {
                     let standardDeviation = VectorMath.exp(0.5 * logVariance[k])
@@ -76,7 +90,7 @@ extension MultVAEEngine {
         let losses = rowLosses.reserve(batchSize)
         let blockRows = min(logitBlockRows, batchSize)
         let block = logits.reserve(blockRows * itemCount)
-        let inverseBatch = 1 / Float(batchSize)
+        let inverseBatch = 1 / Float(shard.globalBatchSize)
         let outputWeight = UnsafePointer(model.tensor(outputLayer.weight))
         let outputBias = UnsafePointer(model.tensor(outputLayer.bias))
         let outputWeightGradient = gradients.pointer + outputTensor.offset
@@ -198,9 +212,9 @@ extension MultVAEEngine {
             divergence += divergences[row]
         }
         return LossBreakdown(
-            negativeLogLikelihood: negativeLogLikelihood / Double(batchSize),
-            kullbackLeibler: divergence / Double(batchSize), anneal: anneal,
-            regularization: lam * model.kernelSquaredNorm())
+            negativeLogLikelihood: negativeLogLikelihood / Double(shard.globalBatchSize),
+            kullbackLeibler: divergence / Double(shard.globalBatchSize), anneal: anneal,
+            regularization: effectiveLam == 0 ? 0 : effectiveLam * model.kernelSquaredNorm())
     }
 
     /// Gradients start as `2 lam W` for kernels and 0 for biases; the backward pass accumulates into them.

@@ -37,10 +37,10 @@ public final class MultVAEEngine: @unchecked Sendable {
     // MARK: Batch input
 
     /// Copies rows `rows` of `data` into the engine's batch CSR and writes the encoder input values:
-    /// `1 / sqrt(n)` per entry (the L2-normalized binary row), and with dropout `mask / keep / sqrt(n)`.
-    /// Returns the number of entries.
+    /// `1 / sqrt(n)` per entry (the L2-normalized binary row), and with dropout `mask / keep / sqrt(n)`, the
+    /// mask of local row `i` drawn from stream `firstStream + i`. Returns the number of entries.
     func gatherBatch<Rows: Collection>(
-        _ data: CSRMatrix, rows: Rows, dropout: (keepProbability: Double, seed: UInt64)?
+        _ data: CSRMatrix, rows: Rows, dropout: (keepProbability: Double, seed: UInt64)?, firstStream: Int = 0
     ) -> Int where Rows.Element == Int {
         let batchSize = rows.count
         let offsets = batchOffsets.reserve(batchSize + 1)
@@ -69,7 +69,7 @@ public final class MultVAEEngine: @unchecked Sendable {
                 guard count > 0 else { continue }
                 let normalized = 1 / Float(count).squareRoot()
                 if let dropout {
-                    var random = RandomSource(seed: dropout.seed, stream: UInt64(local))
+                    var random = RandomSource(seed: dropout.seed, stream: UInt64(firstStream + local))
                     let kept = normalized / keep
                     for entry in start..<(start + count) {
                         values[entry] = random.nextFloat() < keep ? kept : 0

@@ -15,7 +15,7 @@ public final class AdamOptimizer: @unchecked Sendable {
     /// Second moments `[parameters]`.
     public let secondMoments: FloatBuffer
     /// Updates applied so far (`t` of the last update).
-    public private(set) var stepCount: Int = 0
+    public internal(set) var stepCount: Int = 0
 
     public init(parameterCount: Int, learningRate: Double, beta1: Double, beta2: Double, epsilon: Double = 1e-8) {
         self.learningRate = learningRate
@@ -26,9 +26,9 @@ public final class AdamOptimizer: @unchecked Sendable {
         secondMoments = FloatBuffer(count: parameterCount)
     }
 
-    /// Applies one update to `parameters` with `gradients`.
+    /// Applies one update to `parameters` with the first `parameters.count` floats of `gradients`.
     public func update(parameters: FloatBuffer, gradients: FloatBuffer, executor: ParallelExecutor) {
-        precondition(parameters.count == firstMoments.count && gradients.count == firstMoments.count)
+        precondition(parameters.count == firstMoments.count && gradients.count >= firstMoments.count)
         stepCount += 1
         AdamKernel.update(
             parameters: parameters.pointer, gradients: gradients.pointer, firstMoments: firstMoments.pointer,

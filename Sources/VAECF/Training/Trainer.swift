@@ -9,6 +9,10 @@ import VAECFData
 /// All randomness derives from `training.seed`: initialization, the epoch's shuffle
 /// (`RandomSource(seed:stream:)` per epoch) and each step's dropout and latent noise
 /// (``MultVAEEngine/StepNoise``), so a run resumed from a checkpoint continues bit for bit.
+///
+/// In a data-parallel job (``joiningGroup(_:dataset:engine:makeRoot:)``) every member runs the same loop on its
+/// ``BatchShard`` of each global batch, and the gradients are summed by one allreduce per step before the same
+/// Adam update on every member; rank 0 alone validates and checkpoints.
 public final class Trainer {
     public let dataset: InteractionDataset
     public let training: TrainingConfiguration
@@ -20,10 +24,15 @@ public final class Trainer {
     public private(set) var bestMetrics: RankingMetrics?
     public private(set) var bestEpoch: Int = -1
     /// Epochs completed.
-    public private(set) var completedEpochs = 0
+    public internal(set) var completedEpochs = 0
     /// ``InteractionDataset/fingerprintHex`` of the dataset, recorded in checkpoints and model files.
     public let datasetFingerprint: String
+    /// The processes this trainer shares its steps with; nil when it trains alone.
+    public internal(set) var group: (any DataParallelGroup)?
+    /// The flat gradient `[layout.count]` followed by ``lossSlots`` floats of loss terms: the one buffer that
+    /// a data-parallel step sums across the group.
     let gradients: FloatBuffer
+    static let lossSlots = 3
 
     /// A trainer with a freshly initialized model.
     public init(dataset: InteractionDataset, model configuration: MultVAEConfiguration,
@@ -39,7 +48,7 @@ public final class Trainer {
             beta2: training.beta2, epsilon: training.epsilon)
         bestParameters = FloatBuffer(count: model.layout.count)
         bestParameters.copy(from: model.parameters)
-        gradients = FloatBuffer(count: model.layout.count)
+        gradients = FloatBuffer(count: model.layout.count + Self.lossSlots)
     }
 
     /// A trainer that continues from `checkpoint`.
@@ -73,20 +82,28 @@ public final class Trainer {
         }
     }
 
-    /// Runs one epoch of updates and returns its summary.
+    /// Runs one epoch of updates and returns its summary (in a group, the same on every member).
     /// - Throws: ``TrainingError/nonFiniteLoss`` when the objective becomes NaN or infinite.
     public func trainEpoch() throws(TrainingError) -> EpochSummary {
         let epoch = completedEpochs
         let start = DispatchTime.now().uptimeNanoseconds
         var sums = LossBreakdown(negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: 0, regularization: 0)
         var users = 0
+        var communication = CommunicationTotals()
         let batches = batches(ofEpoch: epoch)
         for batch in batches {
             let step = optimizer.stepCount
             let anneal = training.anneal(atStep: step)
-            let loss = engine.lossAndGradients(
-                model: model, data: dataset.train, rows: batch, anneal: anneal, lam: training.lam,
-                noise: .init(seed: training.seed, step: step), gradients: gradients)
+            let shard = BatchShard.of(batchSize: batch.count, rank: group?.rank ?? 0, ranks: group?.size ?? 1)
+            var loss = engine.lossAndGradients(
+                model: model, data: dataset.train, rows: batch.dropFirst(shard.firstRow).prefix(shard.count),
+                anneal: anneal, lam: training.lam, noise: .init(seed: training.seed, step: step), shard: shard,
+                gradients: gradients)
+            if let group {
+                do { loss = try sumAcrossGroup(loss, group: group, totals: &communication) } catch {
+                    throw .communication(epoch: epoch, step: step, error)
+                }
+            }
             guard loss.total.isFinite else { throw .nonFiniteLoss(epoch: epoch, step: step, loss: loss) }
             optimizer.update(parameters: model.parameters, gradients: gradients, executor: engine.executor)
             sums.negativeLogLikelihood += loss.negativeLogLikelihood
@@ -101,7 +118,9 @@ public final class Trainer {
         sums.regularization /= count
         completedEpochs += 1
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return EpochSummary(epoch: epoch, loss: sums, users: users, seconds: seconds, step: optimizer.stepCount)
+        return EpochSummary(
+            epoch: epoch, loss: sums, users: users, seconds: seconds, step: optimizer.stepCount,
+            communication: group.map { _ in communication })
     }
 
     /// Whether validation is due after the epoch just completed.
@@ -140,7 +159,8 @@ public final class Trainer {
         MultVAE(configuration: model.configuration, parameters: bestParameters.array)
     }
 
-    /// Trains until `training.epochs`, validating and checkpointing along the way.
+    /// Trains until `training.epochs`, validating and checkpointing along the way (in a group: on rank 0 only;
+    /// the returned model is then the best one on rank 0 and the current one elsewhere).
     /// - Parameters:
     ///   - checkpoint: where to save the resumable state (atomically), or nil.
     ///   - checkpointInterval: seconds between checkpoints; one is written after the first epoch that ends at
@@ -151,16 +171,17 @@ public final class Trainer {
         report(.started(epoch: completedEpochs, epochs: training.epochs,
                         stepsPerEpoch: training.stepsPerEpoch(userCount: dataset.train.rowCount),
                         trainUsers: dataset.train.rowCount, parameterCount: model.layout.count))
+        let isRoot = (group?.rank ?? 0) == 0
         while completedEpochs < training.epochs {
             report(.epochFinished(try trainEpoch()))
-            if validationDue {
+            if isRoot && validationDue {
                 let start = DispatchTime.now().uptimeNanoseconds
                 let (metrics, isBest) = validate()
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 report(.validated(epoch: completedEpochs - 1, metrics: metrics, seconds: seconds, isBest: isBest))
             }
             let sinceCheckpoint = Double(DispatchTime.now().uptimeNanoseconds - lastCheckpoint) / 1e9
-            if let checkpoint, sinceCheckpoint >= checkpointInterval || completedEpochs == training.epochs {
+            if isRoot, let checkpoint, sinceCheckpoint >= checkpointInterval || completedEpochs == training.epochs {
                 try checkpointFile().write(to: checkpoint)
                 lastCheckpoint = DispatchTime.now().uptimeNanoseconds
                 report(.checkpointSaved(epoch: completedEpochs - 1, path: checkpoint.path))
@@ -194,11 +215,15 @@ public final class Trainer {
 /// Training that cannot go on.
 public enum TrainingError: Error, CustomStringConvertible {
     case nonFiniteLoss(epoch: Int, step: Int, loss: LossBreakdown)
+    /// The gradient exchange of a data-parallel step failed.
+    case communication(epoch: Int, step: Int, DataParallelError)
 
     public var description: String {
         switch self {
         case .nonFiniteLoss(let epoch, let step, let loss):
             return "the loss became \(loss.total) at epoch \(epoch + 1), step \(step) (likelihood \(loss.negativeLogLikelihood), KL \(loss.kullbackLeibler)); lower --lr or check the data"
+        case .communication(let epoch, let step, let error):
+            return "the gradient exchange failed at epoch \(epoch + 1), step \(step): \(error)"
         }
     }
 }

@@ -23,6 +23,20 @@ public struct EpochSummary: Sendable, Codable {
     public var seconds: Double
     /// Updates applied so far.
     public var step: Int
+    /// The gradient exchange of a data-parallel epoch (nil when training alone).
+    public var communication: CommunicationTotals?
+
+    public init(
+        epoch: Int, loss: LossBreakdown, users: Int, seconds: Double, step: Int,
+        communication: CommunicationTotals? = nil
+    ) {
+        self.epoch = epoch
+        self.loss = loss
+        self.users = users
+        self.seconds = seconds
+        self.step = step
+        self.communication = communication
+    }
 
     /// Training users per second in the epoch.
     public var usersPerSecond: Double { seconds > 0 ? Double(users) / seconds : 0 }

@@ -46,12 +46,18 @@ public final class TrainingLog {
     public func write(_ event: TrainingEvent) {
         switch event {
         case .epochFinished(let summary):
-            write([
+            var object: [String: Any] = [
                 "type": "epoch", "epoch": summary.epoch + 1, "step": summary.step,
                 "train_epoch_time": summary.seconds, "train_throughput": summary.usersPerSecond,
                 "loss": summary.loss.total, "negative_log_likelihood": summary.loss.negativeLogLikelihood,
                 "kl": summary.loss.kullbackLeibler, "anneal": summary.loss.anneal,
-            ])
+            ]
+            if let communication = summary.communication {
+                object["allreduce_calls"] = communication.allReduces
+                object["allreduce_time"] = communication.seconds
+                object["allreduce_bytes"] = communication.bytesPerAllReduce
+            }
+            write(object)
         case .validated(let epoch, let metrics, let seconds, let isBest):
             var object: [String: Any] = ["type": "validation", "epoch": epoch + 1, "valid_time": seconds, "best": isBest]
             for entry in metrics.entries { object[entry.name] = entry.value }

@@ -1,0 +1,48 @@
+/// The processes of a data-parallel training job (MPI ranks, or threads in tests), seen from one of them.
+///
+/// Every member calls the same operations in the same order; each call returns once every member has made it.
+/// ``Trainer`` uses one summing allreduce per step over one contiguous buffer (the flat gradient plus the
+/// loss terms) and broadcasts from rank 0 to start or resume every member from the same state.
+public protocol DataParallelGroup: AnyObject {
+    /// This member's index, `0 ..< size`. Rank 0 validates, logs and checkpoints.
+    var rank: Int { get }
+    /// Number of members.
+    var size: Int { get }
+    /// Replaces `values[0 ..< count]` on every member with the element-wise sum over all members.
+    func allReduceSum(_ values: UnsafeMutablePointer<Float>, count: Int) throws(DataParallelError)
+    /// Copies `bytes[0 ..< count]` of member `root` to every other member.
+    func broadcast(_ bytes: UnsafeMutableRawPointer, count: Int, root: Int) throws(DataParallelError)
+}
+
+/// A failed collective operation, or members that do not agree.
+public struct DataParallelError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension DataParallelGroup {
+    /// Broadcasts `values` (the same count on every member) from `root`.
+    public func broadcast(_ values: UnsafeMutablePointer<Float>, count: Int, root: Int) throws(DataParallelError) {
+        try broadcast(UnsafeMutableRawPointer(values), count: count * MemoryLayout<Float>.stride, root: root)
+    }
+
+    /// Broadcasts a byte string of any length from `root`: its length first, then its bytes.
+    public func broadcast(_ bytes: [UInt8], root: Int) throws(DataParallelError) -> [UInt8] {
+        let length = try broadcast(integers: [Int64(rank == root ? bytes.count : 0)], root: root)[0]
+        guard length >= 0 && length < 1 << 31 else { throw DataParallelError("broadcast of \(length) bytes") }
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(Int(length), 1), alignment: 8)
+        defer { storage.deallocate() }
+        if rank == root { storage.copyBytes(from: bytes) }
+        if length > 0 { try broadcast(storage.baseAddress!, count: Int(length), root: root) }
+        return Array(storage.prefix(Int(length)))
+    }
+
+    /// Broadcasts `values` (the same count on every member) from `root` and returns `root`'s values.
+    public func broadcast(integers values: [Int64], root: Int) throws(DataParallelError) -> [Int64] {
+        let storage = UnsafeMutablePointer<Int64>.allocate(capacity: max(values.count, 1))
+        defer { storage.deallocate() }
+        storage.initialize(from: values, count: values.count)
+        try broadcast(UnsafeMutableRawPointer(storage), count: values.count * MemoryLayout<Int64>.stride, root: root)
+        return Array(UnsafeBufferPointer(start: storage, count: values.count))
+    }
+}
