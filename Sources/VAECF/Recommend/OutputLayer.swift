@@ -3,8 +3,8 @@ import VAECFCompute
 import VAECFCore
 
 /// The output layer `W [width, items]`, `b [items]` of a model at an inference precision: float32 runs the
-/// engine's GEMM (or, for one user, the CBLAS's matrix-vector routine, which does not pack `W`); float16 keeps
-/// a half-precision copy of `W` and accumulates in float32.
+/// ``SmallBatchProduct`` kernel on `W` in place for up to ``SmallBatchProduct/rowLimit`` users (no packing of
+/// `W`) and the engine's GEMM above; float16 keeps a half-precision copy of `W` and accumulates in float32.
 struct OutputLayer: @unchecked Sendable {
     // @unchecked: the pointers address the parameters of a model that the owner keeps alive and never changes.
     let precision: InferencePrecision
@@ -16,9 +16,10 @@ struct OutputLayer: @unchecked Sendable {
     let itemCount: Int
     /// The half-precision copy for `.float16`.
     let half: HalfPrecisionMatrix?
-    let vector: VectorMatrixProduct
+    /// The float32 product for a few users.
+    let smallBatch: SmallBatchProduct
 
-    init(model: MultVAE, precision: InferencePrecision, gemm: GEMM) {
+    init(model: MultVAE, precision: InferencePrecision) {
         let layer = model.layout.decoder[model.layout.decoder.count - 1]
         let tensor = model.layout.tensors[layer.weight]
         self.precision = precision
@@ -28,7 +29,7 @@ struct OutputLayer: @unchecked Sendable {
         itemCount = tensor.columns
         half = precision == .float16
             ? HalfPrecisionMatrix(weight, rows: tensor.rows, columns: tensor.columns, ld: tensor.columns) : nil
-        vector = VectorMatrixProduct(gemm: gemm)
+        smallBatch = SmallBatchProduct()
     }
 
     /// Floats of scratch that ``apply(engine:model:input:rows:output:scratch:decoded:)`` needs.
@@ -65,9 +66,10 @@ struct OutputLayer: @unchecked Sendable {
             half.multiply(
                 input: input, m: rows, lda: width, bias: bias, output: output, ldc: itemCount, gemm: engine.gemm,
                 executor: engine.executor, scratch: scratch)
-        } else if rows == 1 && vector.usesVectorRoutine {
-            output.update(from: bias, count: itemCount)
-            vector.multiply(n: itemCount, k: width, alpha: 1, x: input, b: weight, ldb: itemCount, beta: 1, y: output)
+        } else if rows <= smallBatch.rowLimit {
+            smallBatch.multiply(
+                weight: weight, depth: width, columns: itemCount, ldw: itemCount, input: input, m: rows, lda: width,
+                bias: bias, output: output, ldc: itemCount, executor: engine.executor)
         } else {
             engine.applyOutputLayer(model: model, input: input, rows: rows, output: output)
         }

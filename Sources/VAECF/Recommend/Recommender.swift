@@ -11,8 +11,9 @@ import VAECFCore
 ///
 /// Scores are softmax probabilities over all items (``ScoredItem``): `exp(logit - logsumexp(logits))`.
 ///
-/// Precision: with `.float32`, one query runs the CBLAS `sgemv` (no packing of the `[width, items]` weight)
-/// and several run the GEMM. With `.float16`, calls of up to 16 queries stream the half-precision weight
+/// Precision: with `.float32`, calls of up to ``SmallBatchProduct/rowLimit`` queries (16)
+/// run the small-batch kernel on the `[width, items]` weight in place (read once, no packing; a user's scores
+/// do not depend on the other queries of the call), larger ones the GEMM. With `.float16`, calls of up to 16 queries stream the half-precision weight
 /// through SIMD kernels (AVX2 / FMA / F16C where available: half the bytes of float32, the fastest batch-1
 /// path); larger calls decode it to float32 blocks for the GEMM, once per call when it spans several blocks,
 /// which costs more than float32 below a few hundred queries.
@@ -47,7 +48,7 @@ public final class Recommender: Sendable {
         self.model = model
         self.precision = precision
         catalog = ItemCatalog(identifiers: itemIDs)
-        outputLayer = OutputLayer(model: model, precision: precision, gemm: gemm)
+        outputLayer = OutputLayer(model: model, precision: precision)
         workspace = Locked(InferenceWorkspace(
             engine: MultVAEEngine(gemm: gemm, executor: ParallelExecutor(threadCount: max(1, threadCount)))))
         self.blockRows = max(1, blockRows ?? min(4096, (16 << 20) / model.configuration.itemCount))
@@ -104,7 +105,7 @@ public final class Recommender: Sendable {
 
     /// The output logits `[rows.count, items]` of the users `rows` of `foldIn` at this recommender's
     /// precision: for float32 the values of ``MultVAEEngine/scores(model:foldIn:rows:output:)`` (bit for bit
-    /// when more than one row is scored or without a CBLAS `sgemv`). Pass it to an ``Evaluator`` to measure
+    /// above ``SmallBatchProduct/rowLimit`` rows; fewer run the small-batch kernel, equal up to rounding). Pass it to an ``Evaluator`` to measure
     /// ranking quality at this precision. `foldIn` must have ``itemCount`` columns.
     public func scores<Rows: Collection>(foldIn: CSRMatrix, rows: Rows, output: UnsafeMutablePointer<Float>)
     where Rows.Element == Int {

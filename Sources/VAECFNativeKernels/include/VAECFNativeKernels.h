@@ -3,10 +3,10 @@
 
 #include <stdint.h>
 
-/// Inference kernels written for AVX2, FMA and F16C instructions, compiled for them function by function
-/// (target attributes), so the rest of the package stays baseline x86-64 and runs on any CPU. Call them only
-/// when vaecf_native_kernels_available() returns 1; on other CPUs and architectures it returns 0 and the
-/// kernels do nothing. The Swift callers (VAECFCompute) fall back to portable SIMD code then.
+/// Inference kernels written for AVX2, FMA and F16C instructions (and one for AVX-512F), compiled for them
+/// function by function (target attributes), so the rest of the package stays baseline x86-64 and runs on any
+/// CPU. Call them only when vaecf_native_kernels_available() (vaecf_avx512_kernels_available() for the
+/// AVX-512 one) returns 1; on other CPUs and architectures it returns 0 and the kernels do nothing. The Swift callers (VAECFCompute) fall back to portable SIMD code then.
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,6 +39,29 @@ void vaecf_half_multiply_rows(
 /// first_column must be a multiple of 32.
 void vaecf_half_decode(
     const uint16_t *storage, long rows, long columns, long first_column, long width, float *output, long ld);
+
+// MARK: Float32 weights, few input rows
+
+/// For the columns first_column ..< end_column of a row-major float matrix W [depth, ldw] (row stride ldw) and
+/// the m input rows x[j * ldx ..< j * ldx + depth]: output[j * ldo + c] = sum over r of x_j[r] * W[r, c], plus
+/// bias[c] when bias is not NULL. Each sum is formed in float from zero with fused multiply-adds, r in order,
+/// and the bias added last, so a value depends neither on m, nor on the columns of the call, nor on the other
+/// rows, nor on the kernel below (AVX2 and AVX-512 give the same bits). W is read once per column tile for
+/// all rows (four rows per pass over the tile; the later passes hit the cache): for small m (up to about 16),
+/// where a GEMM's packing of W costs about as much as the products.
+///
+/// AVX2 + FMA (tiles of 16 columns; see vaecf_native_kernels_available).
+void vaecf_float_multiply_rows(
+    const float *w, long depth, long ldw, long first_column, long end_column, const float *x, long ldx, long m,
+    const float *bias, float *output, long ldo);
+
+/// 1 when this CPU (and the operating system) supports AVX-512F; 0 otherwise.
+int vaecf_avx512_kernels_available(void);
+
+/// vaecf_float_multiply_rows with AVX-512F (tiles of 64 columns); the same values.
+void vaecf_float_multiply_rows_avx512(
+    const float *w, long depth, long ldw, long first_column, long end_column, const float *x, long ldx, long m,
+    const float *bias, float *output, long ldo);
 
 // MARK: Softmax
 

@@ -39,14 +39,21 @@ struct RecommenderTests {
         }
     }
 
-    @Test("one call for many queries gives exactly the answers of one call per query")
+    @Test("one call for many queries gives the answers of one call per query (exactly up to the small-batch limit)")
     func batchEqualsSingle() {
         let recommender = RecommendFixture.recommender()
         let queries = RecommendFixture.randomQueries(count: 40, k: 7)
-        let batch = recommender.recommend(queries)
         let single = queries.map { recommender.recommend([$0])[0] }
-        #expect(batch == single)
+        // Up to the limit, every call runs the small-batch kernel: a user's values do not depend on the others.
+        let limit = SmallBatchProduct().rowLimit
+        #expect(recommender.recommend(Array(queries.prefix(limit))) == Array(single.prefix(limit)))
+        // Above it the GEMM runs: the same items, scores equal up to float rounding.
+        let batch = recommender.recommend(queries)
         #expect(batch.count == 40 && batch.allSatisfy { $0.items.count == 7 })
+        for (many, one) in zip(batch, single) {
+            #expect(many.items.map(\.id) == one.items.map(\.id))
+            for (a, b) in zip(many.items, one.items) { #expect(abs(a.score - b.score) <= 1e-5 * b.score) }
+        }
     }
 
     @Test("queries beyond one forward pass are split into blocks with the same answers")
@@ -156,6 +163,22 @@ struct RecommenderTests {
         let engine = MultVAEEngine(gemm: .portable(threadCount: 2), executor: ParallelExecutor(threadCount: 2))
         engine.scores(model: model, foldIn: foldIn, rows: 0..<3, output: &expected)
         recommender.scores(foldIn: foldIn, rows: 0..<3, output: &actual)
+        // Three rows run the small-batch kernel: the GEMM's values up to float rounding.
+        for (value, reference) in zip(actual, expected) { #expect(abs(value - reference) <= 1e-5 * max(1, abs(reference))) }
+        #expect(actual != [Float](repeating: 1, count: 150))
+    }
+
+    @Test("float32 scores above the small-batch limit are the engine's, bit for bit")
+    func logitsMatchEngineAboveSmallBatch() {
+        let model = RecommendFixture.model()
+        let recommender = RecommendFixture.recommender(model)
+        let rows = SmallBatchProduct().rowLimit + 3
+        let foldIn = CSRMatrix(columnCount: 50, rows: (0..<rows).map { [Int32($0 % 25), Int32(25 + ($0 * 7) % 25)] })
+        var expected = [Float](repeating: 0, count: rows * 50)
+        var actual = [Float](repeating: 1, count: rows * 50)
+        let engine = MultVAEEngine(gemm: .portable(threadCount: 2), executor: ParallelExecutor(threadCount: 2))
+        engine.scores(model: model, foldIn: foldIn, rows: 0..<rows, output: &expected)
+        recommender.scores(foldIn: foldIn, rows: 0..<rows, output: &actual)
         #expect(actual == expected)
     }
 }
