@@ -4,106 +4,152 @@
 #include <immintrin.h>
 
 #define KERNEL __attribute__((target("avx512f")))
-/// Columns of one register tile: four 16-float vectors.
-#define TILE 64
-#define VECTORS 4
-/// Rows of the register tile: 4 rows x 4 vectors = 16 accumulators (of 32 registers).
-#define GROUP 4
-/// Rows of W per pass (the partial sums wait in the output between chunks): a chunk of a tile stays in the
-/// first-level cache for the passes of all row groups.
-#ifndef DEPTH_CHUNK
-#define DEPTH_CHUNK 32
-#endif
+/// Input rows per pass over a tile: 8 rows x 2 vectors = 16 accumulators (of 32 registers).
+#define GROUP 8
 
-/// `count` (1 ... 4, a constant after inlining) input rows against the rows 0 ..< depth of the `width`
-/// (1 ... 64) columns starting at `w`: sums[j][v] = partial[j][v] + sum over r in order of
-/// x_j[r] * W[r, 16v ..< 16v + 16], fused multiply-adds, where partial is zero (`resume` 0) or the sums of the
-/// previous depth chunk, stored at output + j * ldo; lanes past width load as zero.
+/// `count` (1 ... 8, a constant after inlining) input rows against one packed tile [depth, 32]: each of the
+/// 32 x count sums is formed from zero with fused multiply-adds, r in order; the bias (if any) is added last and
+/// the first `width` columns are stored at output + j * ldo. Two aligned weight loads and `count` broadcasts
+/// feed 2 x count multiply-adds per row of the tile: the fused multiply-add units, not the loads, set the pace.
 __attribute__((always_inline)) KERNEL static inline void rows_tile(
-    const float *w, long depth, long ldw, const float *x, long ldx, int count, int masked,
-    const __mmask16 masks[VECTORS], int resume, const float *output, long ldo, __m512 sums[GROUP][VECTORS]) {
-    __m512 a[GROUP][VECTORS];
+    const float *tile, long depth, const float *x, long ldx, int count, const float *bias, float *output, long ldo,
+    __mmask16 low_mask, __mmask16 high_mask) {
+    __m512 sums[GROUP][2];
     for (int j = 0; j < GROUP; j++) {
-        for (int v = 0; v < VECTORS; v++) {
-            a[j][v] = j < count && resume ? _mm512_maskz_loadu_ps(masks[v], output + j * ldo + 16 * v)
-                                          : _mm512_setzero_ps();
-        }
+        sums[j][0] = _mm512_setzero_ps();
+        sums[j][1] = _mm512_setzero_ps();
     }
-    for (long r = 0; r < depth; r++, w += ldw) {
-        __m512 weights[VECTORS];
-        for (int v = 0; v < VECTORS; v++) {
-            weights[v] = masked ? _mm512_maskz_loadu_ps(masks[v], w + 16 * v) : _mm512_loadu_ps(w + 16 * v);
-        }
+    for (long r = 0; r < depth; r++) {
+        __m512 low = _mm512_load_ps(tile + r * VAECF_PACKED_TILE);
+        __m512 high = _mm512_load_ps(tile + r * VAECF_PACKED_TILE + 16);
         for (int j = 0; j < count; j++) {
-            __m512 b = _mm512_set1_ps(x[j * ldx + r]);
-            for (int v = 0; v < VECTORS; v++) a[j][v] = _mm512_fmadd_ps(b, weights[v], a[j][v]);
+            __m512 scale = _mm512_set1_ps(x[j * ldx + r]);
+            sums[j][0] = _mm512_fmadd_ps(scale, low, sums[j][0]);
+            sums[j][1] = _mm512_fmadd_ps(scale, high, sums[j][1]);
         }
     }
     for (int j = 0; j < count; j++) {
-        for (int v = 0; v < VECTORS; v++) sums[j][v] = a[j][v];
-    }
-}
-
-/// One depth chunk of one tile for `count` rows (a constant after inlining): the sums plus the bias (if any:
-/// NULL but for the last chunk), the first `width` columns stored at output + j * ldo (output and bias already
-/// at the tile's first column); `resume`: continue the sums stored by the previous chunk.
-__attribute__((always_inline)) KERNEL static inline void group_tile(
-    const float *w, long depth, long ldw, const float *x, long ldx, int count, long width, int resume,
-    const float *bias, float *output, long ldo) {
-    __m512 sums[GROUP][VECTORS];
-    __mmask16 masks[VECTORS];
-    for (int v = 0; v < VECTORS; v++) {
-        long lanes = width - 16 * v;
-        masks[v] = lanes >= 16 ? (__mmask16)0xFFFF : lanes <= 0 ? (__mmask16)0 : (__mmask16)((1u << lanes) - 1);
-    }
-    if (width < TILE) {
-        rows_tile(w, depth, ldw, x, ldx, count, 1, masks, resume, output, ldo, sums);
-    } else {
-        rows_tile(w, depth, ldw, x, ldx, count, 0, masks, resume, output, ldo, sums);
-    }
-    for (int j = 0; j < count; j++) {
-        for (int v = 0; v < VECTORS; v++) {
-            __m512 value = sums[j][v];
-            if (bias) value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(masks[v], bias + 16 * v));
-            _mm512_mask_storeu_ps(output + j * ldo + 16 * v, masks[v], value);
+        __m512 low = sums[j][0], high = sums[j][1];
+        if (bias) {
+            low = _mm512_add_ps(low, _mm512_maskz_loadu_ps(low_mask, bias));
+            high = _mm512_add_ps(high, _mm512_maskz_loadu_ps(high_mask, bias + 16));
         }
+        _mm512_mask_storeu_ps(output + j * ldo, low_mask, low);
+        _mm512_mask_storeu_ps(output + j * ldo + 16, high_mask, high);
     }
 }
 
-KERNEL void vaecf_float_multiply_rows_avx512(
-    const float *w, long depth, long ldw, long first_column, long end_column, const float *x, long ldx, long m,
+KERNEL void vaecf_packed_multiply_rows_avx512(
+    const float *packed, long depth, long columns, long first_tile, long end_tile, const float *x, long ldx, long m,
     const float *bias, float *output, long ldo) {
-    long grouped = m - m % GROUP;
-    long rest = m - grouped;
-    for (long first = first_column; first < end_column; first += TILE) {
-        long width = end_column - first < TILE ? end_column - first : TILE;
-        for (long start = 0; start < depth; start += DEPTH_CHUNK) {
-            long length = depth - start < DEPTH_CHUNK ? depth - start : DEPTH_CHUNK;
-            const float *panel = w + start * ldw + first;
-            const float *chunk_bias = bias && start + length == depth ? bias + first : 0;
-            int resume = start > 0;
-            for (long group = 0; group < grouped; group += GROUP) {
-                group_tile(panel, length, ldw, x + group * ldx + start, ldx, 4, width, resume, chunk_bias,
-                           output + group * ldo + first, ldo);
-            }
-            const float *rest_x = x + grouped * ldx + start;
-            float *rest_output = output + grouped * ldo + first;
-            switch (rest) {
-            case 1: group_tile(panel, length, ldw, rest_x, ldx, 1, width, resume, chunk_bias, rest_output, ldo); break;
-            case 2: group_tile(panel, length, ldw, rest_x, ldx, 2, width, resume, chunk_bias, rest_output, ldo); break;
-            case 3: group_tile(panel, length, ldw, rest_x, ldx, 3, width, resume, chunk_bias, rest_output, ldo); break;
-            default: break;
-            }
+    for (long index = first_tile; index < end_tile; index++) {
+        long first = index * VAECF_PACKED_TILE;
+        long width = columns - first < VAECF_PACKED_TILE ? columns - first : VAECF_PACKED_TILE;
+        __mmask16 low_mask = width >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << width) - 1);
+        __mmask16 high_mask = width >= 32 ? (__mmask16)0xFFFF
+            : width <= 16 ? (__mmask16)0 : (__mmask16)((1u << (width - 16)) - 1);
+        const float *tile = packed + index * depth * VAECF_PACKED_TILE;
+        const float *tile_bias = bias ? bias + first : 0;
+        long group = 0;
+        for (; group + GROUP <= m; group += GROUP) {
+            rows_tile(tile, depth, x + group * ldx, ldx, GROUP, tile_bias, output + group * ldo + first, ldo,
+                      low_mask, high_mask);
+        }
+        const float *rest_x = x + group * ldx;
+        float *rest_output = output + group * ldo + first;
+        switch (m - group) {
+        case 1: rows_tile(tile, depth, rest_x, ldx, 1, tile_bias, rest_output, ldo, low_mask, high_mask); break;
+        case 2: rows_tile(tile, depth, rest_x, ldx, 2, tile_bias, rest_output, ldo, low_mask, high_mask); break;
+        case 3: rows_tile(tile, depth, rest_x, ldx, 3, tile_bias, rest_output, ldo, low_mask, high_mask); break;
+        case 4: rows_tile(tile, depth, rest_x, ldx, 4, tile_bias, rest_output, ldo, low_mask, high_mask); break;
+        case 5: rows_tile(tile, depth, rest_x, ldx, 5, tile_bias, rest_output, ldo, low_mask, high_mask); break;
+        case 6: rows_tile(tile, depth, rest_x, ldx, 6, tile_bias, rest_output, ldo, low_mask, high_mask); break;
+        case 7: rows_tile(tile, depth, rest_x, ldx, 7, tile_bias, rest_output, ldo, low_mask, high_mask); break;
+        default: break;
         }
     }
 }
 
 #else
 
-void vaecf_float_multiply_rows_avx512(
-    const float *w, long depth, long ldw, long first_column, long end_column, const float *x, long ldx, long m,
+void vaecf_packed_multiply_rows_avx512(
+    const float *packed, long depth, long columns, long first_tile, long end_tile, const float *x, long ldx, long m,
     const float *bias, float *output, long ldo) {
-    (void)w; (void)depth; (void)ldw; (void)first_column; (void)end_column; (void)x; (void)ldx; (void)m;
+    (void)packed; (void)depth; (void)columns; (void)first_tile; (void)end_tile; (void)x; (void)ldx; (void)m;
+    (void)bias; (void)output; (void)ldo;
+}
+
+#endif
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+
+/// rows_tile for a half-precision tile [rows, 32] (one 64-byte line per row), converted with vcvtph2ps.
+__attribute__((always_inline)) KERNEL static inline void half_rows_tile(
+    const uint16_t *tile, long depth, const float *x, long ldx, int count, const float *bias, float *output,
+    long ldo, __mmask16 low_mask, __mmask16 high_mask) {
+    __m512 sums[GROUP][2];
+    for (int j = 0; j < GROUP; j++) {
+        sums[j][0] = _mm512_setzero_ps();
+        sums[j][1] = _mm512_setzero_ps();
+    }
+    for (long r = 0; r < depth; r++) {
+        const __m256i *line = (const __m256i *)(tile + r * 32);
+        __m512 low = _mm512_cvtph_ps(_mm256_load_si256(line));
+        __m512 high = _mm512_cvtph_ps(_mm256_load_si256(line + 1));
+        for (int j = 0; j < count; j++) {
+            __m512 scale = _mm512_set1_ps(x[j * ldx + r]);
+            sums[j][0] = _mm512_fmadd_ps(scale, low, sums[j][0]);
+            sums[j][1] = _mm512_fmadd_ps(scale, high, sums[j][1]);
+        }
+    }
+    for (int j = 0; j < count; j++) {
+        __m512 low = sums[j][0], high = sums[j][1];
+        if (bias) {
+            low = _mm512_add_ps(low, _mm512_maskz_loadu_ps(low_mask, bias));
+            high = _mm512_add_ps(high, _mm512_maskz_loadu_ps(high_mask, bias + 16));
+        }
+        _mm512_mask_storeu_ps(output + j * ldo, low_mask, low);
+        _mm512_mask_storeu_ps(output + j * ldo + 16, high_mask, high);
+    }
+}
+
+KERNEL void vaecf_half_multiply_rows_avx512(
+    const uint16_t *storage, long rows, long columns, long first_tile, long end_tile, const float *x, long ldx,
+    long m, const float *bias, float *output, long ldo) {
+    for (long index = first_tile; index < end_tile; index++) {
+        long first = index * 32;
+        long width = columns - first < 32 ? columns - first : 32;
+        __mmask16 low_mask = width >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << width) - 1);
+        __mmask16 high_mask = width >= 32 ? (__mmask16)0xFFFF
+            : width <= 16 ? (__mmask16)0 : (__mmask16)((1u << (width - 16)) - 1);
+        const uint16_t *tile = storage + index * rows * 32;
+        const float *tile_bias = bias ? bias + first : 0;
+        long group = 0;
+        for (; group + GROUP <= m; group += GROUP) {
+            half_rows_tile(tile, rows, x + group * ldx, ldx, GROUP, tile_bias, output + group * ldo + first, ldo,
+                           low_mask, high_mask);
+        }
+        const float *rest_x = x + group * ldx;
+        float *rest_output = output + group * ldo + first;
+        switch (m - group) {
+        case 1: half_rows_tile(tile, rows, rest_x, ldx, 1, tile_bias, rest_output, ldo, low_mask, high_mask); break;
+        case 2: half_rows_tile(tile, rows, rest_x, ldx, 2, tile_bias, rest_output, ldo, low_mask, high_mask); break;
+        case 3: half_rows_tile(tile, rows, rest_x, ldx, 3, tile_bias, rest_output, ldo, low_mask, high_mask); break;
+        case 4: half_rows_tile(tile, rows, rest_x, ldx, 4, tile_bias, rest_output, ldo, low_mask, high_mask); break;
+        case 5: half_rows_tile(tile, rows, rest_x, ldx, 5, tile_bias, rest_output, ldo, low_mask, high_mask); break;
+        case 6: half_rows_tile(tile, rows, rest_x, ldx, 6, tile_bias, rest_output, ldo, low_mask, high_mask); break;
+        case 7: half_rows_tile(tile, rows, rest_x, ldx, 7, tile_bias, rest_output, ldo, low_mask, high_mask); break;
+        default: break;
+        }
+    }
+}
+
+#else
+
+void vaecf_half_multiply_rows_avx512(
+    const uint16_t *storage, long rows, long columns, long first_tile, long end_tile, const float *x, long ldx,
+    long m, const float *bias, float *output, long ldo) {
+    (void)storage; (void)rows; (void)columns; (void)first_tile; (void)end_tile; (void)x; (void)ldx; (void)m;
     (void)bias; (void)output; (void)ldo;
 }
 

@@ -32,6 +32,28 @@ KERNEL float vaecf_chunk_maxima(const float *x, long count, long chunk, float *m
     return overall;
 }
 
+KERNEL float vaecf_add_bias_chunk_maxima(float *x, const float *bias, long count, long chunk, float *maxima) {
+    float overall = -INFINITY;
+    long index = 0;
+    for (long c = 0; index < count; c++) {
+        long end = index + chunk < count ? index + chunk : count;
+        __m256 best = _mm256_set1_ps(-INFINITY);
+        for (; index + 8 <= end; index += 8) {
+            __m256 value = _mm256_add_ps(_mm256_loadu_ps(x + index), _mm256_loadu_ps(bias + index));
+            _mm256_storeu_ps(x + index, value);
+            best = _mm256_max_ps(value, best);
+        }
+        float value = horizontal_maximum(best);
+        for (; index < end; index++) {
+            x[index] += bias[index];
+            if (x[index] > value) value = x[index];
+        }
+        maxima[c] = value;
+        if (value > overall) overall = value;
+    }
+    return overall;
+}
+
 /// exp(v) for v <= 0 (see the header for the method).
 KERNEL static inline __m256 exponential(__m256 v) {
     v = _mm256_max_ps(v, _mm256_set1_ps(-87.33654f));
@@ -117,6 +139,11 @@ float vaecf_chunk_maxima(const float *x, long count, long chunk, float *maxima) 
 
 double vaecf_sum_exp_shifted(const float *x, long count, float shift) {
     (void)x; (void)count; (void)shift;
+    return 0;
+}
+
+float vaecf_add_bias_chunk_maxima(float *x, const float *bias, long count, long chunk, float *maxima) {
+    (void)x; (void)bias; (void)count; (void)chunk; (void)maxima;
     return 0;
 }
 

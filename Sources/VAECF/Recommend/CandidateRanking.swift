@@ -3,7 +3,8 @@ import VAECFCompute
 /// Top-K selection over one row of logits that looks at a few candidates only, with exactly the result of
 /// ``TopK/select(scores:count:k:excluding:indices:values:)`` over the whole row.
 ///
-/// 1. The maximum of every chunk of 64 scores (one vectorized pass; their maximum is the row's).
+/// 1. The maximum of every chunk of 64 scores (one vectorized pass; their maximum is the row's), adding the
+///    output layer's bias in the same pass when the scores come without it.
 /// 2. `t`, the `(k + excluded)`-th largest chunk maximum (quickselect): at least `k + excluded` items score `>= t`, so at
 ///    least `k` of them are not excluded, and every item of the true top `k` scores `>= t`.
 /// 3. The items scoring `>= t` (a vectorized comparison; usually a few hundred) go through `TopK.select`,
@@ -37,13 +38,17 @@ struct CandidateRanking {
     }
 
     /// Selects like `TopK.select` and also returns the row's maximum (NaN ignored; `-infinity` if none).
+    /// With `bias`, first adds it to `scores` in place (`scores[i] += bias[i]`, in the pass of step 1).
     func select(
-        scores: UnsafePointer<Float>, count: Int, k: Int, excluding: UnsafeBufferPointer<Int32>,
-        indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>
+        scores: UnsafeMutablePointer<Float>, count: Int, k: Int, excluding: UnsafeBufferPointer<Int32>,
+        indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>, addingBias bias: UnsafePointer<Float>? = nil
     ) -> (selected: Int, maximum: Float) {
         precondition(count <= capacity, "row longer than the scratch")
         let chunks = (count + Self.chunkWidth - 1) / Self.chunkWidth
-        let maximum = reductions.chunkMaxima(scores, count: count, chunk: Self.chunkWidth, into: chunkMaxima)
+        let maximum = bias.map {
+            reductions.addBiasAndChunkMaxima(scores, bias: $0, count: count, chunk: Self.chunkWidth, into: chunkMaxima)
+        } ?? reductions.chunkMaxima(scores, count: count, chunk: Self.chunkWidth, into: chunkMaxima)
+        let scores = UnsafePointer(scores)
         func wholeRow() -> (selected: Int, maximum: Float) {
             let selected = TopK.select(
                 scores: scores, count: count, k: k, excluding: excluding, indices: indices, values: values)

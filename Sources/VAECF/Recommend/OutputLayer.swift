@@ -3,8 +3,8 @@ import VAECFCompute
 import VAECFCore
 
 /// The output layer `W [width, items]`, `b [items]` of a model at an inference precision: float32 runs the
-/// ``SmallBatchProduct`` kernel on `W` in place for up to ``SmallBatchProduct/rowLimit`` users (no packing of
-/// `W`) and the engine's GEMM above; float16 keeps a half-precision copy of `W` and accumulates in float32.
+/// ``SmallBatchProduct`` kernel on a copy of `W` packed once for up to ``SmallBatchProduct/rowLimit`` users and
+/// the engine's GEMM above; float16 keeps a half-precision copy of `W` and accumulates in float32.
 struct OutputLayer: @unchecked Sendable {
     // @unchecked: the pointers address the parameters of a model that the owner keeps alive and never changes.
     let precision: InferencePrecision
@@ -16,10 +16,11 @@ struct OutputLayer: @unchecked Sendable {
     let itemCount: Int
     /// The half-precision copy for `.float16`.
     let half: HalfPrecisionMatrix?
-    /// The float32 product for a few users.
-    let smallBatch: SmallBatchProduct
+    /// The float32 product for a few users (float32 only).
+    let smallBatch: SmallBatchProduct?
 
-    init(model: MultVAE, precision: InferencePrecision) {
+    /// - Parameter executor: packs the weights for `.float32`, quantizes them for `.float16`.
+    init(model: MultVAE, precision: InferencePrecision, executor: ParallelExecutor) {
         let layer = model.layout.decoder[model.layout.decoder.count - 1]
         let tensor = model.layout.tensors[layer.weight]
         self.precision = precision
@@ -29,7 +30,8 @@ struct OutputLayer: @unchecked Sendable {
         itemCount = tensor.columns
         half = precision == .float16
             ? HalfPrecisionMatrix(weight, rows: tensor.rows, columns: tensor.columns, ld: tensor.columns) : nil
-        smallBatch = SmallBatchProduct()
+        smallBatch = precision == .float32
+            ? SmallBatchProduct(weight: weight, depth: width, columns: itemCount, ldw: itemCount, executor: executor) : nil
     }
 
     /// Floats of scratch that ``apply(engine:model:input:rows:output:scratch:decoded:)`` needs.
@@ -50,15 +52,24 @@ struct OutputLayer: @unchecked Sendable {
     }
 
     /// `output[rows, items] = input[rows, width] * W + b`; with `decoded` (from ``decodedWeights(executor:)``)
-    /// float16 products of more than a few rows run on it.
+    /// float16 products of more than a few rows run on it. With `deferringBias`, the GEMM paths leave `+ b` to
+    /// the caller (who adds it in a pass of its own over each row, with the same values): returns whether it did.
+    @discardableResult
     func apply(
         engine: MultVAEEngine, model: MultVAE, input: UnsafePointer<Float>, rows: Int,
-        output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, decoded: FloatBuffer? = nil
-    ) {
-        if let decoded, let half, rows > half.streamingRowLimit {
+        output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, decoded: FloatBuffer? = nil,
+        deferringBias: Bool = false
+    ) -> Bool {
+        let gemmWeights: UnsafePointer<Float>? = if let half {
+            rows > half.streamingRowLimit ? decoded.map { UnsafePointer($0.pointer) } : nil
+        } else {
+            rows > (smallBatch?.rowLimit ?? 0) ? weight : nil
+        }
+        if let gemmWeights {
             engine.gemm.multiply(
                 transposeA: false, transposeB: false, m: rows, n: itemCount, k: width, alpha: 1, a: input, lda: width,
-                b: decoded.pointer, ldb: itemCount, beta: 0, c: output, ldc: itemCount)
+                b: gemmWeights, ldb: itemCount, beta: 0, c: output, ldc: itemCount)
+            if deferringBias { return true }
             let layer = model.layout.decoder[model.layout.decoder.count - 1]
             engine.addBiasAndActivate(
                 model: model, bias: layer.bias, output: output, rows: rows, width: itemCount, linear: true)
@@ -66,12 +77,10 @@ struct OutputLayer: @unchecked Sendable {
             half.multiply(
                 input: input, m: rows, lda: width, bias: bias, output: output, ldc: itemCount, gemm: engine.gemm,
                 executor: engine.executor, scratch: scratch)
-        } else if rows <= smallBatch.rowLimit {
+        } else if let smallBatch {
             smallBatch.multiply(
-                weight: weight, depth: width, columns: itemCount, ldw: itemCount, input: input, m: rows, lda: width,
-                bias: bias, output: output, ldc: itemCount, executor: engine.executor)
-        } else {
-            engine.applyOutputLayer(model: model, input: input, rows: rows, output: output)
+                input: input, m: rows, lda: width, bias: bias, output: output, ldc: itemCount, executor: engine.executor)
         }
+        return false
     }
 }

@@ -42,7 +42,9 @@ extension Recommender {
         let foldIn = CSRMatrix(unchecked: block.count, columnCount: itemCount, rowOffsets: offsets, columnIndices: indices)
         let items = itemCount
         let logits = workspace.logits.reserve(block.count * items)
-        computeLogits(workspace, foldIn: foldIn, rows: 0..<block.count, output: logits)
+        // The bias of a GEMM-computed block is added in the ranking's first pass over each row.
+        let pendingBias = computeLogits(workspace, foldIn: foldIn, rows: 0..<block.count, output: logits, deferringBias: true)
+            ? UncheckedSendable(outputLayer.bias) : nil
         let largestCount = block.reduce(0) { max($0, min(queries[$1].count, items)) }
         let shared = UncheckedSendable((logits: logits, results: results))
         let identifiers = catalog.identifiers
@@ -58,11 +60,11 @@ extension Recommender {
             }
             for row in rows {
                 let query = queries[block[block.startIndex + row]]
-                let scores = UnsafePointer(shared.value.logits + row * items)
+                let scores = shared.value.logits + row * items
                 let (count, maximum) = query.excluded.withUnsafeBufferPointer { excluded in
                     ranking.select(
                         scores: scores, count: items, k: min(query.count, items), excluding: excluded,
-                        indices: selected, values: values)
+                        indices: selected, values: values, addingBias: pendingBias?.value)
                 }
                 let normalizer = reductions.logSumExp(scores, count: items, maximum: maximum)
                 var ranked = [ScoredItem]()

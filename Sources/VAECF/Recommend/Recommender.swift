@@ -11,9 +11,11 @@ import VAECFCore
 ///
 /// Scores are softmax probabilities over all items (``ScoredItem``): `exp(logit - logsumexp(logits))`.
 ///
-/// Precision: with `.float32`, calls of up to ``SmallBatchProduct/rowLimit`` queries (16)
-/// run the small-batch kernel on the `[width, items]` weight in place (read once, no packing; a user's scores
-/// do not depend on the other queries of the call), larger ones the GEMM. With `.float16`, calls of up to 16 queries stream the half-precision weight
+/// Precision: with `.float32`, calls of up to ``smallBatchRowLimit`` queries (64 with AVX2 or AVX-512) run the
+/// small-batch product on a copy of the `[width, items]` weight packed once at load (read once per call, no
+/// per-call packing; a user's scores do not depend on the other queries of the call), larger ones the GEMM.
+/// The packed copy costs `width x items` floats (48 MB for 600 x 20108). With `.float16`, calls of up to 16
+/// queries stream the half-precision weight
 /// through SIMD kernels (AVX2 / FMA / F16C where available: half the bytes of float32, the fastest batch-1
 /// path); larger calls decode it to float32 blocks for the GEMM, once per call when it spans several blocks,
 /// which costs more than float32 below a few hundred queries.
@@ -48,9 +50,9 @@ public final class Recommender: Sendable {
         self.model = model
         self.precision = precision
         catalog = ItemCatalog(identifiers: itemIDs)
-        outputLayer = OutputLayer(model: model, precision: precision)
-        workspace = Locked(InferenceWorkspace(
-            engine: MultVAEEngine(gemm: gemm, executor: ParallelExecutor(threadCount: max(1, threadCount)))))
+        let executor = ParallelExecutor(threadCount: max(1, threadCount))
+        outputLayer = OutputLayer(model: model, precision: precision, executor: executor)
+        workspace = Locked(InferenceWorkspace(engine: MultVAEEngine(gemm: gemm, executor: executor)))
         self.blockRows = max(1, blockRows ?? min(4096, (16 << 20) / model.configuration.itemCount))
         var described = description ?? ModelDescription(
             itemCount: 0, encoderDimensions: [], activation: "", datasetFingerprint: "", validation: [:],
@@ -88,6 +90,9 @@ public final class Recommender: Sendable {
     /// Items the model scores.
     public var itemCount: Int { catalog.count }
 
+    /// Queries per call up to which float32 runs the small-batch product instead of the GEMM (0 for float16).
+    public var smallBatchRowLimit: Int { outputLayer.smallBatch?.rowLimit ?? 0 }
+
     /// Original id of every item, in the model's output order.
     public var itemIDs: [String] { catalog.identifiers }
 
@@ -105,7 +110,7 @@ public final class Recommender: Sendable {
 
     /// The output logits `[rows.count, items]` of the users `rows` of `foldIn` at this recommender's
     /// precision: for float32 the values of ``MultVAEEngine/scores(model:foldIn:rows:output:)`` (bit for bit
-    /// above ``SmallBatchProduct/rowLimit`` rows; fewer run the small-batch kernel, equal up to rounding). Pass it to an ``Evaluator`` to measure
+    /// above ``smallBatchRowLimit`` rows; fewer run the small-batch kernel, equal up to rounding). Pass it to an ``Evaluator`` to measure
     /// ranking quality at this precision. `foldIn` must have ``itemCount`` columns.
     public func scores<Rows: Collection>(foldIn: CSRMatrix, rows: Rows, output: UnsafeMutablePointer<Float>)
     where Rows.Element == Int {
@@ -116,15 +121,18 @@ public final class Recommender: Sendable {
         }
     }
 
-    /// The forward pass into `output` (caller holds the lock).
+    /// The forward pass into `output` (caller holds the lock). With `deferringBias`, returns whether the output
+    /// layer's bias is still to be added (see ``OutputLayer/apply(engine:model:input:rows:output:scratch:decoded:deferringBias:)``).
+    @discardableResult
     func computeLogits<Rows: Collection>(
-        _ workspace: InferenceWorkspace, foldIn: CSRMatrix, rows: Rows, output: UnsafeMutablePointer<Float>
-    ) where Rows.Element == Int {
+        _ workspace: InferenceWorkspace, foldIn: CSRMatrix, rows: Rows, output: UnsafeMutablePointer<Float>,
+        deferringBias: Bool = false
+    ) -> Bool where Rows.Element == Int {
         let engine = workspace.engine
         let input = engine.outputLayerInput(model: model, foldIn: foldIn, rows: rows)
         let scratch = workspace.scratch.reserve(max(1, outputLayer.scratchCount))
-        outputLayer.apply(
+        return outputLayer.apply(
             engine: engine, model: model, input: input, rows: rows.count, output: output, scratch: scratch,
-            decoded: workspace.decodedWeights)
+            decoded: workspace.decodedWeights, deferringBias: deferringBias)
     }
 }

@@ -3,9 +3,12 @@ import VAECFNativeKernels
 
 extension HalfPrecisionMatrix {
     /// Input rows up to which ``multiply(input:m:lda:bias:output:ldc:gemm:executor:scratch:)`` streams the
-    /// tiles through the SIMD kernels (all rows per tile, so the weights are read once); above it, blocks of
-    /// columns are decoded to floats for the GEMM.
-    public var streamingRowLimit: Int { usesAcceleratedKernels ? 16 : 2 }
+    /// tiles through the SIMD kernels (all rows per tile, so the weights are read once): 64 with AVX-512 (8 rows
+    /// per pass), 16 with AVX2 (4 rows per pass); above it, blocks of columns are decoded to floats for the GEMM.
+    public var streamingRowLimit: Int { usesAcceleratedKernels ? (Self.wideKernelsAvailable ? 64 : 16) : 2 }
+
+    /// Whether this CPU runs the AVX-512 kernel (the values of the AVX2 one).
+    static let wideKernelsAvailable = acceleratedKernelsAvailable && vaecf_avx512_kernels_available() != 0
 
     /// Floats of scratch that ``multiply(input:m:lda:bias:output:ldc:gemm:executor:scratch:)`` needs:
     /// one decoded block `[rows, 1024]`.
@@ -31,6 +34,11 @@ extension HalfPrecisionMatrix {
         guard m > 0 else { return }
         if m <= streamingRowLimit {
             executor.forEachChunk(count: tileCount, minimumChunk: 16) { _, tiles in
+                if usesAcceleratedKernels && Self.wideKernelsAvailable {
+                    vaecf_half_multiply_rows_avx512(
+                        storage, rows, columns, tiles.lowerBound, tiles.upperBound, input, lda, m, bias, output, ldc)
+                    return
+                }
                 if usesAcceleratedKernels {
                     vaecf_half_multiply_rows(
                         storage, rows, columns, tiles.lowerBound, tiles.upperBound, input, lda, m, bias, output, ldc)

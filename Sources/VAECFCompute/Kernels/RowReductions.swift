@@ -7,19 +7,28 @@ import Darwin
 #endif
 
 /// Reductions over one row of logits for ranking and the softmax: maxima of fixed-size chunks and sums of
-/// shifted exponentials. Runs the AVX2 / FMA kernels of `VAECFNativeKernels` where the CPU has them, and
+/// shifted exponentials. Runs the AVX2 / FMA kernels of `VAECFNativeKernels` (or their AVX-512 versions, which
+/// give the same results bit for bit) where the CPU has them, and
 /// portable SIMD code (written with comparisons and selects, which vectorize on baseline x86-64, unlike
 /// `pointwiseMax` and `clamped`) elsewhere; the two agree to the polynomial's accuracy, not bit for bit.
 public struct RowReductions: Sendable {
     /// Whether this CPU runs the AVX2 / FMA kernels.
     public static let nativeKernelsAvailable = vaecf_native_kernels_available() != 0
 
-    /// Whether this instance uses them.
-    public let usesNativeKernels: Bool
+    /// Whether this CPU also runs the AVX-512 versions.
+    public static let wideKernelsAvailable = nativeKernelsAvailable && vaecf_avx512_kernels_available() != 0
 
-    /// - Parameter native: use the AVX2 / FMA kernels (ignored where they are not available).
-    public init(native: Bool = RowReductions.nativeKernelsAvailable) {
+    /// Whether this instance uses the native kernels.
+    public let usesNativeKernels: Bool
+    /// Whether it uses their AVX-512 versions.
+    public let usesWideKernels: Bool
+
+    /// - Parameters:
+    ///   - native: use the AVX2 / FMA kernels (ignored where they are not available).
+    ///   - wide: use their AVX-512 versions where available.
+    public init(native: Bool = RowReductions.nativeKernelsAvailable, wide: Bool = true) {
         usesNativeKernels = native && Self.nativeKernelsAvailable
+        usesWideKernels = usesNativeKernels && wide && Self.wideKernelsAvailable
     }
 
     typealias Vector = SIMD8<Float>
@@ -31,6 +40,7 @@ public struct RowReductions: Sendable {
         _ x: UnsafePointer<Float>, count: Int, chunk: Int, into maxima: UnsafeMutablePointer<Float>
     ) -> Float {
         precondition(chunk > 0 && chunk % 8 == 0, "chunk must be a positive multiple of 8")
+        if usesWideKernels { return vaecf_chunk_maxima_avx512(x, count, chunk, maxima) }
         if usesNativeKernels { return vaecf_chunk_maxima(x, count, chunk, maxima) }
         var overall = -Float.infinity
         var start = 0
@@ -57,6 +67,19 @@ public struct RowReductions: Sendable {
         return overall
     }
 
+    /// `x[i] += bias[i]` over `x[0 ..< count]` and ``chunkMaxima(_:count:chunk:into:)`` of the results, in one
+    /// pass: the values of `VectorMath.add(bias, to: x, count: count)` followed by `chunkMaxima`.
+    public func addBiasAndChunkMaxima(
+        _ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, count: Int, chunk: Int,
+        into maxima: UnsafeMutablePointer<Float>
+    ) -> Float {
+        precondition(chunk > 0 && chunk % 8 == 0, "chunk must be a positive multiple of 8")
+        if usesWideKernels { return vaecf_add_bias_chunk_maxima_avx512(x, bias, count, chunk, maxima) }
+        if usesNativeKernels { return vaecf_add_bias_chunk_maxima(x, bias, count, chunk, maxima) }
+        VectorMath.add(bias, to: x, count: count)
+        return chunkMaxima(x, count: count, chunk: chunk, into: maxima)
+    }
+
     /// The largest of `x[0 ..< count]`, NaN ignored; `-infinity` when there is no number.
     public func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
         var largest = -Float.infinity
@@ -77,6 +100,7 @@ public struct RowReductions: Sendable {
     /// `sum(exp(x[i] - shift))` over `x[0 ..< count]` for `shift >= max(x)`: a degree-6 polynomial after range
     /// reduction (relative error below 2e-7, arguments below -87.3 count as -87.3), float lanes, then Double.
     public func sumOfExponentials(_ x: UnsafePointer<Float>, count: Int, shift: Float) -> Double {
+        if usesWideKernels { return vaecf_sum_exp_shifted_avx512(x, count, shift) }
         if usesNativeKernels { return vaecf_sum_exp_shifted(x, count, shift) }
         return VectorMath.sumOfExponentials(x, count: count, shift: shift)
     }
@@ -93,6 +117,7 @@ public struct RowReductions: Sendable {
         _ x: UnsafePointer<Float>, count: Int, atLeast threshold: Float, scores: UnsafeMutablePointer<Float>,
         items: UnsafeMutablePointer<Int32>
     ) -> Int {
+        if usesWideKernels { return vaecf_gather_at_least_avx512(x, count, threshold, scores, items) }
         if usesNativeKernels { return vaecf_gather_at_least(x, count, threshold, scores, items) }
         var found = 0
         var index = 0

@@ -37,30 +37,40 @@ void vaecf_half_multiply_rows(
 
 /// Decodes W[0 ..< rows, first_column ..< first_column + width] to floats into output (row stride ld).
 /// first_column must be a multiple of 32.
+/// vaecf_half_multiply_rows with AVX-512F (passes of 8 rows x 32 columns); the same values.
+void vaecf_half_multiply_rows_avx512(
+    const uint16_t *storage, long rows, long columns, long first_tile, long end_tile, const float *x, long ldx,
+    long m, const float *bias, float *output, long ldo);
+
 void vaecf_half_decode(
     const uint16_t *storage, long rows, long columns, long first_column, long width, float *output, long ld);
 
 // MARK: Float32 weights, few input rows
 
-/// For the columns first_column ..< end_column of a row-major float matrix W [depth, ldw] (row stride ldw) and
-/// the m input rows x[j * ldx ..< j * ldx + depth]: output[j * ldo + c] = sum over r of x_j[r] * W[r, c], plus
-/// bias[c] when bias is not NULL. Each sum is formed in float from zero with fused multiply-adds, r in order,
-/// and the bias added last, so a value depends neither on m, nor on the columns of the call, nor on the other
-/// rows, nor on the kernel below (AVX2 and AVX-512 give the same bits). W is read once per column tile for
-/// all rows (four rows per pass over the tile; the later passes hit the cache): for small m (up to about 16),
-/// where a GEMM's packing of W costs about as much as the products.
+/// Columns of one tile of a packed float32 matrix.
+#define VAECF_PACKED_TILE 32
+
+/// A row-major float matrix W [depth, columns] packed for few input rows: tile t holds the columns
+/// 32 t ..< 32 t + 32 as a contiguous row-major [depth, 32] block at packed + t * depth * 32, the columns past
+/// `columns` zero; `packed` is 64-byte aligned. For the tiles first_tile ..< end_tile and the m input rows
+/// x[j * ldx ..< j * ldx + depth]: output[j * ldo + c] = sum over r of x_j[r] * W[r, c], plus bias[c] when bias
+/// is not NULL, for the columns c < columns of those tiles. Each sum is formed in float from zero with fused
+/// multiply-adds, r in order, and the bias added last, so a value depends neither on m, nor on the tiles of the
+/// call, nor on the other rows, nor on the kernel below (AVX2 and AVX-512 give the same bits). Each tile is read
+/// from memory once per call and from the cache for the later passes (a few rows per pass): for the tens of
+/// rows of a coalesced batch of users, where a GEMM's packing of W costs about as much as the products.
 ///
-/// AVX2 + FMA (tiles of 16 columns; see vaecf_native_kernels_available).
-void vaecf_float_multiply_rows(
-    const float *w, long depth, long ldw, long first_column, long end_column, const float *x, long ldx, long m,
+/// AVX2 + FMA (passes of 4 rows x 16 columns; see vaecf_native_kernels_available).
+void vaecf_packed_multiply_rows(
+    const float *packed, long depth, long columns, long first_tile, long end_tile, const float *x, long ldx, long m,
     const float *bias, float *output, long ldo);
 
 /// 1 when this CPU (and the operating system) supports AVX-512F; 0 otherwise.
 int vaecf_avx512_kernels_available(void);
 
-/// vaecf_float_multiply_rows with AVX-512F (tiles of 64 columns); the same values.
-void vaecf_float_multiply_rows_avx512(
-    const float *w, long depth, long ldw, long first_column, long end_column, const float *x, long ldx, long m,
+/// vaecf_packed_multiply_rows with AVX-512F (passes of 8 rows x 32 columns); the same values.
+void vaecf_packed_multiply_rows_avx512(
+    const float *packed, long depth, long columns, long first_tile, long end_tile, const float *x, long ldx, long m,
     const float *bias, float *output, long ldo);
 
 // MARK: Softmax
@@ -74,9 +84,19 @@ float vaecf_chunk_maxima(const float *x, long count, long chunk, float *maxima);
 /// accumulated in 8 float lanes per 1024 values, then in double.
 double vaecf_sum_exp_shifted(const float *x, long count, float shift);
 
+/// x[i] += bias[i] over x[0 ..< count], with the maxima of vaecf_chunk_maxima of the new values in the same pass.
+float vaecf_add_bias_chunk_maxima(float *x, const float *bias, long count, long chunk, float *maxima);
+
 /// Copies the entries of x[0 ..< count] that are >= threshold (NaN never is), in order, to scores and their
 /// positions to items; returns how many. Both outputs must hold count values.
 long vaecf_gather_at_least(const float *x, long count, float threshold, float *scores, int32_t *items);
+
+/// vaecf_chunk_maxima, vaecf_sum_exp_shifted and vaecf_gather_at_least with AVX-512F: the same results, bit for
+/// bit (see vaecf_avx512_kernels_available).
+float vaecf_chunk_maxima_avx512(const float *x, long count, long chunk, float *maxima);
+double vaecf_sum_exp_shifted_avx512(const float *x, long count, float shift);
+long vaecf_gather_at_least_avx512(const float *x, long count, float threshold, float *scores, int32_t *items);
+float vaecf_add_bias_chunk_maxima_avx512(float *x, const float *bias, long count, long chunk, float *maxima);
 
 #ifdef __cplusplus
 }

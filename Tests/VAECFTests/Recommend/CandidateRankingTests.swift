@@ -36,16 +36,23 @@ struct CandidateRankingTests {
             if trial % 13 == 6 { scores[count - 1] = -.infinity }
             let k = [1, 10, 100, 250][trial % 4]
             let excluded = Array(Set((0..<(trial % 30)).map { _ in Int32(random.nextInt(below: count)) })).sorted()
-            let expected = Self.reference(scores, k: k, excluded: excluded)
-            let (selected, maximum) = scores.withUnsafeBufferPointer { row in
+            // Every third row comes without its bias, which the ranking adds in place in its first pass.
+            let bias: [Float]? = trial % 3 == 1 ? (0..<count).map { _ in Float(random.nextInt(below: 7)) * 0.25 } : nil
+            let biased = bias.map { zip(scores, $0).map { $0 + $1 } } ?? scores
+            let expected = Self.reference(biased, k: k, excluded: excluded)
+            var row = scores
+            let (selected, maximum) = row.withUnsafeMutableBufferPointer { row in
                 excluded.withUnsafeBufferPointer { excluding in
-                    ranking.select(
-                        scores: row.baseAddress!, count: count, k: k, excluding: excluding, indices: &indices,
-                        values: &values)
+                    (bias ?? []).withUnsafeBufferPointer { bias in
+                        ranking.select(
+                            scores: row.baseAddress!, count: count, k: k, excluding: excluding, indices: &indices,
+                            values: &values, addingBias: bias.isEmpty ? nil : bias.baseAddress)
+                    }
                 }
             }
             #expect(Array(indices.prefix(selected)) == expected, "trial \(trial)")
-            #expect(maximum == (scores.filter { !$0.isNaN }.max() ?? -.infinity), "trial \(trial)")
+            #expect(maximum == (biased.filter { !$0.isNaN }.max() ?? -.infinity), "trial \(trial)")
+            #expect(row.elementsEqual(biased) { $0 == $1 || ($0.isNaN && $1.isNaN) }, "trial \(trial)")
         }
     }
 

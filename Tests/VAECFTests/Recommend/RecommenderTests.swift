@@ -42,14 +42,15 @@ struct RecommenderTests {
     @Test("one call for many queries gives the answers of one call per query (exactly up to the small-batch limit)")
     func batchEqualsSingle() {
         let recommender = RecommendFixture.recommender()
-        let queries = RecommendFixture.randomQueries(count: 40, k: 7)
+        let limit = recommender.smallBatchRowLimit
+        #expect(limit >= 8)
+        let queries = RecommendFixture.randomQueries(count: limit + 8, k: 7)
         let single = queries.map { recommender.recommend([$0])[0] }
         // Up to the limit, every call runs the small-batch kernel: a user's values do not depend on the others.
-        let limit = SmallBatchProduct().rowLimit
         #expect(recommender.recommend(Array(queries.prefix(limit))) == Array(single.prefix(limit)))
         // Above it the GEMM runs: the same items, scores equal up to float rounding.
         let batch = recommender.recommend(queries)
-        #expect(batch.count == 40 && batch.allSatisfy { $0.items.count == 7 })
+        #expect(batch.count == queries.count && batch.allSatisfy { $0.items.count == 7 })
         for (many, one) in zip(batch, single) {
             #expect(many.items.map(\.id) == one.items.map(\.id))
             for (a, b) in zip(many.items, one.items) { #expect(abs(a.score - b.score) <= 1e-5 * b.score) }
@@ -172,7 +173,7 @@ struct RecommenderTests {
     func logitsMatchEngineAboveSmallBatch() {
         let model = RecommendFixture.model()
         let recommender = RecommendFixture.recommender(model)
-        let rows = SmallBatchProduct().rowLimit + 3
+        let rows = recommender.smallBatchRowLimit + 3
         let foldIn = CSRMatrix(columnCount: 50, rows: (0..<rows).map { [Int32($0 % 25), Int32(25 + ($0 * 7) % 25)] })
         var expected = [Float](repeating: 0, count: rows * 50)
         var actual = [Float](repeating: 1, count: rows * 50)
