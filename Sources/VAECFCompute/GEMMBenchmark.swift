@@ -18,7 +18,7 @@ extension GEMM {
         public let cpuSeconds: [Double]
         /// Median GFLOP per processor-second.
         public var medianGFLOPSPerCPUSecond: Double {
-            operations / 1e9 / median(cpuSeconds)
+            operations / 1e9 / Statistics.median(cpuSeconds)
         }
         /// `2 m n k`.
         public let operations: Double
@@ -69,16 +69,9 @@ extension GEMM {
         }
         let operations = 2 * Double(m) * Double(n) * Double(k)
         return Throughput(
-            medianGFLOPS: operations / median(seconds) / 1e9, seconds: seconds, cpuSeconds: cpuSeconds,
+            medianGFLOPS: operations / Statistics.median(seconds) / 1e9, seconds: seconds, cpuSeconds: cpuSeconds,
             operations: operations)
     }
-}
-
-/// The median of a non-empty list.
-private func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
 /// Processor time used so far by all threads of this process.

@@ -97,30 +97,6 @@ public struct CSRMatrix: Sendable, Equatable {
         for column in columnIndices { counts[Int(column)] += 1 }
         return counts
     }
-
-    /// The matrix made of the rows `rows`, in that order: `[rows.count, columnCount]`.
-    public func selectingRows<S: Collection>(_ rows: S) -> CSRMatrix where S.Element == Int {
-        var offsets = [Int]()
-        offsets.reserveCapacity(rows.count + 1)
-        offsets.append(0)
-        var indices = [Int32]()
-        indices.reserveCapacity(rows.reduce(0) { $0 + count(ofRow: $1) })
-        for row in rows {
-            indices.append(contentsOf: self.row(row))
-            offsets.append(indices.count)
-        }
-        return CSRMatrix(unchecked: rows.count, columnCount: columnCount, rowOffsets: offsets, columnIndices: indices)
-    }
-
-    /// All (row, column) pairs, row-major.
-    public func pairs() -> [(row: Int, column: Int)] {
-        var result = [(row: Int, column: Int)]()
-        result.reserveCapacity(nonZeroCount)
-        for row in 0..<rowCount {
-            for column in self.row(row) { result.append((row, Int(column))) }
-        }
-        return result
-    }
 }
 
 /// An inconsistent ``CSRMatrix``.

@@ -35,11 +35,6 @@ public struct Checksum64: Sendable {
         if blockBytes < remaining { pending.append(contentsOf: bytes[(start + blockBytes)...]) }
     }
 
-    /// Adds the bytes of an array of trivial values.
-    public mutating func update<T>(_ values: [T]) {
-        values.withUnsafeBytes { update($0) }
-    }
-
     private mutating func consumeBlocks(_ bytes: UnsafeRawBufferPointer) {
         var (a, b, c, d) = lanes
         var offset = 0

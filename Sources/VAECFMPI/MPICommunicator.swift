@@ -44,22 +44,26 @@ public final class MPICommunicator: DataParallelGroup {
     }
 
     public func allReduceSum(_ values: UnsafeMutablePointer<Float>, count: Int) throws(DataParallelError) {
-        var start = 0
-        while start < count {
-            let part = min(Self.largestCall, count - start)
-            let status = library.allReduce(
-                MPILibrary.inPlace, values + start, Int32(part), library.float, library.sum, library.world)
-            try check(status, call: "MPI_Allreduce of \(count) floats")
-            start += part
+        try inParts(count: count, call: "MPI_Allreduce of \(count) floats") { start, part in
+            library.allReduce(MPILibrary.inPlace, values + start, part, library.float, library.sum, library.world)
         }
     }
 
     public func broadcast(_ bytes: UnsafeMutableRawPointer, count: Int, root: Int) throws(DataParallelError) {
+        try inParts(count: count, call: "MPI_Bcast of \(count) bytes from rank \(root)") { start, part in
+            library.broadcast(bytes + start, part, library.byte, Int32(root), library.world)
+        }
+    }
+
+    /// Runs `operation(start, part)` over `0 ..< count` in parts of at most ``largestCall`` elements (an MPI
+    /// count is a C `int`), checking each status.
+    private func inParts(
+        count: Int, call: String, _ operation: (_ start: Int, _ part: Int32) -> Int32
+    ) throws(DataParallelError) {
         var start = 0
         while start < count {
             let part = min(Self.largestCall, count - start)
-            let status = library.broadcast(bytes + start, Int32(part), library.byte, Int32(root), library.world)
-            try check(status, call: "MPI_Bcast of \(count) bytes from rank \(root)")
+            try check(operation(start, Int32(part)), call: call)
             start += part
         }
     }

@@ -61,30 +61,36 @@ public final class RecommendationService: Sendable {
 
     /// `POST /v1/recommend`.
     func handleRecommend(_ request: Request) async throws(APIError) -> Response {
-        batcher.beginArrival()
-        var submitted = false
-        defer { if !submitted { batcher.endArrival() } }
-        let body = try await decoding.body(of: request)
-        let payload = try decoding.decode(RecommendRequest.self, from: body)
-        let (backend, generation) = slot.current
-        let query = try decoding.query(payload, itemCount: backend.itemCount)
-        submitted = true
-        let results = try await batcher.submit([query], backend: backend, generation: generation, announced: true).get()
+        let results = try await answer(request, as: RecommendRequest.self) { (payload, itemCount) throws(APIError) in
+            [try decoding.query(payload, itemCount: itemCount)]
+        }
         return try Self.json(results[0])
     }
 
     /// `POST /v1/recommend/batch`.
     func handleBatch(_ request: Request) async throws(APIError) -> Response {
+        let results = try await answer(request, as: BatchRecommendRequest.self) { (payload, itemCount) throws(APIError) in
+            try decoding.queries(payload, itemCount: itemCount)
+        }
+        return try Self.json(BatchRecommendResponse(results: results))
+    }
+
+    /// Reads and decodes a recommendation request, validates its queries against the model in service and
+    /// answers them through the batcher. The request counts as arriving (the batcher may wait for it) from the
+    /// start until its queries are queued or it fails.
+    private func answer<Payload: Decodable>(
+        _ request: Request, as type: Payload.Type,
+        queries: (Payload, Int) throws(APIError) -> [RecommendationQuery]
+    ) async throws(APIError) -> [RecommendationResult] {
         batcher.beginArrival()
         var submitted = false
         defer { if !submitted { batcher.endArrival() } }
         let body = try await decoding.body(of: request)
-        let payload = try decoding.decode(BatchRecommendRequest.self, from: body)
+        let payload = try decoding.decode(type, from: body)
         let (backend, generation) = slot.current
-        let queries = try decoding.queries(payload, itemCount: backend.itemCount)
+        let validated = try queries(payload, backend.itemCount)
         submitted = true
-        let results = try await batcher.submit(queries, backend: backend, generation: generation, announced: true).get()
-        return try Self.json(BatchRecommendResponse(results: results))
+        return try await batcher.submit(validated, backend: backend, generation: generation, announced: true).get()
     }
 
     /// `POST /admin/reload` with an optional `{"path": "..."}`.

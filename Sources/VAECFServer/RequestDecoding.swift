@@ -15,8 +15,6 @@ struct RequestDecoding: Sendable {
         var request = request
         do {
             return try await request.collectBody(upTo: limits.maxBodyBytes)
-        } catch let error as APIError {
-            throw error
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw .bodyTooLarge(limit: limits.maxBodyBytes)
         } catch {

@@ -26,13 +26,11 @@ struct BenchmarkAllReduceCommand: ParsableCommand {
     func validate() throws {
         if items < 1 { throw ValidationError("--items must be at least 1") }
         if repetitions < 1 { throw ValidationError("--repetitions must be at least 1") }
+        _ = try parseEncoderDimensions(encoderDimensions, option: "--encoder-dims")
     }
 
     func run() throws {
-        let dimensions = encoderDimensions.split(separator: ",").compactMap { Int($0) }
-        guard !dimensions.isEmpty, dimensions.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--encoder-dims must be positive integers separated by commas")
-        }
+        let dimensions = try parseEncoderDimensions(encoderDimensions, option: "--encoder-dims")
         guard let launch = MPILaunch.detect(), launch.size > 1 else {
             throw CommandFailure("run it with at least 2 processes under an MPI launcher: mpirun -np 2 vaecf benchmark allreduce")
         }

@@ -53,13 +53,7 @@ struct BenchmarkInferenceCommand: ParsableCommand {
         _ = try encoderDimensions()
     }
 
-    func encoderDimensions() throws -> [Int] {
-        let values = dimensions.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
-            throw ValidationError("--dimensions must be positive integers separated by commas, e.g. 600,200")
-        }
-        return values.map { $0! }
-    }
+    func encoderDimensions() throws -> [Int] { try parseEncoderDimensions(dimensions, option: "--dimensions") }
 
     func run() throws {
         let engine = compute.makeEngine()
@@ -67,8 +61,9 @@ struct BenchmarkInferenceCommand: ParsableCommand {
         let threads = compute.threadCount
         let recommender: Recommender
         var source: String
-        if let model {
-            recommender = try Recommender.load(model, gemm: gemm, threadCount: threads, precision: precision)
+        let file = try model.map { try ModelFile.read($0) }
+        if let model, let file {
+            recommender = Recommender(file: file, gemm: gemm, threadCount: threads, precision: precision)
             source = model.path
         } else {
             let configuration = MultVAEConfiguration(itemCount: items, encoderDimensions: try encoderDimensions())
@@ -109,8 +104,9 @@ struct BenchmarkInferenceCommand: ParsableCommand {
                 users: batchSize, k: batchK, blockRows: recommender.blockRows, rounds: rounds.recommend,
                 sgemmRounds: rounds.plain, sgemmShape: [batchSize, width, shape.itemCount])
         }
-        if let data, let model {
-            report.quality = try compareQuality(model: model, data: data, gemm: gemm, threads: threads)
+        if let data, let model, let file {
+            report.quality = try compareQuality(
+                model: model, file: file, data: data, gemm: gemm, threads: threads, executor: engine.executor)
         }
         report.loadAfter = InferenceReport.loadAverage()
         if json {
@@ -122,10 +118,11 @@ struct BenchmarkInferenceCommand: ParsableCommand {
         }
     }
 
-    /// Test metrics of `model` on `data` with float32 and with float16 output weights.
-    func compareQuality(model: URL, data: URL, gemm: GEMM, threads: Int) throws -> [String: [String: Double]] {
+    /// Test metrics of `model` (read as `file`) on `data` with float32 and with float16 output weights.
+    func compareQuality(
+        model: URL, file: ModelFile, data: URL, gemm: GEMM, threads: Int, executor: ParallelExecutor
+    ) throws -> [String: [String: Double]] {
         let dataset = try DatasetFile.read(data)
-        let file = try ModelFile.read(model)
         guard file.header.datasetFingerprint == dataset.fingerprintHex, file.header.itemIDs == dataset.itemIDs else {
             throw CommandFailure("\(model.path) was not trained on \(data.path) (\(dataset.fingerprintHex))")
         }
@@ -133,8 +130,7 @@ struct BenchmarkInferenceCommand: ParsableCommand {
         for precision in InferencePrecision.allCases {
             let recommender = Recommender(file: file, gemm: gemm, threadCount: threads, precision: precision)
             let evaluator = Evaluator(
-                foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 500,
-                executor: ParallelExecutor(threadCount: threads))
+                foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 500, executor: executor)
             let metrics = evaluator.evaluate { rows, output in
                 recommender.scores(foldIn: dataset.testFoldIn, rows: rows, output: output)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import VAECFData
 
 /// Writes a line to standard error (progress, diagnostics, warnings); standard output is for results.
 func printError(_ message: String) {
@@ -21,4 +22,22 @@ func formatDuration(_ seconds: Double) -> String {
     if seconds >= 3600 { return String(format: "%dh%02dm", Int(seconds) / 3600, Int(seconds) % 3600 / 60) }
     if seconds >= 60 { return String(format: "%dm%02ds", Int(seconds) / 60, Int(seconds) % 60) }
     return String(format: "%.1fs", seconds)
+}
+
+/// Fails fast, before a long read or hours of training, when `file` cannot be created: its folder is missing or
+/// read-only (a probe file is written and removed), or it is a folder.
+func checkWritable(_ file: URL) throws(DataError) {
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), isFolder.boolValue {
+        throw DataError(file: file.path, message: "is a folder; give the path of the file to write")
+    }
+    let folder = file.deletingLastPathComponent()
+    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+        throw DataError(file: file.path, message: "cannot write here: the folder \(folder.path) does not exist")
+    }
+    let probe = folder.appendingPathComponent(".vaecf-write-check-\(getpid())")
+    guard FileManager.default.createFile(atPath: probe.path, contents: nil) else {
+        throw DataError(file: file.path, message: "cannot write here: the folder \(folder.path) is not writable")
+    }
+    try? FileManager.default.removeItem(at: probe)
 }

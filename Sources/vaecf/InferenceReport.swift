@@ -1,5 +1,6 @@
 import Foundation
 import VAECF
+import VAECFCore
 
 #if canImport(Glibc)
 import Glibc
@@ -29,10 +30,10 @@ struct InferenceReport: Codable {
             self.rounds = rounds
             self.sgemmRounds = sgemmRounds
             self.sgemmShape = sgemmShape
-            seconds = InferenceBenchmark.median(rounds)
-            sgemmSeconds = InferenceBenchmark.median(sgemmRounds)
+            seconds = Statistics.median(rounds)
+            sgemmSeconds = Statistics.median(sgemmRounds)
             usersPerSecond = Double(users) / seconds
-            ratio = InferenceBenchmark.median(zip(rounds, sgemmRounds).map { $0 / $1 })
+            ratio = Statistics.median(zip(rounds, sgemmRounds).map { $0 / $1 })
         }
     }
 

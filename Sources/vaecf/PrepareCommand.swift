@@ -94,7 +94,7 @@ struct PrepareCommand: ParsableCommand {
 
     private func prepare() throws(DataError) {
         let outputURL = URL(fileURLWithPath: output)
-        try Self.checkWritable(file: outputURL)
+        try checkWritable(outputURL)
         let exportURL = exportProSG.map { URL(fileURLWithPath: $0) }
         if let exportURL { try Self.checkCanCreate(folder: exportURL) }
         let threadCount = threads ?? ParallelExecutor.defaultThreadCount
@@ -149,24 +149,6 @@ struct PrepareCommand: ParsableCommand {
         return dataset
     }
 
-    /// Fails fast, before a long read, when `file` cannot be created: its folder is missing or read-only,
-    /// or it is a folder.
-    static func checkWritable(file: URL) throws(DataError) {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), isFolder.boolValue {
-            throw DataError(file: file.path, message: "is a folder; give the path of the dataset file to write")
-        }
-        let folder = file.deletingLastPathComponent()
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw DataError(file: file.path, message: "cannot write here: the folder \(folder.path) does not exist")
-        }
-        let probe = folder.appendingPathComponent(".vaecf-write-check-\(getpid())")
-        guard FileManager.default.createFile(atPath: probe.path, contents: nil) else {
-            throw DataError(file: file.path, message: "cannot write here: the folder \(folder.path) is not writable")
-        }
-        try? FileManager.default.removeItem(at: probe)
-    }
-
     /// Fails fast when `folder` neither exists nor can be created in its nearest existing ancestor.
     static func checkCanCreate(folder: URL) throws(DataError) {
         var existing = folder
@@ -177,7 +159,7 @@ struct PrepareCommand: ParsableCommand {
         guard isFolder.boolValue else {
             throw DataError(file: folder.path, message: "cannot create the pro_sg folder: \(existing.path) is a file")
         }
-        try checkWritable(file: existing.appendingPathComponent("train.csv"))
+        try checkWritable(existing.appendingPathComponent("train.csv"))
     }
 }
 

@@ -20,7 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
     var model: URL
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port; the address is printed).") var port = 8080
-    @Option(help: "Weights of the output layer at inference: float32 or float16 (fp16).") var precision = "float32"
+    @Option(help: "Weights of the output layer at inference: float32 or float16 (fp16).")
+    var precision: InferencePrecision = .float32
     @Option(name: .customLong("max-batch"), help: "Most queries in one coalesced forward pass.") var maxBatch = 256
     @Option(name: .customLong("max-wait-ms"), help: "Longest wait for more queries once one is queued, in milliseconds.")
     var maxWaitMilliseconds = 2.0
@@ -34,16 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel = "info"
     @OptionGroup var compute: ComputeOptions
 
-    var inferencePrecision: InferencePrecision? {
-        switch precision.lowercased() {
-        case "float32", "fp32": .float32
-        case "float16", "fp16", "half": .float16
-        default: nil
-        }
-    }
-
     func validate() throws {
-        guard inferencePrecision != nil else { throw ValidationError("--precision must be float32 or float16, not \(precision)") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
         if let adminPort {
             guard (0...65_535).contains(adminPort) else { throw ValidationError("--admin-port must be in 0...65535") }
@@ -68,7 +60,6 @@ struct ServeCommand: AsyncParsableCommand {
         let threadCount = compute.threadCount
         let gemm = GEMM.load(threadCount: threadCount)
         for warning in gemm.warnings { printError("warning: \(warning)") }
-        let precision = inferencePrecision ?? .float32
         let loader: BackendLoader = { path in
             try Recommender.load(URL(fileURLWithPath: path), gemm: gemm, threadCount: threadCount, precision: precision)
         }

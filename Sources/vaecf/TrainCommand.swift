@@ -102,15 +102,3 @@ struct TrainCommand: ParsableCommand {
                        training: options.training, engine: engine)
     }
 }
-
-/// Fails early, before hours of work, when `url`'s folder does not exist or is not writable.
-func checkWritable(_ url: URL) throws {
-    let folder = url.deletingLastPathComponent().path
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-        throw CommandFailure("cannot write \(url.path): the folder \(folder) does not exist")
-    }
-    guard FileManager.default.isWritableFile(atPath: folder) else {
-        throw CommandFailure("cannot write \(url.path): the folder \(folder) is not writable")
-    }
-}

@@ -45,11 +45,7 @@ struct TrainingOptions: ParsableArguments {
     }
 
     func parsedEncoderDimensions() throws -> [Int] {
-        let parts = encoderDimensions.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
-            throw ValidationError("--encoder-dims must be positive integers separated by commas, like 600,200; got '\(encoderDimensions)'")
-        }
-        return parts.map { $0! }
+        try parseEncoderDimensions(encoderDimensions, option: "--encoder-dims")
     }
 
     /// The preset with every given override applied.
@@ -72,4 +68,13 @@ struct TrainingOptions: ParsableArguments {
     func model(itemCount: Int) throws -> MultVAEConfiguration {
         MultVAEConfiguration(itemCount: itemCount, encoderDimensions: try parsedEncoderDimensions(), activation: activation)
     }
+}
+
+/// Encoder widths written as `600,200` (option `option`, for the message): positive integers separated by commas.
+func parseEncoderDimensions(_ text: String, option: String) throws -> [Int] {
+    let parts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+        throw ValidationError("\(option) must be positive integers separated by commas, like 600,200; got '\(text)'")
+    }
+    return parts.map { $0! }
 }

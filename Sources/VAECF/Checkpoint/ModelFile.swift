@@ -72,8 +72,9 @@ public struct ModelFile: Sendable {
 
     /// Writes the file atomically (temporary file, then rename).
     public func write(to url: URL) throws(ModelFileError) {
+        let blocks = floatBlocks
         var header = header
-        header.blocks = floatBlocks.map(\.count)
+        header.blocks = blocks.map(\.count)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json: Data
@@ -85,7 +86,6 @@ public struct ModelFile: Sendable {
         withUnsafeBytes(of: Self.formatVersion.littleEndian) { prefix += $0 }
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { prefix += $0 }
         prefix += json
-        let blocks = floatBlocks
         do {
             try AtomicFile.write(to: url) { handle throws(AtomicFileError) in
                 var checksum = Checksum64()

@@ -1,5 +1,5 @@
 /// The terms of the Mult-VAE objective for one batch:
-/// `loss = negativeLogLikelihood + anneal * kullbackLeibler + lam * kernelSquaredNorm`.
+/// `loss = negativeLogLikelihood + anneal * kullbackLeibler + lam * (sum of squared kernel weights)`.
 public struct LossBreakdown: Sendable, Equatable, Codable {
     /// Multinomial negative log-likelihood, summed over each user's items, averaged over the batch.
     public var negativeLogLikelihood: Double

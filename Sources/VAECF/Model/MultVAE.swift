@@ -42,23 +42,4 @@ public final class MultVAE: @unchecked Sendable {
     @inlinable public func tensor(_ index: Int) -> UnsafeMutablePointer<Float> {
         parameters.pointer + layout.tensors[index].offset
     }
-
-    /// Sum of squares of all kernels (the L2 penalty before `lam`).
-    public func kernelSquaredNorm() -> Double {
-        var total = 0.0
-        for tensor in layout.tensors where tensor.isKernel {
-            let values = parameters.pointer + tensor.offset
-            var partial: Float = 0
-            var sum = 0.0
-            for index in 0..<tensor.count {
-                partial += values[index] * values[index]
-                if index & 1023 == 1023 {
-                    sum += Double(partial)
-                    partial = 0
-                }
-            }
-            total += sum + Double(partial)
-        }
-        return total
-    }
 }

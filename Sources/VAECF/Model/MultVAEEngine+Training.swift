@@ -40,19 +40,18 @@ extension MultVAEEngine {
         precondition(shard.count == batchSize, "the shard's row count differs from the rows given")
         let effectiveLam = shard.includesRegularization ? lam : 0
         guard batchSize > 0 else {
-            initializeGradients(model: model, lam: Float(effectiveLam), gradients: gradients)
+            let squaredNorm = initializeGradients(model: model, lam: effectiveLam, gradients: gradients)
             return LossBreakdown(
-                negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: anneal,
-                regularization: effectiveLam == 0 ? 0 : effectiveLam * model.kernelSquaredNorm())
+                negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: anneal, regularization: effectiveLam * squaredNorm)
         }
         let configuration = model.configuration
         let latentSize = configuration.latentDimension
         let itemCount = configuration.itemCount
         let dropout = noise.map { (keepProbability: configuration.keepProbability, seed: $0.dropoutSeed) }
         let firstStream = shard.firstRow
-        _ = gatherBatch(data, rows: rows, dropout: dropout, firstStream: firstStream)
+        gatherBatch(data, rows: rows, dropout: dropout, firstStream: firstStream)
 
-        initializeGradients(model: model, lam: Float(effectiveLam), gradients: gradients)
+        let squaredNorm = initializeGradients(model: model, lam: effectiveLam, gradients: gradients)
 
         // Encoder, reparameterization.
         encode(model: model, rows: batchSize)
@@ -170,8 +169,7 @@ extension MultVAEEngine {
                 }
             }
         }
-        upstream = encodedGradient
-        spare = upstream == gradientOfHidden ? gradientB.pointer : gradientOfHidden
+        swap(&upstream, &spare)
 
         // Back through the encoder.
         let encoderLayers = model.layout.encoder
@@ -184,22 +182,9 @@ extension MultVAEEngine {
         }
         let first = encoderLayers[0]
         let firstTensor = model.layout.tensors[first.weight]
-        let isOnlyLayer = encoderLayers.count == 1
-        if !isOnlyLayer {
-            let activation = configuration.activation
-            let output = encoderOutputs[0].pointer
-            let width = firstTensor.columns
-            let gradient = upstream
-            executor.forEachChunk(count: batchSize, minimumChunk: 32) { _, chunk in
-                for row in chunk {
-                    activation.backward(
-                        output: output + row * width, gradient: gradient + row * width, count: width)
-                }
-            }
-        }
-        VectorMath.addColumnSums(
-            of: upstream, rows: batchSize, columns: firstTensor.columns, stride: firstTensor.columns,
-            into: gradients.pointer + model.layout.tensors[first.bias].offset)
+        activationAndBiasBackward(
+            model: model, layer: first, output: encoderOutputs[0].pointer, outputGradient: upstream, rows: batchSize,
+            linear: encoderLayers.count == 1, gradients: gradients)
         SparseProducts.accumulateTransposeProduct(
             rowOffsets: offsets, columnIndices: indices, rows: 0..<batchSize, values: inputValues.pointer,
             gradient: upstream, width: firstTensor.columns, weightGradient: gradients.pointer + firstTensor.offset,
@@ -214,24 +199,46 @@ extension MultVAEEngine {
         return LossBreakdown(
             negativeLogLikelihood: negativeLogLikelihood / Double(shard.globalBatchSize),
             kullbackLeibler: divergence / Double(shard.globalBatchSize), anneal: anneal,
-            regularization: effectiveLam == 0 ? 0 : effectiveLam * model.kernelSquaredNorm())
+            regularization: effectiveLam * squaredNorm)
     }
 
     /// Gradients start as `2 lam W` for kernels and 0 for biases; the backward pass accumulates into them.
-    func initializeGradients(model: MultVAE, lam: Float, gradients: FloatBuffer) {
+    /// Returns the squared norm of the kernels (the L2 penalty before `lam`; 0 when `lam` is 0), computed in the
+    /// same pass over the weights by both workers: float sums of 1024 consecutive values, added in order in
+    /// Double, so the value does not depend on the thread count.
+    func initializeGradients(model: MultVAE, lam: Double, gradients: FloatBuffer) -> Double {
+        let block = Self.normBlock
+        let measuresNorm = lam != 0
+        var total = 0.0
         for tensor in model.layout.tensors {
             let destination = gradients.pointer + tensor.offset
-            if tensor.isKernel {
-                let source = UnsafePointer(model.parameters.pointer + tensor.offset)
-                executor.forEachChunk(count: tensor.count, minimumChunk: 1 << 16) { _, range in
-                    VectorMath.scale(
-                        source + range.lowerBound, by: 2 * lam, into: destination + range.lowerBound,
-                        count: range.count)
-                }
-            } else {
+            guard tensor.isKernel else {
                 destination.update(repeating: 0, count: tensor.count)
+                continue
             }
+            let source = UnsafePointer(model.parameters.pointer + tensor.offset)
+            let count = tensor.count
+            let blocks = (count + block - 1) / block
+            let partials = normPartials.reserve(blocks)
+            executor.forEachChunk(count: blocks, minimumChunk: (1 << 16) / block) { _, range in
+                let start = range.lowerBound * block
+                let end = min(count, range.upperBound * block)
+                VectorMath.scale(source + start, by: Float(2 * lam), into: destination + start, count: end - start)
+                guard measuresNorm else { return }
+                for index in range {
+                    var partial: Float = 0
+                    for position in (index * block)..<min(count, (index + 1) * block) {
+                        partial += source[position] * source[position]
+                    }
+                    partials[index] = partial
+                }
+            }
+            guard measuresNorm else { continue }
+            var sum = 0.0
+            for index in 0..<(count / block) { sum += Double(partials[index]) }
+            total += sum + (count % block == 0 ? 0 : Double(partials[blocks - 1]))
         }
+        return total
     }
 
     /// Backward through one dense layer `output = act(input W + b)`: scales `outputGradient` by the activation's
@@ -244,6 +251,26 @@ extension MultVAEEngine {
     ) {
         let tensor = model.layout.tensors[layer.weight]
         let width = tensor.columns
+        activationAndBiasBackward(
+            model: model, layer: layer, output: output, outputGradient: outputGradient, rows: rows, linear: linear,
+            gradients: gradients)
+        gemm.multiply(
+            transposeA: true, transposeB: false, m: tensor.rows, n: width, k: rows, alpha: 1,
+            a: input, lda: tensor.rows, b: outputGradient, ldb: width, beta: 1,
+            c: gradients.pointer + tensor.offset, ldc: width)
+        gemm.multiply(
+            transposeA: false, transposeB: true, m: rows, n: tensor.rows, k: width, alpha: 1,
+            a: outputGradient, lda: width, b: model.tensor(layer.weight), ldb: width, beta: 0,
+            c: inputGradient, ldc: tensor.rows)
+    }
+
+    /// The first steps of a dense layer's backward pass: `outputGradient [rows, width]` scaled in place by the
+    /// activation's derivative (unless `linear`), then `db += colsum(outputGradient)`.
+    func activationAndBiasBackward(
+        model: MultVAE, layer: (weight: Int, bias: Int), output: UnsafePointer<Float>,
+        outputGradient: UnsafeMutablePointer<Float>, rows: Int, linear: Bool, gradients: FloatBuffer
+    ) {
+        let width = model.layout.tensors[layer.weight].columns
         if !linear {
             let activation = model.configuration.activation
             executor.forEachChunk(count: rows, minimumChunk: 32) { _, chunk in
@@ -256,14 +283,6 @@ extension MultVAEEngine {
         VectorMath.addColumnSums(
             of: outputGradient, rows: rows, columns: width, stride: width,
             into: gradients.pointer + model.layout.tensors[layer.bias].offset)
-        gemm.multiply(
-            transposeA: true, transposeB: false, m: tensor.rows, n: width, k: rows, alpha: 1,
-            a: input, lda: tensor.rows, b: outputGradient, ldb: width, beta: 1,
-            c: gradients.pointer + tensor.offset, ldc: width)
-        gemm.multiply(
-            transposeA: false, transposeB: true, m: rows, n: tensor.rows, k: width, alpha: 1,
-            a: outputGradient, lda: width, b: model.tensor(layer.weight), ldb: width, beta: 0,
-            c: inputGradient, ldc: tensor.rows)
     }
 }
 

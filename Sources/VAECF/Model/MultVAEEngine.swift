@@ -27,6 +27,9 @@ public final class MultVAEEngine: @unchecked Sendable {
     let gradientB = ScratchBuffer<Float>()
     let rowLosses = ScratchBuffer<Double>()
     let rowDivergences = ScratchBuffer<Double>()
+    /// Float partial sums of the kernels' squares, one per ``normBlock`` values.
+    let normPartials = ScratchBuffer<Float>()
+    static let normBlock = 1024
 
     public init(gemm: GEMM, executor: ParallelExecutor, logitBlockRows: Int = 2048) {
         self.gemm = gemm
@@ -38,10 +41,10 @@ public final class MultVAEEngine: @unchecked Sendable {
 
     /// Copies rows `rows` of `data` into the engine's batch CSR and writes the encoder input values:
     /// `1 / sqrt(n)` per entry (the L2-normalized binary row), and with dropout `mask / keep / sqrt(n)`, the
-    /// mask of local row `i` drawn from stream `firstStream + i`. Returns the number of entries.
+    /// mask of local row `i` drawn from stream `firstStream + i`.
     func gatherBatch<Rows: Collection>(
         _ data: CSRMatrix, rows: Rows, dropout: (keepProbability: Double, seed: UInt64)?, firstStream: Int = 0
-    ) -> Int where Rows.Element == Int {
+    ) where Rows.Element == Int {
         let batchSize = rows.count
         let offsets = batchOffsets.reserve(batchSize + 1)
         offsets[0] = 0
@@ -79,7 +82,6 @@ public final class MultVAEEngine: @unchecked Sendable {
                 }
             }
         }
-        return entryCount
     }
 
     // MARK: Layers

@@ -20,6 +20,10 @@ struct CandidateRanking {
     private let candidateScores: UnsafeMutablePointer<Float>
     private let candidateItems: UnsafeMutablePointer<Int32>
     private let candidateExcluded: UnsafeMutablePointer<Int32>
+    /// Room for a selection of up to `capacity` items (its `indices` and `values`), for callers that keep one
+    /// ranking per worker.
+    let selectedItems: UnsafeMutablePointer<Int32>
+    let selectedScores: UnsafeMutablePointer<Float>
 
     /// Scratch for rows of up to `count` items; release it with ``deallocate()``.
     init(count: Int, reductions: RowReductions) {
@@ -30,11 +34,13 @@ struct CandidateRanking {
         candidateScores = .allocate(capacity: capacity)
         candidateItems = .allocate(capacity: capacity)
         candidateExcluded = .allocate(capacity: capacity)
+        selectedItems = .allocate(capacity: capacity)
+        selectedScores = .allocate(capacity: capacity)
     }
 
     func deallocate() {
-        for pointer in [chunkMaxima, candidateScores] { pointer.deallocate() }
-        for pointer in [candidateItems, candidateExcluded] { pointer.deallocate() }
+        for pointer in [chunkMaxima, candidateScores, selectedScores] { pointer.deallocate() }
+        for pointer in [candidateItems, candidateExcluded, selectedItems] { pointer.deallocate() }
     }
 
     /// Selects like `TopK.select` and also returns the row's maximum (NaN ignored; `-infinity` if none).

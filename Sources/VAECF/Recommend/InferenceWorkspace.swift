@@ -1,4 +1,5 @@
 import Foundation
+import VAECFCompute
 
 /// A value behind a lock, usable from concurrent tasks.
 final class Locked<Value>: @unchecked Sendable {
@@ -15,13 +16,21 @@ final class Locked<Value>: @unchecked Sendable {
     }
 }
 
-/// The mutable state of one forward pass: the engine (not thread-safe) and the logits scratch.
+/// The mutable state of one forward pass: the engine (not thread-safe), the logits scratch and one ranking
+/// scratch per worker of the engine's executor, allocated once.
 final class InferenceWorkspace {
     let engine: MultVAEEngine
     let logits = ScratchBuffer<Float>()
     let scratch = ScratchBuffer<Float>()
     /// Float16 only: the decoded output weights while a call scores several blocks of users.
     var decodedWeights: FloatBuffer?
+    /// Indexed by the chunk number of `engine.executor.forEachChunk` (below its thread count).
+    let rankings: [CandidateRanking]
 
-    init(engine: MultVAEEngine) { self.engine = engine }
+    init(engine: MultVAEEngine, itemCount: Int, reductions: RowReductions) {
+        self.engine = engine
+        rankings = (0..<engine.executor.threadCount).map { _ in CandidateRanking(count: itemCount, reductions: reductions) }
+    }
+
+    deinit { for ranking in rankings { ranking.deallocate() } }
 }

@@ -14,7 +14,7 @@ extension MultVAEEngine {
     ) -> UnsafePointer<Float> where Rows.Element == Int {
         let batchSize = rows.count
         precondition(batchSize > 0, "at least one row is needed")
-        _ = gatherBatch(foldIn, rows: rows, dropout: nil)
+        gatherBatch(foldIn, rows: rows, dropout: nil)
         encode(model: model, rows: batchSize)
         let latentSize = model.configuration.latentDimension
         let encoded = encoderOutputs[model.layout.encoder.count - 1].pointer

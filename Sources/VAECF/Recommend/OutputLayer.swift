@@ -42,12 +42,7 @@ struct OutputLayer: @unchecked Sendable {
     func decodedWeights(executor: ParallelExecutor) -> FloatBuffer? {
         guard let half else { return nil }
         let decoded = FloatBuffer(count: width * itemCount)
-        let destination = UncheckedSendable(decoded.pointer)
-        executor.forEachChunk(count: half.tileCount) { _, tiles in
-            let first = tiles.lowerBound * HalfPrecisionMatrix.tileColumns
-            let end = min(itemCount, tiles.upperBound * HalfPrecisionMatrix.tileColumns)
-            half.decode(columns: first, width: end - first, into: destination.value + first, ld: itemCount)
-        }
+        half.decode(columns: 0, width: itemCount, into: decoded.pointer, ld: itemCount, executor: executor)
         return decoded
     }
 

@@ -45,19 +45,14 @@ extension Recommender {
         // The bias of a GEMM-computed block is added in the ranking's first pass over each row.
         let pendingBias = computeLogits(workspace, foldIn: foldIn, rows: 0..<block.count, output: logits, deferringBias: true)
             ? UncheckedSendable(outputLayer.bias) : nil
-        let largestCount = block.reduce(0) { max($0, min(queries[$1].count, items)) }
         let shared = UncheckedSendable((logits: logits, results: results))
         let identifiers = catalog.identifiers
         let reductions = self.reductions
-        workspace.engine.executor.forEachChunk(count: block.count, minimumChunk: 4) { _, rows in
-            let selected = UnsafeMutablePointer<Int32>.allocate(capacity: largestCount)
-            let values = UnsafeMutablePointer<Float>.allocate(capacity: largestCount)
-            let ranking = CandidateRanking(count: items, reductions: reductions)
-            defer {
-                selected.deallocate()
-                values.deallocate()
-                ranking.deallocate()
-            }
+        let rankings = workspace.rankings
+        workspace.engine.executor.forEachChunk(count: block.count, minimumChunk: 4) { chunk, rows in
+            let ranking = rankings[chunk]
+            let selected = ranking.selectedItems
+            let values = ranking.selectedScores
             for row in rows {
                 let query = queries[block[block.startIndex + row]]
                 let scores = shared.value.logits + row * items

@@ -52,7 +52,8 @@ public final class Recommender: Sendable {
         catalog = ItemCatalog(identifiers: itemIDs)
         let executor = ParallelExecutor(threadCount: max(1, threadCount))
         outputLayer = OutputLayer(model: model, precision: precision, executor: executor)
-        workspace = Locked(InferenceWorkspace(engine: MultVAEEngine(gemm: gemm, executor: executor)))
+        workspace = Locked(InferenceWorkspace(
+            engine: MultVAEEngine(gemm: gemm, executor: executor), itemCount: itemIDs.count, reductions: reductions))
         self.blockRows = max(1, blockRows ?? min(4096, (16 << 20) / model.configuration.itemCount))
         var described = description ?? ModelDescription(
             itemCount: 0, encoderDimensions: [], activation: "", datasetFingerprint: "", validation: [:],

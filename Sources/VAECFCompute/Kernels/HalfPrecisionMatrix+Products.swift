@@ -5,10 +5,13 @@ extension HalfPrecisionMatrix {
     /// Input rows up to which ``multiply(input:m:lda:bias:output:ldc:gemm:executor:scratch:)`` streams the
     /// tiles through the SIMD kernels (all rows per tile, so the weights are read once): 64 with AVX-512 (8 rows
     /// per pass), 16 with AVX2 (4 rows per pass); above it, blocks of columns are decoded to floats for the GEMM.
-    public var streamingRowLimit: Int { usesAcceleratedKernels ? (Self.wideKernelsAvailable ? 64 : 16) : 2 }
-
-    /// Whether this CPU runs the AVX-512 kernel (the values of the AVX2 one).
-    static let wideKernelsAvailable = acceleratedKernelsAvailable && vaecf_avx512_kernels_available() != 0
+    public var streamingRowLimit: Int {
+        switch kernel {
+        case .avx512: 64
+        case .avx2: 16
+        case .portable: 2
+        }
+    }
 
     /// Floats of scratch that ``multiply(input:m:lda:bias:output:ldc:gemm:executor:scratch:)`` needs:
     /// one decoded block `[rows, 1024]`.
@@ -34,20 +37,19 @@ extension HalfPrecisionMatrix {
         guard m > 0 else { return }
         if m <= streamingRowLimit {
             executor.forEachChunk(count: tileCount, minimumChunk: 16) { _, tiles in
-                if usesAcceleratedKernels && Self.wideKernelsAvailable {
+                switch kernel {
+                case .avx512:
                     vaecf_half_multiply_rows_avx512(
                         storage, rows, columns, tiles.lowerBound, tiles.upperBound, input, lda, m, bias, output, ldc)
-                    return
-                }
-                if usesAcceleratedKernels {
+                case .avx2:
                     vaecf_half_multiply_rows(
                         storage, rows, columns, tiles.lowerBound, tiles.upperBound, input, lda, m, bias, output, ldc)
-                    return
-                }
-                // Tile by tile, so the rows after the first read the tile from the cache.
-                for tile in tiles {
-                    for row in 0..<m {
-                        multiplyTile(tile, x: input + row * lda, bias: bias, output: output + row * ldc)
+                case .portable:
+                    // Tile by tile, so the rows after the first read the tile from the cache.
+                    for tile in tiles {
+                        for row in 0..<m {
+                            multiplyTile(tile, x: input + row * lda, bias: bias, output: output + row * ldc)
+                        }
                     }
                 }
             }
@@ -56,12 +58,7 @@ extension HalfPrecisionMatrix {
         var first = 0
         while first < columns {
             let width = min(Self.blockColumns, columns - first)
-            let tiles = (width + Self.tileColumns - 1) / Self.tileColumns
-            executor.forEachChunk(count: tiles, minimumChunk: 4) { _, chunk in
-                let start = chunk.lowerBound * Self.tileColumns
-                let end = min(width, chunk.upperBound * Self.tileColumns)
-                decode(columns: first + start, width: end - start, into: scratch + start, ld: Self.blockColumns)
-            }
+            decode(columns: first, width: width, into: scratch, ld: Self.blockColumns, executor: executor)
             gemm.multiply(
                 transposeA: false, transposeB: false, m: m, n: width, k: rows, alpha: 1, a: input, lda: lda,
                 b: scratch, ldb: Self.blockColumns, beta: 0, c: output + first, ldc: ldc)

@@ -32,7 +32,7 @@ public final class HalfPrecisionMatrix: @unchecked Sendable {
     static let decodeScale: Float = 0x1p112
 
     /// Whether this CPU runs the AVX2 / FMA / F16C kernels.
-    public static let acceleratedKernelsAvailable = vaecf_native_kernels_available() != 0
+    public static let acceleratedKernelsAvailable = NativeKernelSupport.avx2
 
     /// Rows of the matrix (the depth of the product).
     public let rows: Int
@@ -40,21 +40,27 @@ public final class HalfPrecisionMatrix: @unchecked Sendable {
     public let columns: Int
     /// Number of column tiles.
     public let tileCount: Int
-    /// Whether products and decoding use the AVX2 / FMA / F16C kernels.
-    public let usesAcceleratedKernels: Bool
+    /// The kernels of products: `.avx512` or `.avx2` (decoding then uses the AVX2 / F16C kernel), or
+    /// `.portable`.
+    public let kernel: SmallBatchProduct.Kernel
+    /// Whether products and decoding use the C kernels.
+    public var usesAcceleratedKernels: Bool { kernel != .portable }
     let storage: UnsafeMutablePointer<UInt16>
 
     /// Quantizes `weights [rows, columns]` (row stride `ld >= columns`).
-    /// - Parameter accelerated: use the AVX2 / FMA / F16C kernels (ignored where they are not available).
+    /// - Parameters:
+    ///   - accelerated: use the AVX2 / FMA / F16C kernels (ignored where they are not available).
+    ///   - wide: use the AVX-512 product kernel where available (the same values as the AVX2 one).
     public init(
         _ weights: UnsafePointer<Float>, rows: Int, columns: Int, ld: Int,
-        accelerated: Bool = HalfPrecisionMatrix.acceleratedKernelsAvailable
+        accelerated: Bool = HalfPrecisionMatrix.acceleratedKernelsAvailable, wide: Bool = true
     ) {
         precondition(rows >= 1 && columns >= 1 && ld >= columns, "invalid matrix shape \(rows) x \(columns), ld \(ld)")
         self.rows = rows
         self.columns = columns
         tileCount = (columns + Self.tileColumns - 1) / Self.tileColumns
-        usesAcceleratedKernels = accelerated && Self.acceleratedKernelsAvailable
+        kernel = !(accelerated && NativeKernelSupport.avx2) ? .portable
+            : wide && NativeKernelSupport.avx512 ? .avx512 : .avx2
         let count = tileCount * rows * Self.tileColumns
         let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 2, alignment: 64)
         storage = raw.bindMemory(to: UInt16.self, capacity: count)
@@ -96,6 +102,19 @@ public final class HalfPrecisionMatrix: @unchecked Sendable {
         let wide = SIMD8<Int32>(truncatingIfNeeded: SIMD8<UInt32>(truncatingIfNeeded: halves) &<< 16)
         let bits = (wide &>> 3) & SIMD8<Int32>(repeating: Int32(bitPattern: 0x8FFF_E000))
         return unsafeBitCast(bits, to: SIMD8<Float>.self)
+    }
+
+    /// ``decode(columns:width:into:ld:)`` with the tiles split between the executor's workers.
+    public func decode(
+        columns first: Int, width: Int, into output: UnsafeMutablePointer<Float>, ld: Int, executor: ParallelExecutor
+    ) {
+        let tiles = (width + Self.tileColumns - 1) / Self.tileColumns
+        let destination = UncheckedSendable(output)
+        executor.forEachChunk(count: tiles, minimumChunk: 4) { _, chunk in
+            let start = chunk.lowerBound * Self.tileColumns
+            let end = min(width, chunk.upperBound * Self.tileColumns)
+            decode(columns: first + start, width: end - start, into: destination.value + start, ld: ld)
+        }
     }
 
     /// Writes `W[0 ..< rows, first ..< first + width]` as floats into `output` (row stride `ld >= width`).

@@ -13,10 +13,10 @@ import Darwin
 /// `pointwiseMax` and `clamped`) elsewhere; the two agree to the polynomial's accuracy, not bit for bit.
 public struct RowReductions: Sendable {
     /// Whether this CPU runs the AVX2 / FMA kernels.
-    public static let nativeKernelsAvailable = vaecf_native_kernels_available() != 0
+    public static let nativeKernelsAvailable = NativeKernelSupport.avx2
 
     /// Whether this CPU also runs the AVX-512 versions.
-    public static let wideKernelsAvailable = nativeKernelsAvailable && vaecf_avx512_kernels_available() != 0
+    public static let wideKernelsAvailable = NativeKernelSupport.avx512
 
     /// Whether this instance uses the native kernels.
     public let usesNativeKernels: Bool

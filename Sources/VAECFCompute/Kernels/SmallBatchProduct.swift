@@ -31,8 +31,8 @@ public final class SmallBatchProduct: @unchecked Sendable {
         public var isAvailable: Bool {
             switch self {
             case .portable: true
-            case .avx2: HalfPrecisionMatrix.acceleratedKernelsAvailable
-            case .avx512: HalfPrecisionMatrix.acceleratedKernelsAvailable && vaecf_avx512_kernels_available() != 0
+            case .avx2: NativeKernelSupport.avx2
+            case .avx512: NativeKernelSupport.avx512
             }
         }
 

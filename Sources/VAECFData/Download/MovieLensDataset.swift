@@ -61,5 +61,5 @@ public enum MovieLensDataset: String, CaseIterable, Sendable {
     }
 
     /// File name of the prepared dataset, e.g. `movielens-20m.vaecf`.
-    public var datasetFileName: String { "\(rawValue).vaecf" }
+    public var datasetFileName: String { "\(rawValue).\(DatasetFile.fileExtension)" }
 }

@@ -34,13 +34,6 @@ struct ByteWriter {
             for index in 0..<8 { bytes[offset + index] = source[index] }
         }
     }
-
-    /// Overwrites 4 bytes at `offset` with `value`.
-    mutating func set(_ value: UInt32, at offset: Int) {
-        Swift.withUnsafeBytes(of: value.littleEndian) { source in
-            for index in 0..<4 { bytes[offset + index] = source[index] }
-        }
-    }
 }
 
 /// Reads values and raw arrays from bytes with bounds checks: any read past the end throws the error

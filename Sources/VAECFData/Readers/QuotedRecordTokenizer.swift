@@ -111,9 +111,4 @@ struct QuotedRecordTokenizer {
             message: "expected \(FieldParsing.delimiterName(delimiter, doubled: false)) or the end of the line "
                 + "after the closing quote of field \(fieldCount + 1), found '\(Character(Unicode.Scalar(next)))'")
     }
-
-    /// Field `index` of the last record as text (for headers).
-    func text(ofField index: Int) -> String {
-        String(decoding: fields[index], as: UTF8.self)
-    }
 }

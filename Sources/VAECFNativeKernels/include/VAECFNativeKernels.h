@@ -3,10 +3,10 @@
 
 #include <stdint.h>
 
-/// Inference kernels written for AVX2, FMA and F16C instructions (and one for AVX-512F), compiled for them
+/// Inference kernels written for AVX2, FMA and F16C instructions (and AVX-512F versions), compiled for them
 /// function by function (target attributes), so the rest of the package stays baseline x86-64 and runs on any
 /// CPU. Call them only when vaecf_native_kernels_available() (vaecf_avx512_kernels_available() for the
-/// AVX-512 one) returns 1; on other CPUs and architectures it returns 0 and the kernels do nothing. The Swift callers (VAECFCompute) fall back to portable SIMD code then.
+/// AVX-512 ones) returns 1; on other CPUs and architectures it returns 0 and the kernels do nothing. The Swift callers (VAECFCompute) fall back to portable SIMD code then.
 
 #ifdef __cplusplus
 extern "C" {
@@ -21,27 +21,22 @@ int vaecf_native_kernels_available(void);
 // 32 halves W[r, 32t ..< 32t + 32] (64 bytes per row), padded with zeros past the last column. The storage
 // is 32-byte aligned.
 
-/// For the tiles first_tile ..< end_tile of a [rows, columns] matrix:
-/// output[c] = bias[c] + sum over r of x[r] * W[r, c], for every column c of those tiles below columns
-/// (bias may be NULL). Accumulates in float with fused multiply-adds, rows in order.
-void vaecf_half_multiply_row(
-    const uint16_t *storage, long rows, long columns, long first_tile, long end_tile, const float *x,
-    const float *bias, float *output);
-
-/// vaecf_half_multiply_row for the m rows x[j * ldx ..< j * ldx + rows] into output + j * ldo, tile by
-/// tile (a tile is read from memory once for all rows), four rows at a time; every value is the one
-/// vaecf_half_multiply_row gives.
+/// For the tiles first_tile ..< end_tile of a [rows, columns] half-precision matrix and the m input rows
+/// x[j * ldx ..< j * ldx + rows]: output[j * ldo + c] = sum over r of x_j[r] * W[r, c], plus bias[c] when bias
+/// is not NULL, for the columns c < columns of those tiles: the values of vaecf_packed_multiply_rows on the
+/// weights converted to float (each tile read from memory once for all rows; a value depends neither on m nor
+/// on the other rows).
 void vaecf_half_multiply_rows(
     const uint16_t *storage, long rows, long columns, long first_tile, long end_tile, const float *x, long ldx,
     long m, const float *bias, float *output, long ldo);
 
-/// Decodes W[0 ..< rows, first_column ..< first_column + width] to floats into output (row stride ld).
-/// first_column must be a multiple of 32.
 /// vaecf_half_multiply_rows with AVX-512F (passes of 8 rows x 32 columns); the same values.
 void vaecf_half_multiply_rows_avx512(
     const uint16_t *storage, long rows, long columns, long first_tile, long end_tile, const float *x, long ldx,
     long m, const float *bias, float *output, long ldo);
 
+/// Decodes W[0 ..< rows, first_column ..< first_column + width] to floats into output (row stride ld).
+/// first_column must be a multiple of 32.
 void vaecf_half_decode(
     const uint16_t *storage, long rows, long columns, long first_column, long width, float *output, long ld);
 
@@ -60,7 +55,7 @@ void vaecf_half_decode(
 /// from memory once per call and from the cache for the later passes (a few rows per pass): for the tens of
 /// rows of a coalesced batch of users, where a GEMM's packing of W costs about as much as the products.
 ///
-/// AVX2 + FMA (passes of 4 rows x 16 columns; see vaecf_native_kernels_available).
+/// AVX2 + FMA + F16C (passes of 4 rows x 16 columns; see vaecf_native_kernels_available).
 void vaecf_packed_multiply_rows(
     const float *packed, long depth, long columns, long first_tile, long end_tile, const float *x, long ldx, long m,
     const float *bias, float *output, long ldo);

@@ -98,4 +98,31 @@ struct HalfPrecisionTests {
             #expect(half.recommend(few) == few.map { half.recommend([$0])[0] })
         }
     }
+
+    @Test("the AVX-512 and AVX2 half-precision kernels give the same values, bit for bit (up to the AVX2 streaming limit)",
+          arguments: [1, 2, 3, 4, 9, 15, 16])
+    func wideKernelEqualsAVX2(rowCount: Int) {
+        guard NativeKernelSupport.avx512 else { return }
+        let depth = 45, columns = 83
+        let values = Self.weights(rows: depth, columns: columns, seed: 9)
+        let wide = values.withUnsafeBufferPointer {
+            HalfPrecisionMatrix($0.baseAddress!, rows: depth, columns: columns, ld: columns, wide: true)
+        }
+        let narrow = values.withUnsafeBufferPointer {
+            HalfPrecisionMatrix($0.baseAddress!, rows: depth, columns: columns, ld: columns, wide: false)
+        }
+        #expect(wide.kernel == .avx512 && narrow.kernel == .avx2 && rowCount <= narrow.streamingRowLimit)
+        var random = RandomSource(seed: UInt64(rowCount))
+        let input = (0..<(rowCount * depth)).map { _ in random.nextFloat() * 2 - 1 }
+        let bias = (0..<columns).map { Float($0) * 0.01 }
+        func run(_ matrix: HalfPrecisionMatrix) -> [Float] {
+            var output = [Float](repeating: -7, count: rowCount * 90)
+            var scratch = [Float](repeating: 0, count: matrix.scratchCount)
+            matrix.multiply(
+                input: input, m: rowCount, lda: depth, bias: bias, output: &output, ldc: 90,
+                gemm: .portable(threadCount: 2), executor: ParallelExecutor(threadCount: 2), scratch: &scratch)
+            return output
+        }
+        #expect(run(wide) == run(narrow))
+    }
 }
