@@ -60,8 +60,7 @@ extension GEMM {
                         let cpuElapsed = processorSeconds() - cpuStart
                         if repetition > 0 {
                             cpuSeconds.append(cpuElapsed)
-                            seconds.append(
-                                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                            seconds.append(elapsed.seconds)
                         }
                     }
                 }

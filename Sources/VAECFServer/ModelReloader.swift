@@ -4,12 +4,17 @@ import VAECF
 
 /// Loads model files in the background and swaps them into service, one reload at a time.
 ///
-/// A failed load leaves the model in service untouched; the error is logged and returned.
+/// Loads run on one serial queue, so overlapping reload requests load one after the other (never two models in
+/// memory at once) and are swapped in in the order they were asked for; the actor alone would let a second
+/// reload start while the first waits for its load. A failed load leaves the model in service untouched; the
+/// error is logged and returned.
 actor ModelReloader {
     private let slot: BackendSlot
     private let loader: BackendLoader?
     private let metrics: ServerMetrics
     private let logger: Logger
+    /// Where the blocking loads run, one at a time.
+    private let loads = DispatchQueue(label: "vaecf.model-reload")
     /// The file in service; a reload without a path reads it again.
     private(set) var path: String?
 
@@ -34,7 +39,7 @@ actor ModelReloader {
         logger.info("reloading the model from \(target)")
         let loaded: Result<any RecommendationBackend, LoadFailure> = await withCheckedContinuation { continuation in
             // File reading and weight conversion are blocking: keep them off the cooperative pool.
-            DispatchQueue.global().async {
+            loads.async {
                 do {
                     continuation.resume(returning: .success(try loader(target)))
                 } catch {

@@ -80,7 +80,7 @@ struct DownloadCommand: AsyncParsableCommand {
             for line in prepared.summaryLines() { print(line) }
         }
         let elapsed = clock.now - start
-        print("time: \(formatDuration(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))")
+        print("time: \(formatDuration(elapsed.seconds))")
     }
 }
 

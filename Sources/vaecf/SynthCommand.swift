@@ -48,10 +48,9 @@ struct SynthCommand: ParsableCommand {
     /// The generator settings the options describe.
     var settings: SyntheticSettings {
         let base = SyntheticSettings.default
-        let itemCount = items ?? base.items
         var settings = SyntheticSettings(
-            users: users ?? base.users, items: itemCount, interactions: interactions ?? base.interactions,
-            topics: topics ?? SyntheticSettings.defaultTopicCount(items: itemCount), seed: seed ?? base.seed)
+            users: users ?? base.users, items: items ?? base.items, interactions: interactions ?? base.interactions,
+            topics: topics, seed: seed ?? base.seed)
         settings.topicalProbability = topicalProbability ?? base.topicalProbability
         settings.popularityExponent = popularityExponent ?? base.popularityExponent
         return settings
@@ -91,6 +90,6 @@ struct SynthCommand: ParsableCommand {
     }
 
     private static func seconds(_ duration: Duration) -> String {
-        String(format: "%.2f", Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18)
+        String(format: "%.2f", duration.seconds)
     }
 }

@@ -87,10 +87,8 @@ extension MovieLensDownloader {
             options.format = dataset.format
             options.threadCount = threadCount
             let table = try InteractionReader.read(ratings, options: options)
-            var prepared = try PaperSplit.split(table, settings: settings, source: ratings.path, threadCount: threadCount)
-            prepared.settings[SettingKey.source] = ratings.lastPathComponent
-            prepared.settings[SettingKey.format] = options.format.rawValue
-            prepared.settings[SettingKey.ratingThreshold] = String(options.ratingThreshold)
+            let prepared = try PaperSplit.split(
+                table, readFrom: ratings, options: options, settings: settings, threadCount: threadCount)
             try DatasetFile.write(prepared, to: file)
             return (prepared, file)
         } catch {

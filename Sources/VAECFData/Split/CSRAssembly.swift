@@ -8,26 +8,35 @@ enum CSRAssembly {
     static func build(
         rowCount: Int, columnCount: Int, rows: [Int32], columns: [Int32], executor: ParallelExecutor
     ) -> CSRMatrix {
+        let (offsets, indices) = groupingByRow(rowCount: rowCount, rows: rows, columns: columns)
+        return sortingRows(rowCount: rowCount, columnCount: columnCount, offsets: offsets, indices: indices, executor: executor)
+    }
+
+    /// A stable counting sort of the entries `(rows[k], columns[k])` by row: `indices[offsets[r] ..< offsets[r + 1]]`
+    /// are the columns of row `r`, in entry order. The caller guarantees `0 <= rows[k] < rowCount`.
+    static func groupingByRow(rowCount: Int, rows: [Int32], columns: [Int32]) -> (offsets: [Int], indices: [Int32]) {
         precondition(rows.count == columns.count, "rows and columns differ in length")
         var offsets = [Int](repeating: 0, count: rowCount + 1)
-        for row in rows { offsets[Int(row) + 1] += 1 }
-        for row in 0..<rowCount { offsets[row + 1] += offsets[row] }
         var indices = [Int32](repeating: 0, count: rows.count)
-        var cursor = Array(offsets[0..<rowCount])
         rows.withUnsafeBufferPointer { rowBuffer in
             columns.withUnsafeBufferPointer { columnBuffer in
-                indices.withUnsafeMutableBufferPointer { indexBuffer in
-                    cursor.withUnsafeMutableBufferPointer { cursorBuffer in
-                        for entry in 0..<rowBuffer.count {
-                            let row = Int(rowBuffer[entry])
-                            indexBuffer[cursorBuffer[row]] = columnBuffer[entry]
-                            cursorBuffer[row] += 1
+                offsets.withUnsafeMutableBufferPointer { offsets in
+                    for row in rowBuffer { offsets[Int(row) + 1] += 1 }
+                    for row in 0..<rowCount { offsets[row + 1] += offsets[row] }
+                    var cursor = Array(offsets[0..<rowCount])
+                    indices.withUnsafeMutableBufferPointer { indexBuffer in
+                        cursor.withUnsafeMutableBufferPointer { cursorBuffer in
+                            for entry in 0..<rowBuffer.count {
+                                let row = Int(rowBuffer[entry])
+                                indexBuffer[cursorBuffer[row]] = columnBuffer[entry]
+                                cursorBuffer[row] += 1
+                            }
                         }
                     }
                 }
             }
         }
-        return sortingRows(rowCount: rowCount, columnCount: columnCount, offsets: offsets, indices: indices, executor: executor)
+        return (offsets, indices)
     }
 
     /// The matrix whose row `r` holds the distinct values of `indices[offsets[r] ..< offsets[r + 1]]`,

@@ -2,20 +2,18 @@
 /// reference Mult-VAE / NVIDIA VAE-CF code). The defaults are the reference values.
 public struct SplitSettings: Sendable, Codable, Equatable {
     /// Users with fewer distinct items (after the item filter) are dropped. Reference: 5.
-    public var minimumUserInteractions: Int = 5
+    public var minimumUserInteractions: Int
     /// Items with fewer distinct users are dropped before the user filter. Reference: 0 (no filter).
-    public var minimumItemInteractions: Int = 0
+    public var minimumItemInteractions: Int
     /// Number of validation users, and also of test users. Reference: 10,000 for MovieLens-20M.
-    public var heldOutUsers: Int = 10_000
+    public var heldOutUsers: Int
     /// Share of a held-out user's items that goes to the held-out (`_te`) part. Reference: 0.2.
-    public var testFraction: Double = 0.2
+    public var testFraction: Double
     /// Seed of the ``RandomSource`` that shuffles users and picks held-out items. Reference: 98765.
-    public var seed: UInt64 = 98765
+    public var seed: UInt64
 
     /// Held-out users with fewer items than this keep all of them in the fold-in part (reference: 5).
     public static let minimumItemsToHoldOut = 5
-
-    public init() {}
 
     public init(
         minimumUserInteractions: Int = 5, minimumItemInteractions: Int = 0, heldOutUsers: Int = 10_000,

@@ -14,27 +14,8 @@ struct UserRows {
     init(_ table: InteractionTable, executor: ParallelExecutor) {
         let userCount = table.userIDs.count
         let itemCount = table.itemIDs.count
-        var offsets = [Int](repeating: 0, count: userCount + 1)
-        var entries = [Int32](repeating: 0, count: table.count)
+        var (offsets, entries) = CSRAssembly.groupingByRow(rowCount: userCount, rows: table.users, columns: table.items)
         var distinct = [Int](repeating: 0, count: userCount)
-        table.users.withUnsafeBufferPointer { users in
-            table.items.withUnsafeBufferPointer { items in
-                offsets.withUnsafeMutableBufferPointer { offsets in
-                    for user in users { offsets[Int(user) + 1] += 1 }
-                    for user in 0..<userCount { offsets[user + 1] += offsets[user] }
-                    var cursor = Array(offsets[0..<userCount])
-                    entries.withUnsafeMutableBufferPointer { entries in
-                        cursor.withUnsafeMutableBufferPointer { cursor in
-                            for row in 0..<users.count {
-                                let user = Int(users[row])
-                                entries[cursor[user]] = items[row]
-                                cursor[user] += 1
-                            }
-                        }
-                    }
-                }
-            }
-        }
         // De-duplicate every row in place with a per-worker "last user that saw this item" marker.
         offsets.withUnsafeBufferPointer { offsets in
             entries.withUnsafeMutableBufferPointer { entries in
