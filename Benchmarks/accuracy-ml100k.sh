@@ -8,10 +8,7 @@ cd "$(dirname "$0")/.."
 split=${SPLIT:-../shared/splits/ml-100k}
 [[ -d "$split" ]] || split=/work/shared/splits/ml-100k
 [[ -d "$split" ]] || { echo "reference split not found (../shared/splits/ml-100k)" >&2; exit 1; }
-if [[ -z "${VAECF_BINARY:-}" ]]; then
-    swift build -c release --product vaecf >&2
-    VAECF_BINARY="$(swift build -c release --show-bin-path)/vaecf"
-fi
+source Benchmarks/common.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$VAECF_BINARY" prepare --from-pro-sg "$split" --output "$work/data.vaecf" > /dev/null

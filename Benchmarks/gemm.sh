@@ -20,10 +20,7 @@ repetitions=${REPETITIONS:-3}
 backends=${BACKENDS:-openblas blis portable}
 threads=${THREADS:-1 2}
 
-if [[ -z "${VAECF_BINARY:-}" ]]; then
-    swift build -c release --product vaecf >&2
-    VAECF_BINARY="$(swift build -c release --show-bin-path)/vaecf"
-fi
+source Benchmarks/common.sh
 
 shapes=(
     "forward --m $batch --n $items --k $hidden"

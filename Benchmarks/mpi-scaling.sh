@@ -16,11 +16,7 @@ preset=${PRESET:-nvidia}
 epochs=${EPOCHS:-2}
 work=${WORK:-/tmp/vaecf-mpi}
 command -v mpirun >/dev/null || { echo "mpirun is not installed (apt-get install openmpi-bin libopenmpi-dev)" >&2; exit 1; }
-if [[ -z "${VAECF_BINARY:-}" ]]; then
-    scratch=(--scratch-path "${SCRATCH_PATH:-.build}")
-    swift build -c release --product vaecf "${scratch[@]}" >&2
-    VAECF_BINARY="$(swift build -c release "${scratch[@]}" --show-bin-path)/vaecf"
-fi
+source Benchmarks/common.sh
 source Benchmarks/ml20m-data.sh
 mkdir -p "$work"
 rm -f "$work"/single.jsonl "$work"/ranks.jsonl

@@ -16,19 +16,9 @@ input=${INPUT:-/tmp/ratings.csv}
 repetitions=${REPETITIONS:-3}
 threads=${THREADS:-default}
 
-if [[ ! -f "$input" ]]; then
-    generator=../shared/tools/synth_ratings.py
-    [[ -f "$generator" ]] || generator=/work/shared/tools/synth_ratings.py
-    echo "generating $input with $generator (takes a few minutes)" >&2
-    python3 "$generator" --out "$input.partial"
-    mv "$input.partial" "$input"
-fi
 
-if [[ -z "${VAECF_BINARY:-}" ]]; then
-    scratch=(--scratch-path "${SCRATCH_PATH:-.build}")
-    swift build -c release --product vaecf "${scratch[@]}" >&2
-    VAECF_BINARY="$(swift build -c release "${scratch[@]}" --show-bin-path)/vaecf"
-fi
+source Benchmarks/common.sh
+ensure_ratings "$input"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

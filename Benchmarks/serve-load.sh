@@ -25,11 +25,7 @@ k=${K:-20}
 read -r -a serve_options <<<"${SERVE_OPTIONS:-}"
 
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 1; }
-if [[ -z "${VAECF_BINARY:-}" ]]; then
-    scratch=(--scratch-path "${SCRATCH_PATH:-.build}")
-    swift build -c release --product vaecf "${scratch[@]}" >&2
-    VAECF_BINARY="$(swift build -c release "${scratch[@]}" --show-bin-path)/vaecf"
-fi
+source Benchmarks/common.sh
 mkdir -p "$work"
 
 model=${MODEL:-}

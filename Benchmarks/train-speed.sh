@@ -12,9 +12,6 @@ cd "$(dirname "$0")/.."
 preset=${PRESET:-nvidia}
 epochs=${EPOCHS:-2}
 threads=${THREADS:-2}
-if [[ -z "${VAECF_BINARY:-}" ]]; then
-    swift build -c release --product vaecf >&2
-    VAECF_BINARY="$(swift build -c release --show-bin-path)/vaecf"
-fi
+source Benchmarks/common.sh
 source Benchmarks/ml20m-data.sh
 "$VAECF_BINARY" benchmark train --data /tmp/ml20m.vaecf --preset "$preset" --timed-epochs "$epochs" --threads "$threads" ${JSON:+--json}
