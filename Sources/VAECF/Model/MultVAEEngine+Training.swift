@@ -225,7 +225,20 @@ extension MultVAEEngine {
                 let end = min(count, range.upperBound * block)
                 VectorMath.scale(source + start, by: Float(2 * lam), into: destination + start, count: end - start)
                 guard measuresNorm else { return }
-                for index in range {
+                // Eight full blocks at a time, one per lane: each lane adds its block's squares in order, as
+                // the scalar loop below does, but the eight sums no longer wait on one another.
+                var index = range.lowerBound
+                while index + 8 <= range.upperBound && (index + 8) * block <= count {
+                    var sums = SIMD8<Float>()
+                    for position in 0..<block {
+                        var values = SIMD8<Float>()
+                        for lane in 0..<8 { values[lane] = source[(index + lane) * block + position] }
+                        sums += values * values
+                    }
+                    for lane in 0..<8 { partials[index + lane] = sums[lane] }
+                    index += 8
+                }
+                for index in index..<range.upperBound {
                     var partial: Float = 0
                     for position in (index * block)..<min(count, (index + 1) * block) {
                         partial += source[position] * source[position]
