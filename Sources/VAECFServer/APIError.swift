@@ -41,13 +41,18 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible, Senda
 
     /// The response: status, `Content-Type: application/json`, the extra headers and the JSON body.
     public func makeResponse() -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: jsonBody))
+    }
+
+    /// The JSON body (keys sorted).
+    var jsonBody: ByteBuffer {
         let body = Body(error: .init(status: status.code, code: code, message: message))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(body)) ?? Data(#"{"error":{"code":"internal"}}"#.utf8)
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return ByteBuffer(bytes: data)
     }
 }
 

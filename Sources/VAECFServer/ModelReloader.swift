@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Logging
 import VAECF
 
@@ -7,10 +8,12 @@ import VAECF
 /// Loads run on one serial queue, so overlapping reload requests load one after the other (never two models in
 /// memory at once) and are swapped in in the order they were asked for; the actor alone would let a second
 /// reload start while the first waits for its load. A failed load leaves the model in service untouched; the
-/// error is logged and returned.
+/// error is logged in full and answered without file-system detail. A requested path must lie inside the
+/// reload directory.
 actor ModelReloader {
     private let slot: BackendSlot
     private let loader: BackendLoader?
+    private let directory: ReloadDirectory
     private let metrics: ServerMetrics
     private let logger: Logger
     /// Where the blocking loads run, one at a time.
@@ -18,36 +21,28 @@ actor ModelReloader {
     /// The file in service; a reload without a path reads it again.
     private(set) var path: String?
 
-    init(slot: BackendSlot, path: String?, loader: BackendLoader?, metrics: ServerMetrics, logger: Logger) {
+    init(slot: BackendSlot, path: String?, loader: BackendLoader?, directory: ReloadDirectory, metrics: ServerMetrics,
+         logger: Logger) {
         self.slot = slot
         self.path = path
         self.loader = loader
+        self.directory = directory
         self.metrics = metrics
         self.logger = logger
     }
 
-    /// Loads `newPath` (or the current file again), puts it in service and returns its description.
-    /// - Throws: 409 `reload_unavailable` without a loader or a path; 422 `reload_failed` naming the load error
-    ///   (the old model stays in service).
+    /// Loads `newPath` (inside the reload directory; relative paths are taken there) or the current file
+    /// again, puts it in service and returns its description.
+    /// - Throws: 409 `reload_unavailable` without a loader or a path; 403 `reload_forbidden` for any path
+    ///   outside the reload directory (whether or not it exists); 422 `reload_failed` when the file is missing
+    ///   or does not load (the old model stays in service; the cause is logged).
     func reload(path newPath: String?) async throws(APIError) -> ModelDescription {
         guard let loader else {
             throw APIError(.conflict, code: "reload_unavailable", "this server was started without a model loader")
         }
-        guard let target = newPath ?? path else {
-            throw APIError(.conflict, code: "reload_unavailable", "no model path is known; pass {\"path\": \"...\"}")
-        }
+        let target = try self.target(newPath)
         logger.info("reloading the model from \(target)")
-        let loaded: Result<any RecommendationBackend, LoadFailure> = await withCheckedContinuation { continuation in
-            // File reading and weight conversion are blocking: keep them off the cooperative pool.
-            loads.async {
-                do {
-                    continuation.resume(returning: .success(try loader(target)))
-                } catch {
-                    continuation.resume(returning: .failure(LoadFailure(message: String(describing: error))))
-                }
-            }
-        }
-        switch loaded {
+        switch await load(target, with: loader) {
         case .success(let backend):
             let generation = slot.replace(with: backend)
             path = target
@@ -57,8 +52,38 @@ actor ModelReloader {
         case .failure(let failure):
             metrics.recordReload(succeeded: false, itemCount: nil)
             logger.error("reload of \(target) failed, the previous model stays in service: \(failure.message)")
+            let reason = FileManager.default.fileExists(atPath: target) ? "not a readable model file" : "no such file"
             throw APIError(.unprocessableContent, code: "reload_failed",
-                           "cannot load \(target): \(failure.message); the previous model stays in service")
+                           "cannot load \(directory.relativeName(of: target)): \(reason); the previous model stays in service (the server log has the cause)")
+        }
+    }
+
+    /// The file to load: the current one, or `newPath` if it lies inside the reload directory.
+    private func target(_ newPath: String?) throws(APIError) -> String {
+        guard let newPath else {
+            guard let path else {
+                throw APIError(.conflict, code: "reload_unavailable", "no model path is known; pass {\"path\": \"...\"}")
+            }
+            return path
+        }
+        guard let resolved = directory.resolve(newPath) else {
+            logger.warning("reload refused: \(newPath) is outside the reload directory \(directory.lexicalPath)")
+            throw APIError(.forbidden, code: "reload_forbidden",
+                           "reloads may only read model files inside the server's reload directory")
+        }
+        return resolved
+    }
+
+    /// Runs the blocking load off the cooperative pool.
+    private func load(_ target: String, with loader: @escaping BackendLoader) async -> Result<any RecommendationBackend, LoadFailure> {
+        await withCheckedContinuation { continuation in
+            loads.async {
+                do {
+                    continuation.resume(returning: .success(try loader(target)))
+                } catch {
+                    continuation.resume(returning: .failure(LoadFailure(message: String(describing: error))))
+                }
+            }
         }
     }
 

@@ -1,29 +1,17 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
-
-/// Where the server listens.
-public struct ServerConfiguration: Sendable {
-    /// Host or address of the public API (`127.0.0.1` by default).
-    public var host: String
-    /// Port of the public API; 0 picks a free one (the address is reported to `onListening`).
-    public var port: Int
-    /// Port of the admin API (reload), always on 127.0.0.1; `nil`: no admin API.
-    public var adminPort: Int?
-
-    public init(host: String = "127.0.0.1", port: Int = 8080, adminPort: Int? = nil) {
-        self.host = host
-        self.port = port
-        self.adminPort = adminPort
-    }
-}
 
 /// Runs a ``RecommendationService`` over HTTP until SIGTERM or SIGINT.
 ///
 /// One service group holds the public API, the optional admin API on loopback and a SIGHUP listener that
-/// reloads the model. On SIGTERM/SIGINT the group shuts down gracefully: the listeners close, requests in
-/// flight finish (their queries are still answered by the batcher), then the batcher stops.
+/// reloads the model. Every connection gets the limits of ``ServerConfiguration`` (idle and read timeouts, a
+/// bound on open connections, JSON answers to requests the HTTP parser refuses). On SIGTERM/SIGINT the group
+/// shuts down gracefully: the listeners close, requests in flight finish (their queries are still answered by
+/// the batcher), then the batcher stops; whatever is still open after `drainTimeout` is cut off.
 public enum RecommendationServer {
     /// Serves until a graceful-shutdown signal; calls `onListening(api, url)` once each API listens
     /// (`api` is `public` or `admin`, `url` e.g. `http://127.0.0.1:8080`). Shuts the service down at the end.
@@ -38,33 +26,73 @@ public enum RecommendationServer {
 
     /// The service group that ``run(_:configuration:logger:onListening:)`` runs: the SIGHUP listener, the
     /// admin API (if configured) and the public API, shut down gracefully in reverse order on SIGTERM/SIGINT
-    /// or ``ServiceGroup/triggerGracefulShutdown()``. The caller shuts `service` down after the group ends.
+    /// or ``ServiceGroup/triggerGracefulShutdown()``, and cancelled once shutting down took `drainTimeout`.
+    /// The caller shuts `service` down after the group ends.
     public static func makeServiceGroup(
         _ service: RecommendationService, configuration: ServerConfiguration, logger: Logger,
         onListening: @escaping @Sendable (_ api: String, _ url: String) -> Void = { _, _ in }
     ) -> ServiceGroup {
-        let api = Application(
-            router: service.makeRouter(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vaecf"),
-            onServerRunning: { channel in
-                onListening("public", "http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
-            },
-            logger: logger)
+        let api = makeApplication(
+            "public", router: service.makeRouter(), host: configuration.host, port: configuration.port,
+            maxConnections: configuration.maxConnections, service: service, configuration: configuration,
+            logger: logger, onListening: onListening)
         var services: [any Service] = [ReloadSignalService(service: service, logger: logger)]
         if let adminPort = configuration.adminPort {
-            let admin = Application(
-                router: service.makeAdminRouter(),
-                configuration: .init(address: .hostname("127.0.0.1", port: adminPort), serverName: "vaecf-admin"),
-                onServerRunning: { channel in
-                    onListening("admin", "http://127.0.0.1:\(channel.localAddress?.port ?? adminPort)")
-                },
-                logger: logger)
-            services.append(admin)
+            services.append(makeApplication(
+                "admin", router: service.makeAdminRouter(), host: "127.0.0.1", port: adminPort,
+                maxConnections: configuration.maxAdminConnections, service: service, configuration: configuration,
+                logger: logger, onListening: onListening))
         }
         // Services shut down in reverse order: the public API first, so its requests in flight finish.
         services.append(api)
-        return ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // After the drain time, shutdown escalates to cancellation, which closes the remaining connections.
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.drainTimeout
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        return ServiceGroup(configuration: groupConfiguration)
+    }
+
+    /// One HTTP/1.1 listener with the connection limits of `configuration`.
+    private static func makeApplication(
+        _ name: String, router: Router<BasicRequestContext>, host: String, port: Int, maxConnections: Int,
+        service: RecommendationService, configuration: ServerConfiguration, logger: Logger,
+        onListening: @escaping @Sendable (_ api: String, _ url: String) -> Void
+    ) -> DrainReportingService {
+        let readTimeout = configuration.readTimeout
+        let metrics = service.metrics
+        let http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestGuardHandler(readTimeout: readTimeout, metrics: metrics)],
+            idleTimeout: TimeAmount(configuration.idleTimeout))
+        let application = Application(
+            router: router, server: .http1(configuration: http),
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: name == "admin" ? "vaecf-admin" : "vaecf",
+                availableConnectionsDelegate: ConnectionLimit(maximum: maxConnections, api: name, logger: logger)),
+            onServerRunning: { channel in onListening(name, "http://\(host):\(channel.localAddress?.port ?? port)") },
+            logger: logger)
+        return DrainReportingService(name: name, base: application, drainTimeout: configuration.drainTimeout, logger: logger)
+    }
+}
+
+/// An API's listener, with log lines for the operator when its graceful shutdown begins and when it is cut
+/// off because the drain time ran out.
+struct DrainReportingService: Service {
+    let name: String
+    let base: any Service
+    let drainTimeout: Duration
+    let logger: Logger
+
+    func run() async throws {
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await base.run()
+            } onGracefulShutdown: {
+                logger.info("\(name) API: shutting down; waiting up to \(drainTimeout) for open requests")
+            }
+        } onCancel: {
+            logger.warning("\(name) API: drain time of \(drainTimeout) exceeded; closing the remaining connections")
+        }
     }
 }
 

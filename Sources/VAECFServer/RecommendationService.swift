@@ -21,9 +21,11 @@ public final class RecommendationService: Sendable {
     ///   - backend: the model to serve first.
     ///   - path: its file, read again by a reload without a path.
     ///   - loader: loads a model file for reloads; `nil` disables reloading.
+    ///   - reloadDirectory: the folder reloads may read from; by default the folder of `path` (the current
+    ///     folder without a path).
     public init(
         backend: any RecommendationBackend, path: String? = nil, loader: BackendLoader? = nil,
-        limits: ServerLimits = ServerLimits(), metrics: ServerMetrics = ServerMetrics(),
+        reloadDirectory: URL? = nil, limits: ServerLimits = ServerLimits(), metrics: ServerMetrics = ServerMetrics(),
         logger: Logger = Logger(label: "vaecf.server")
     ) {
         self.limits = limits
@@ -33,13 +35,27 @@ public final class RecommendationService: Sendable {
         batcher = RecommendationBatcher(maxBatch: limits.maxBatch, maxWait: limits.maxWaitMilliseconds / 1000) {
             metrics.recordBatch(queries: $0, seconds: $1)
         }
-        reloader = ModelReloader(slot: slot, path: path, loader: loader, metrics: metrics, logger: logger)
+        let directory = reloadDirectory
+            ?? path.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        reloader = ModelReloader(slot: slot, path: path, loader: loader, directory: ReloadDirectory(directory),
+                                 metrics: metrics, logger: logger)
         decoding = RequestDecoding(limits: limits)
         metrics.recordReload(succeeded: true, itemCount: backend.itemCount)
     }
 
     /// The model in service.
     public var backend: any RecommendationBackend { slot.current.backend }
+
+    /// What `GET /v1/model` and reload answers show of the model in service: its description with the file
+    /// name alone, never the folder it was read from.
+    public var publicDescription: ModelDescription { Self.withoutFolder(backend.description) }
+
+    static func withoutFolder(_ description: ModelDescription) -> ModelDescription {
+        var description = description
+        if !description.path.isEmpty { description.path = URL(fileURLWithPath: description.path).lastPathComponent }
+        return description
+    }
 
     /// Answers validated queries with the model in service at the time of the call, coalesced with other
     /// requests.
@@ -98,7 +114,7 @@ public final class RecommendationService: Sendable {
         let body = try await decoding.body(of: request)
         let payload = body.readableBytes == 0 ? ReloadRequest() : try decoding.decode(ReloadRequest.self, from: body)
         let description = try await reload(path: payload.path)
-        return try Self.json(ReloadResponse(status: "reloaded", model: description))
+        return try Self.json(ReloadResponse(status: "reloaded", model: Self.withoutFolder(description)))
     }
 
     /// A 200 JSON response (keys sorted: the same answer is the same bytes).

@@ -7,7 +7,8 @@ import VAECF
 struct RequestDecoding: Sendable {
     let limits: ServerLimits
 
-    /// The whole body; 413 when it (or its declared `Content-Length`) exceeds `limits.maxBodyBytes`.
+    /// The whole body; 413 when it (or its declared `Content-Length`) exceeds `limits.maxBodyBytes`; 400 or 408
+    /// when the HTTP layer fails it (bad chunking, read timeout).
     func body(of request: Request) async throws(APIError) -> ByteBuffer {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limits.maxBodyBytes {
             throw .bodyTooLarge(limit: limits.maxBodyBytes)
@@ -18,6 +19,8 @@ struct RequestDecoding: Sendable {
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw .bodyTooLarge(limit: limits.maxBodyBytes)
         } catch {
+            // A malformed chunked body or one that arrived too slowly (see RequestGuardHandler).
+            if let refusal = APIError.refusal(for: error) { throw refusal }
             throw APIError(.badRequest, code: "unreadable_body", "the request body could not be read (\(error))")
         }
     }

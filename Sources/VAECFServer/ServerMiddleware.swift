@@ -2,11 +2,13 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// Turns every failure into a JSON error response (``APIError``): the router's 404, Hummingbird's own
-/// HTTP errors (e.g. 413) and unexpected errors (500, logged). Must sit inside ``MetricsMiddleware`` so the
-/// metrics see the final status.
+/// Turns every failure into a JSON error response (``APIError``): the router's 404 (405 with `Allow` for a
+/// known path asked with any other method), Hummingbird's own HTTP errors (e.g. 413) and unexpected errors
+/// (500, logged). Must sit inside ``MetricsMiddleware`` so the metrics see the final status.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
+    /// The methods each route path serves.
+    let allowedMethods: [String: [HTTPRequest.Method]]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let apiError: APIError
@@ -16,7 +18,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             apiError = error
         } catch let httpError as any HTTPResponseError {
             switch httpError.status {
-            case .notFound: apiError = .notFound(request.uri.path)
+            case .notFound:
+                let path = request.uri.path
+                apiError = allowedMethods[path].map { .methodNotAllowed(request.method, path: path, allowed: $0) }
+                    ?? .notFound(path)
             case .contentTooLarge: apiError = APIError(.contentTooLarge, code: "body_too_large", "the request body is too large")
             default:
                 apiError = APIError(httpError.status, code: "http_error",

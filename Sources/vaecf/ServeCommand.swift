@@ -13,7 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             SIGHUP (or POST /admin/reload on the loopback-only --admin-port, optional body {"path": "..."}) loads \
             the model file again in the background and swaps it in; requests in flight finish on the old model. \
-            SIGTERM or SIGINT stops the server after the requests in flight are answered.
+            SIGTERM or SIGINT stops the server after the requests in flight are answered, or after \
+            --drain-timeout seconds whatever clients do. Reloads with a path may only read files inside \
+            --reload-directory (default: the model's folder). See the README's "Security" section.
             """)
 
     @Option(help: "Model file from `vaecf train`.", transform: URL.init(fileURLWithPath:))
@@ -31,6 +33,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-users"), help: "Most users in one batch request.") var maxUsers = 1024
     @Option(name: .customLong("admin-port"), help: "Port of the admin API (POST /admin/reload), bound to 127.0.0.1 only.")
     var adminPort: Int?
+    @Option(name: .customLong("reload-directory"), help: "Folder that POST /admin/reload may load from (default: the model's folder).",
+            transform: URL.init(fileURLWithPath:))
+    var reloadDirectory: URL?
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay idle (or stall in its headers) before it is closed.")
+    var idleTimeout = ServerConfiguration.defaultIdleTimeout.seconds
+    @Option(name: .customLong("read-timeout"), help: "Seconds a request body may take to arrive after its headers (else 408).")
+    var readTimeout = ServerConfiguration.defaultReadTimeout.seconds
+    @Option(name: .customLong("max-connections"), help: "Most open connections; more wait until one closes (capped by the open-file limit).")
+    var maxConnections = ServerConfiguration.defaultMaxConnections
+    @Option(name: .customLong("drain-timeout"), help: "Seconds SIGTERM waits for open requests before closing their connections.")
+    var drainTimeout = ServerConfiguration.defaultDrainTimeout.seconds
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
     @OptionGroup var compute: ComputeOptions
@@ -47,6 +60,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxBodyBytes >= 64 else { throw ValidationError("--max-body-bytes must be at least 64") }
         guard maxUsers >= 1 else { throw ValidationError("--max-users must be at least 1") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
+        for (name, value) in [("--idle-timeout", idleTimeout), ("--read-timeout", readTimeout), ("--drain-timeout", drainTimeout)] {
+            guard value > 0, value <= 86_400 else { throw ValidationError("\(name) must be more than 0 and at most 86400 seconds") }
+        }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
     }
 
     func run() async throws {
@@ -72,13 +89,37 @@ struct ServeCommand: AsyncParsableCommand {
             maxBodyBytes: maxBodyBytes, maxUsersPerRequest: maxUsers)
         printLine("batching: up to \(maxBatch) queries per forward pass, waiting at most \(maxWaitMilliseconds) ms")
         let service = RecommendationService(
-            backend: backend, path: model.path, loader: loader, limits: limits, logger: logger)
-        try await RecommendationServer.run(
-            service, configuration: ServerConfiguration(host: host, port: port, adminPort: adminPort), logger: logger
-        ) { api, url in
+            backend: backend, path: model.path, loader: loader, reloadDirectory: reloadDirectory, limits: limits,
+            logger: logger)
+        try await RecommendationServer.run(service, configuration: serverConfiguration(), logger: logger) { api, url in
             printLine(api == "admin" ? "admin API (POST /admin/reload) listening on \(url)" : "listening on \(url)")
         }
         printLine("stopped")
+    }
+}
+
+extension ServeCommand {
+    /// The listening configuration, `--max-connections` capped so that the public and admin connections
+    /// fit in the process's open-file limit with room for model files and logs.
+    func serverConfiguration() -> ServerConfiguration {
+        var configuration = ServerConfiguration(
+            host: host, port: port, adminPort: adminPort, idleTimeout: .seconds(idleTimeout),
+            readTimeout: .seconds(readTimeout), maxConnections: maxConnections, drainTimeout: .seconds(drainTimeout))
+        var limit = rlimit()
+        #if canImport(Glibc)
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        if getrlimit(resource, &limit) == 0 {  // RLIM_INFINITY clamps to Int.max: no cap
+            let available = Int(clamping: limit.rlim_cur) - 64 - (adminPort == nil ? 0 : configuration.maxAdminConnections)
+            if available < maxConnections {
+                configuration.maxConnections = max(1, available)
+                printError("warning: --max-connections \(maxConnections) exceeds what the open-file limit of \(limit.rlim_cur) allows; using \(configuration.maxConnections)")
+            }
+        }
+        printLine("limits: \(configuration.maxConnections) connections, idle timeout \(idleTimeout) s, read timeout \(readTimeout) s, drain \(drainTimeout) s")
+        return configuration
     }
 }
 

@@ -95,6 +95,7 @@ struct ServeCommandTests {
         #expect(health.status == 200 && health.body.contains(#""status":"ok""#))
         let description = try await Self.request(base.appendingPathComponent("v1/model"))
         #expect(description.status == 200 && description.body.contains(#""itemCount":150"#), "\(description.body)")
+        #expect(description.body.contains(#""path":"model""#) && !description.body.contains(folder.path), "\(description.body)")
 
         let recommendURL = base.appendingPathComponent("v1/recommend")
         let answer = try await Self.request(recommendURL, method: "POST", body: #"{"items": ["i1", "i2", "nope"], "k": 5}"#)
@@ -119,7 +120,9 @@ struct ServeCommandTests {
         #expect(reloaded.status == 200 && reloaded.body.contains("reloaded"), "\(reloaded.body)")
         let failed = try await Self.request(admin.appendingPathComponent("admin/reload"), method: "POST",
                                             body: #"{"path": "\#(folder.path)/absent.model"}"#)
-        #expect(failed.status == 422 && failed.body.contains("reload_failed"))
+        #expect(failed.status == 422 && failed.body.contains("reload_failed") && !failed.body.contains(folder.path))
+        let outside = try await Self.request(admin.appendingPathComponent("admin/reload"), method: "POST", body: #"{"path": "/etc/passwd"}"#)
+        #expect(outside.status == 403 && outside.body.contains("reload_forbidden"), "\(outside.body)")
         let after = try await Self.request(recommendURL, method: "POST", body: #"{"items": ["i1", "i2", "nope"], "k": 5}"#)
         #expect(after.body == answer.body)
 
@@ -146,5 +149,56 @@ struct ServeCommandTests {
         let port = try CLIRunner.run(["serve", "--model", "x", "--port", "70000"])
         #expect(port.status != 0)
         #expect(port.standardError.contains("--port"))
+        for option in ["--idle-timeout", "--read-timeout", "--drain-timeout", "--max-connections"] {
+            let result = try CLIRunner.run(["serve", "--model", "x", option, "0"])
+            #expect(result.status != 0)
+            #expect(result.standardError.contains(option), "\(result.standardError)")
+        }
+    }
+
+    /// Opens a connection to `127.0.0.1:port` and sends the headers of a request and a part of its body.
+    static func halfSentRequest(port: Int) throws -> Int32 {
+        #if canImport(Glibc)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(descriptor >= 0 && connected == 0, "cannot connect to port \(port)")
+        let request = Array("POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n{\"items\": [".utf8)
+        _ = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+        return descriptor
+    }
+
+    @Test("SIGTERM ends the server within --drain-timeout although a client holds a half-sent request")
+    func drainTimeout() async throws {
+        let folder = try TrainCommandTests.preparedFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("model").path
+        let train = try CLIRunner.run(["train", "--data", folder.appendingPathComponent("data.vaecf").path, "--output", model,
+                                       "--epochs", "1", "--no-checkpoint"] + TrainCommandTests.smallModel)
+        try #require(train.status == 0, "\(train.standardError)")
+        let server = try ServerProcess(
+            arguments: ["serve", "--model", model, "--port", "0", "--threads", "1", "--drain-timeout", "1",
+                        "--idle-timeout", "60", "--read-timeout", "60", "--max-connections", "8"],
+            folder: folder)
+        defer { if server.process.isRunning { kill(server.process.processIdentifier, SIGKILL) } }
+        let base = try #require(try await server.url(after: "listening on "), "stdout: \(server.standardOutput) stderr: \(server.standardError)")
+        #expect(server.standardOutput.contains("limits: 8 connections, idle timeout 60.0 s, read timeout 60.0 s, drain 1.0 s"))
+        let descriptor = try Self.halfSentRequest(port: try #require(base.port))
+        defer { close(descriptor) }
+        try await Task.sleep(for: .milliseconds(300))
+        let stopping = Date()
+        kill(server.process.processIdentifier, SIGTERM)
+        let status = try await server.waitForExit(timeout: 15)
+        #expect(status != nil, "still running 15 s after SIGTERM")
+        #expect(Date().timeIntervalSince(stopping) < 10)
+        #expect(server.standardError.contains("drain time of 1.0 seconds exceeded"), "\(server.standardError)")
     }
 }

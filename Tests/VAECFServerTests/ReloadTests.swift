@@ -7,10 +7,12 @@ import VAECFServer
 
 @Suite("Server model reload")
 struct ReloadTests {
-    /// Loads fake backends named by the path: `"fake-<prefix>"`; anything else fails.
+    /// Loads fake backends named by the file name: `"fake-<prefix>"` (in the reload directory, the current
+    /// folder); anything else fails.
     static let fakeLoader: BackendLoader = { path in
-        guard path.hasPrefix("fake-") else { throw LoaderError(path: path) }
-        return FakeBackend(itemCount: 20, prefix: String(path.dropFirst(5)), tag: 7, delay: 0.005)
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        guard name.hasPrefix("fake-") else { throw LoaderError(path: path) }
+        return FakeBackend(itemCount: 20, prefix: String(name.dropFirst(5)), tag: 7, delay: 0.005)
     }
 
     struct LoaderError: Error, CustomStringConvertible {
@@ -44,7 +46,7 @@ struct ReloadTests {
                 let after = try await client.execute(uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": [], "k": 1}"#))
                 #expect(try ServerTest.decode(RecommendationResult.self, after).items[0].id == "b0")
                 let model = try await client.execute(uri: "/v1/model", method: .get)
-                #expect(try ServerTest.decode(ModelDescription.self, model).path == "/fake/b")
+                #expect(try ServerTest.decode(ModelDescription.self, model).path == "b")
             }
         }
     }
@@ -57,22 +59,22 @@ struct ReloadTests {
                 let failed = try await admin.execute(uri: "/admin/reload", method: .post, body: ServerTest.body(#"{"path": "missing.model"}"#))
                 let detail = try ServerTest.error(failed, status: .unprocessableContent)
                 #expect(detail.code == "reload_failed")
-                #expect(detail.message.contains("no such model missing.model"))
+                #expect(detail.message.contains("cannot load missing.model"))
                 try await api.test(.router) { client in
                     let model = try await client.execute(uri: "/v1/model", method: .get)
-                    #expect(try ServerTest.decode(ModelDescription.self, model).path == "/fake/a")
+                    #expect(try ServerTest.decode(ModelDescription.self, model).path == "a")
                 }
 
                 let reloaded = try await admin.execute(uri: "/admin/reload", method: .post, body: ServerTest.body(#"{"path": "fake-c"}"#))
                 #expect(reloaded.status == .ok)
                 let answer = try ServerTest.decode(ReloadResponse.self, reloaded)
                 #expect(answer.status == "reloaded")
-                #expect(answer.model.path == "/fake/c")
+                #expect(answer.model.path == "c")
                 #expect(answer.model.itemCount == 20)
 
                 // Without a body the current file (now fake-c) is read again.
                 let again = try await admin.execute(uri: "/admin/reload", method: .post)
-                #expect(try ServerTest.decode(ReloadResponse.self, again).model.path == "/fake/c")
+                #expect(try ServerTest.decode(ReloadResponse.self, again).model.path == "c")
 
                 let malformed = try await admin.execute(uri: "/admin/reload", method: .post, body: ServerTest.body(#"{"path": 3}"#))
                 #expect(try ServerTest.error(malformed, status: .badRequest).code == "invalid_type")

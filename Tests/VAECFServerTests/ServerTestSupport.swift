@@ -76,9 +76,11 @@ enum ServerTest {
     /// Runs `body` with a service around `backend` and shuts it down afterwards.
     static func withService<Value>(
         _ backend: any RecommendationBackend, path: String? = nil, loader: BackendLoader? = nil,
-        limits: ServerLimits = ServerLimits(), _ body: (RecommendationService) async throws -> Value
+        reloadDirectory: URL? = nil, limits: ServerLimits = ServerLimits(),
+        _ body: (RecommendationService) async throws -> Value
     ) async throws -> Value {
-        let service = RecommendationService(backend: backend, path: path, loader: loader, limits: limits)
+        let service = RecommendationService(
+            backend: backend, path: path, loader: loader, reloadDirectory: reloadDirectory, limits: limits)
         defer { service.shutdown() }
         return try await body(service)
     }
