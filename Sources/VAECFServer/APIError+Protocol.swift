@@ -1,11 +1,21 @@
+import Foundation
 import Hummingbird
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
+import VAECFCore
 
-/// The request's body did not arrive completely within the read timeout (see ``RequestGuardHandler``).
-struct RequestReadTimeout: Error, CustomStringConvertible {
-    let timeout: Duration
-    var description: String { "the request body did not arrive within \(timeout)" }
+/// A request the connection gave up reading (see ``RequestGuardHandler``).
+enum RequestReadError: Error, LocalizedError, CustomStringConvertible {
+    /// The body did not arrive completely within the read timeout after the headers.
+    case bodyTimedOut(after: Duration)
+
+    var description: String {
+        switch self {
+        case .bodyTimedOut(let timeout): "the request body did not arrive within \(timeout.seconds) s"
+        }
+    }
+
+    var errorDescription: String? { description }
 }
 
 extension APIError {
@@ -14,8 +24,8 @@ extension APIError {
     /// arrived too slowly. `nil` for other errors (I/O failures), which are not the client's request's fault.
     static func refusal(for error: any Error) -> APIError? {
         switch error {
-        case let timeout as RequestReadTimeout:
-            return APIError(.requestTimeout, code: "request_timeout", "\(timeout.description); closing the connection")
+        case let readError as RequestReadError:
+            return APIError(.requestTimeout, code: "request_timeout", "\(readError.description); closing the connection")
         case let parserError as HTTPParserError:
             return parserRefusal(parserError)
         case is HTTP1TypeConversionError:

@@ -107,6 +107,8 @@ final class RequestGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Writes `error` as the response to a request no route saw, then closes the connection's output (the
     /// client reads the answer, then end of stream).
     private func refuse(_ context: ChannelHandlerContext, with error: APIError) {
+        // A client that hung up in the middle of its headers gets no answer.
+        guard context.channel.isActive else { return }
         metrics.recordError(route: "unmatched", code: error.code)
         let body = error.jsonBody
         var fields = error.headers
@@ -129,7 +131,7 @@ final class RequestGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
         readTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(readTimeout)) { [self] in
             readTimer = nil
             guard isReadingBody else { return }
-            errorCaught(context: context, error: RequestReadTimeout(timeout: readTimeout))
+            errorCaught(context: context, error: RequestReadError.bodyTimedOut(after: readTimeout))
         }
     }
 

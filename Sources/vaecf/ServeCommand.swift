@@ -64,6 +64,12 @@ struct ServeCommand: AsyncParsableCommand {
             guard value > 0, value <= 86_400 else { throw ValidationError("\(name) must be more than 0 and at most 86400 seconds") }
         }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        if let reloadDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: reloadDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--reload-directory \(reloadDirectory.path) is not a folder")
+            }
+        }
     }
 
     func run() async throws {
@@ -74,6 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "vaecf.serve")
+        let configuration = serverConfiguration()
         let threadCount = compute.threadCount
         let gemm = GEMM.load(threadCount: threadCount)
         for warning in gemm.warnings { printError("warning: \(warning)") }
@@ -91,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
         let service = RecommendationService(
             backend: backend, path: model.path, loader: loader, reloadDirectory: reloadDirectory, limits: limits,
             logger: logger)
-        try await RecommendationServer.run(service, configuration: serverConfiguration(), logger: logger) { api, url in
+        try await RecommendationServer.run(service, configuration: configuration, logger: logger) { api, url in
             printLine(api == "admin" ? "admin API (POST /admin/reload) listening on \(url)" : "listening on \(url)")
         }
         printLine("stopped")

@@ -149,11 +149,26 @@ struct ServeCommandTests {
         let port = try CLIRunner.run(["serve", "--model", "x", "--port", "70000"])
         #expect(port.status != 0)
         #expect(port.standardError.contains("--port"))
+        let directory = try CLIRunner.run(["serve", "--model", "x", "--reload-directory", "/nonexistent-\(UUID().uuidString)"])
+        #expect(directory.status != 0)
+        #expect(directory.standardError.contains("--reload-directory"), "\(directory.standardError)")
         for option in ["--idle-timeout", "--read-timeout", "--drain-timeout", "--max-connections"] {
             let result = try CLIRunner.run(["serve", "--model", "x", option, "0"])
             #expect(result.status != 0)
             #expect(result.standardError.contains(option), "\(result.standardError)")
         }
+    }
+
+    @Test("--max-connections is lowered, with a warning, to fit a small open-file limit")
+    func connectionsFitOpenFileLimit() throws {
+        let binary = try #require(CLIRunner.binary)
+        let result = try CLIRunner.run(
+            ["-c", #"ulimit -n 200 && exec "$0" serve --model /nonexistent-model --port 0"#, binary.path],
+            executable: URL(fileURLWithPath: "/bin/sh"))
+        #expect(result.status != 0)  // the model does not exist; the limits are settled before it is read
+        #expect(result.standardError.contains("--max-connections 512 exceeds what the open-file limit of 200 allows; using 136"),
+                "\(result.standardError)")
+        #expect(result.standardOutput.contains("limits: 136 connections"))
     }
 
     /// Opens a connection to `127.0.0.1:port` and sends the headers of a request and a part of its body.
