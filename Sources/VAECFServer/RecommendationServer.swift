@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -84,15 +85,30 @@ struct DrainReportingService: Service {
     let logger: Logger
 
     func run() async throws {
+        let shuttingDown = ShutdownFlag()
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
                 try await base.run()
             } onGracefulShutdown: {
+                shuttingDown.set()
                 logger.info("\(name) API: shutting down; waiting up to \(drainTimeout) for open requests")
             }
         } onCancel: {
-            logger.warning("\(name) API: drain time of \(drainTimeout) exceeded; closing the remaining connections")
+            // Cancelled during a graceful shutdown: the service group's drain time ran out.
+            if shuttingDown.isSet {
+                logger.warning("\(name) API: drain time of \(drainTimeout) exceeded; closing the remaining connections")
+            }
         }
+    }
+
+    /// Whether graceful shutdown has begun, set from the shutdown handler and read from the cancellation one.
+    private final class ShutdownFlag: @unchecked Sendable {
+        // Guarded by `lock`.
+        private let lock = NSLock()
+        private var value = false
+
+        func set() { lock.withLock { value = true } }
+        var isSet: Bool { lock.withLock { value } }
     }
 }
 
