@@ -29,7 +29,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         } catch {
             context.logger.error("unexpected error answering \(request.method) \(request.uri.path): \(error)")
-            apiError = APIError(.internalServerError, code: "internal_error", "the server failed to answer: \(error)")
+            apiError = APIError(.internalServerError, code: "internal_error", "the server failed to answer; the cause is in its log")
         }
         metrics.recordError(route: context.endpointPath ?? "unmatched", code: apiError.code)
         return apiError.makeResponse()
