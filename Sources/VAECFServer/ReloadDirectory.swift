@@ -1,8 +1,8 @@
 import Foundation
 
 /// The folder that `POST /admin/reload {"path": ...}` may load models from, so that a request cannot probe
-/// the file system: a path outside it (after `..` and symbolic links are resolved) is refused the same way
-/// whether or not the file exists.
+/// the file system: a path outside it (after `..` and symbolic links are resolved, the folder's own links
+/// too) is refused the same way whether or not the file exists.
 struct ReloadDirectory: Sendable {
     /// The folder as given, standardized (no `.` or `..`).
     let lexicalPath: String
@@ -20,7 +20,6 @@ struct ReloadDirectory: Sendable {
         let candidate = path.hasPrefix("/")
             ? URL(fileURLWithPath: path).standardizedFileURL.path
             : URL(fileURLWithPath: lexicalPath).appendingPathComponent(path).standardizedFileURL.path
-        guard Self.isInside(candidate, folder: lexicalPath) else { return nil }
         let resolved = Self.canonical(candidate)
         guard Self.isInside(resolved, folder: canonicalPath) else { return nil }
         return resolved

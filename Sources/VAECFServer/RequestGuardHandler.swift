@@ -84,7 +84,7 @@ final class RequestGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         context.write(data, promise: promise)
         guard case .end = part else { return }
-        unansweredRequests -= 1
+        unansweredRequests = max(0, unansweredRequests - 1)
         guard unansweredRequests == 0 else { return }
         if let refusal = pendingRefusal {
             pendingRefusal = nil

@@ -106,6 +106,28 @@ struct ReloadDirectoryTests {
         }
     }
 
+    @Test("a reload directory given through a symbolic link accepts its files by either name, and nothing else")
+    func linkedDirectory() async throws {
+        try await Self.withFolders { folder, _ in
+            let alias = folder.deletingLastPathComponent().appendingPathComponent("alias")
+            try FileManager.default.createSymbolicLink(at: alias, withDestinationURL: folder)
+            let served = folder.appendingPathComponent("served.model").path
+            try await ServerTest.withService(
+                try ServerTest.realLoader(served), path: served, loader: ServerTest.realLoader, reloadDirectory: alias
+            ) { service in
+                try await Application(router: service.makeAdminRouter()).test(.router) { admin in
+                    for path in ["next.model", alias.appendingPathComponent("next.model").path,
+                                 folder.appendingPathComponent("next.model").path] {
+                        let response = try await Self.reload(admin, path)
+                        #expect(response.status == .ok, "\(path): \(String(buffer: response.body))")
+                    }
+                    let escape = try await Self.reload(admin, "../elsewhere/outside.model")
+                    #expect(try ServerTest.error(escape, status: .forbidden).code == "reload_forbidden")
+                }
+            }
+        }
+    }
+
     @Test("an explicit reload directory replaces the model's folder")
     func explicitDirectory() async throws {
         try await Self.withFolders { folder, outside in
