@@ -1,0 +1,120 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The text of an input file, whatever its packaging: a plain file is mapped as is; a gzip file
+/// (`ratings.csv.gz`) or a zip archive (a MovieLens release such as `ml-20m.zip`, whose `ratings.csv`,
+/// `ratings.dat` or `u.data` is read) is decompressed into memory. Other binary files are refused.
+///
+/// The bytes are never written after opening, so sharing them between threads is safe.
+final class InputBytes: @unchecked Sendable {
+    /// The text bytes.
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// The file for messages: its path, or `archive.zip (folder/ratings.csv)` for a zip entry.
+    let displayPath: String
+    /// What keeps `bytes` alive: the mapping, or the decompressed buffer.
+    private let mapped: MappedFile?
+    private let owned: DecompressedBytes?
+
+    private init(mapped: MappedFile?, owned: DecompressedBytes?, displayPath: String) {
+        self.mapped = mapped
+        self.owned = owned
+        self.displayPath = displayPath
+        bytes = owned?.bytes ?? mapped?.bytes ?? UnsafeBufferPointer(start: nil, count: 0)
+    }
+
+    /// Opens `path`, decompressing gzip and zip input.
+    /// - Throws: ``DataError`` for an unreadable, damaged or binary file, or an archive without a ratings file.
+    static func open(path: String) throws(DataError) -> InputBytes {
+        let file = try MappedFile(path: path)
+        let input: InputBytes
+        switch Packaging.of(file.bytes) {
+        case .gzip:
+            input = InputBytes(mapped: nil, owned: try GzipDecoder.decompress(file.bytes, path: path), displayPath: path)
+        case .zip:
+            let (entry, contents) = try ZipEntryReader.ratings(inArchive: path)
+            input = InputBytes(mapped: nil, owned: contents, displayPath: "\(path) (\(entry))")
+        case .plain:
+            input = InputBytes(mapped: file, owned: nil, displayPath: path)
+        }
+        try BinaryCheck.requireText(input.bytes, path: input.displayPath)
+        return input
+    }
+
+    /// How a file is packaged, from its first bytes.
+    enum Packaging {
+        case plain, gzip, zip
+
+        static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> Packaging {
+            if bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B { return .gzip }
+            if bytes.count >= 4 && Array(bytes[0..<4]) == [0x50, 0x4B, 0x03, 0x04] { return .zip }
+            return .plain
+        }
+    }
+}
+
+/// Bytes decompressed into one growing heap buffer.
+final class DecompressedBytes: @unchecked Sendable {
+    private var base: UnsafeMutablePointer<UInt8>?
+    private(set) var count = 0
+    private var capacity = 0
+
+    /// An empty buffer with room for `expected` bytes (a hint; it grows as needed).
+    init(expected: Int) { reserve(max(expected, 1 << 16)) }
+
+    deinit { free(base) }
+
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Appends `data`.
+    func append(_ data: Data) {
+        if count + data.count > capacity { reserve(max(capacity * 2, count + data.count)) }
+        data.withUnsafeBytes { source in
+            guard let start = source.baseAddress, let base else { return }
+            (base + count).update(from: start.assumingMemoryBound(to: UInt8.self), count: source.count)
+        }
+        count += data.count
+    }
+
+    private func reserve(_ newCapacity: Int) {
+        guard let grown = realloc(base, newCapacity) else {
+            fatalError("out of memory: cannot hold \(newCapacity) decompressed bytes")
+        }
+        base = grown.assumingMemoryBound(to: UInt8.self)
+        capacity = newCapacity
+    }
+}
+
+/// Refuses input that is not text, naming what it looks like.
+enum BinaryCheck {
+    /// Leading bytes of compressed or binary formats that vaecf does not read, with their names.
+    static let knownSignatures: [([UInt8], String)] = [
+        ([0x42, 0x5A, 0x68], "bzip2-compressed"), ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz-compressed"),
+        ([0x28, 0xB5, 0x2F, 0xFD], "zstd-compressed"), ([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C], "a 7-Zip archive"),
+        (Array("PAR1".utf8), "a Parquet file"), (Array("VAECF".utf8), "a vaecf binary file"),
+    ]
+
+    /// Throws unless the first 64 KiB of `bytes` look like text: no NUL byte and at most 1% other control
+    /// characters (tab, line feed and carriage return excepted).
+    static func requireText(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(DataError) {
+        let sample = bytes.prefix(1 << 16)
+        let expected = "expected a ratings file as text, gzip (.gz) or zip"
+        for (signature, name) in knownSignatures where sample.starts(with: signature) {
+            throw DataError(file: path, message: "not a text file: it looks like \(name); \(expected)")
+        }
+        if let offset = sample.firstIndex(of: 0) {
+            throw DataError(file: path, message: "not a text file: it holds binary data (a NUL byte at offset \(offset)); \(expected)")
+        }
+        let controls = sample.reduce(0) { count, byte in
+            count + ((byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F ? 1 : 0)
+        }
+        if controls * 100 > sample.count {
+            throw DataError(
+                file: path, message: "not a text file: \(controls) of its first \(sample.count) bytes are control characters; \(expected)")
+        }
+    }
+}
