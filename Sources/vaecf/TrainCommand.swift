@@ -116,6 +116,9 @@ struct TrainCommand: ParsableCommand {
         printError("resuming from \(url.path) after epoch \(trainer.completedEpochs)")
         let kept = settings.fromCheckpoint.map { "\($0.setting.rawValue) \($0.value)" }
         printError("  from the checkpoint: \(kept.joined(separator: ", "))")
+        if checkpoint.header.threads != engine.executor.threadCount {
+            printError("  note: the checkpoint was written with \(checkpoint.header.threads) threads, this run uses \(engine.executor.threadCount); results match an uninterrupted run only with the same thread count")
+        }
         if !settings.changes.isEmpty {
             let changed = settings.changes.map { "\($0.setting.rawValue) \($0.checkpointValue) -> \($0.requestedValue)" }
             printError("  from the command line: \(changed.joined(separator: ", "))")

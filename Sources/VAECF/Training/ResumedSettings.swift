@@ -8,6 +8,12 @@ public struct ResumedSettings: Sendable {
         public var setting: TrainingSetting
         public var checkpointValue: String
         public var requestedValue: String
+
+        public init(setting: TrainingSetting, checkpointValue: String, requestedValue: String) {
+            self.setting = setting
+            self.checkpointValue = checkpointValue
+            self.requestedValue = requestedValue
+        }
     }
 
     /// The configuration to continue with.
