@@ -34,12 +34,14 @@ struct TrainingOptions: ParsableArguments {
     var encoderDimensions: String { encoderDimensionsArgument ?? "600,200" }
     var seed: UInt64 { seedArgument ?? 0 }
 
-    /// The settings given on the command line; `--preset` gives every training setting it sets.
+    /// The settings given on the command line. `--preset` gives the training settings it sets that a resumed
+    /// run cannot change (so they are checked against the checkpoint), not the adjustable ones: `--epochs`
+    /// changes only when given itself.
     var givenSettings: Set<TrainingSetting> {
         var given = Set<TrainingSetting>()
         if presetArgument != nil {
             given.formUnion(TrainingSetting.allCases.filter {
-                ![.seed, .encoderDimensions, .activation, .keepProbability].contains($0)
+                !$0.isAdjustableOnResume && ![.seed, .encoderDimensions, .activation, .keepProbability].contains($0)
             })
         }
         let options: [(TrainingSetting, Bool)] = [

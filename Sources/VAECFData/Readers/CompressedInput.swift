@@ -6,9 +6,11 @@ import ZIPFoundation
 enum GzipDecoder {
     static let flagHeaderCRC: UInt8 = 0x02, flagExtra: UInt8 = 0x04, flagName: UInt8 = 0x08, flagComment: UInt8 = 0x10
 
-    /// The decompressed bytes of the gzip file `bytes`.
+    /// The decompressed bytes of the gzip file `bytes`; with `limit`, about the first `limit` of them (unchecked).
     /// - Throws: ``DataError`` for a damaged, truncated or unsupported gzip file.
-    static func decompress(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(DataError) -> DecompressedBytes {
+    static func decompress(
+        _ bytes: UnsafeBufferPointer<UInt8>, path: String, limit: Int? = nil
+    ) throws(DataError) -> DecompressedBytes {
         func damaged(_ reason: String) -> DataError { DataError(file: path, message: "cannot decompress the gzip file: \(reason)") }
         guard bytes.count >= 18, bytes[2] == 8 else { throw damaged("the header is truncated or not deflate") }
         let start = try dataStart(bytes, damaged: damaged)
@@ -16,14 +18,16 @@ enum GzipDecoder {
         guard start <= end else { throw damaged("the file is truncated") }
         let storedCRC = readUInt32(bytes, at: end)
         let storedSize = readUInt32(bytes, at: end + 4)
-        let output = DecompressedBytes(expected: Int(storedSize))
+        let output = DecompressedBytes(expected: min(Int(storedSize), limit ?? Int.max))
         let compressed = UnsafeBufferPointer(rebasing: bytes[start..<end])
         let crc: UInt32
         do {
             crc = try Data.decompress(
                 size: Int64(compressed.count), bufferSize: 1 << 20, skipCRC32: false,
                 provider: { position, size in try paddedChunk(compressed, at: Int(position), size: size) },
-                consumer: { output.append($0) })
+                consumer: { try output.append($0, limit: limit) })
+        } catch is DecompressedBytes.LimitReached {
+            return output
         } catch let error as DataError {
             throw damaged(error.message)
         } catch {
@@ -78,10 +82,13 @@ enum ZipEntryReader {
     /// File names read from an archive, in order of preference.
     static let ratingsNames = ["ratings.csv", "ratings.dat", "u.data"]
 
-    /// The path of the ratings entry of the archive at `path` and its decompressed contents: the first entry
-    /// named like a MovieLens ratings file, or the only file of the archive.
+    /// The path of the ratings entry of the archive at `path` and its decompressed contents (with `limit`,
+    /// about the first `limit` bytes, unchecked): the first entry named like a MovieLens ratings file, or the
+    /// only file of the archive.
     /// - Throws: ``DataError`` for a damaged archive, or one with several files and none of those names.
-    static func ratings(inArchive path: String) throws(DataError) -> (entry: String, contents: DecompressedBytes) {
+    static func ratings(
+        inArchive path: String, limit: Int? = nil
+    ) throws(DataError) -> (entry: String, contents: DecompressedBytes) {
         let archive: Archive
         do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
             throw DataError(file: path, message: "cannot open the zip archive: \(error)")
@@ -97,12 +104,13 @@ enum ZipEntryReader {
                 message: "the zip archive holds \(files.count) files (\(shown)\(files.count > 5 ? ", ..." : "")) and none is "
                     + "\(ratingsNames.joined(separator: ", ")); extract the ratings file and give its path")
         }
-        let contents = DecompressedBytes(expected: Int(min(entry.uncompressedSize, 1 << 34)))
+        let contents = DecompressedBytes(expected: min(Int(min(entry.uncompressedSize, 1 << 34)), limit ?? Int.max))
         do {
-            let crc = try archive.extract(entry, bufferSize: 1 << 20, skipCRC32: false) { contents.append($0) }
+            let crc = try archive.extract(entry, bufferSize: 1 << 20, skipCRC32: false) { try contents.append($0, limit: limit) }
             guard crc == entry.checksum else {
                 throw DataError(file: path, message: "\(entry.path) is damaged (its checksum does not match)")
             }
+        } catch is DecompressedBytes.LimitReached {
         } catch let error as DataError {
             throw error
         } catch {

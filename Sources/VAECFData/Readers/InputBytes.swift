@@ -27,16 +27,18 @@ final class InputBytes: @unchecked Sendable {
         bytes = owned?.bytes ?? mapped?.bytes ?? UnsafeBufferPointer(start: nil, count: 0)
     }
 
-    /// Opens `path`, decompressing gzip and zip input.
+    /// Opens `path`, decompressing gzip and zip input: all of it, or with `prefix`, at least its first `prefix`
+    /// bytes (enough to look at the first lines, without decompressing a whole release).
     /// - Throws: ``DataError`` for an unreadable, damaged or binary file, or an archive without a ratings file.
-    static func open(path: String) throws(DataError) -> InputBytes {
+    static func open(path: String, prefix: Int? = nil) throws(DataError) -> InputBytes {
         let file = try MappedFile(path: path)
         let input: InputBytes
         switch Packaging.of(file.bytes) {
         case .gzip:
-            input = InputBytes(mapped: nil, owned: try GzipDecoder.decompress(file.bytes, path: path), displayPath: path)
+            let contents = try GzipDecoder.decompress(file.bytes, path: path, limit: prefix)
+            input = InputBytes(mapped: nil, owned: contents, displayPath: path)
         case .zip:
-            let (entry, contents) = try ZipEntryReader.ratings(inArchive: path)
+            let (entry, contents) = try ZipEntryReader.ratings(inArchive: path, limit: prefix)
             input = InputBytes(mapped: nil, owned: contents, displayPath: "\(path) (\(entry))")
         case .plain:
             input = InputBytes(mapped: file, owned: nil, displayPath: path)
@@ -69,6 +71,15 @@ final class DecompressedBytes: @unchecked Sendable {
     deinit { free(base) }
 
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Thrown by ``append(_:limit:)`` to stop a decompression that has produced enough.
+    struct LimitReached: Error {}
+
+    /// Appends `data`; then throws ``LimitReached`` when `limit` bytes or more are held.
+    func append(_ data: Data, limit: Int?) throws(LimitReached) {
+        append(data)
+        if let limit, count >= limit { throw LimitReached() }
+    }
 
     /// Appends `data`.
     func append(_ data: Data) {

@@ -77,7 +77,8 @@ public enum InteractionReader {
     /// semicolon delimiters is `csv`.
     /// - Throws: ``DataError`` when the file cannot be read, is empty or fits no format.
     public static func detectFormat(_ url: URL) throws(DataError) -> InteractionFormat {
-        let file = try InputBytes.open(path: url.path)
+        // A compressed file is decompressed only as far as the first lines.
+        let file = try InputBytes.open(path: url.path, prefix: 1 << 20)
         defer { withExtendedLifetime(file) {} }
         return try FileLayout.detectFormat(file.bytes, path: file.displayPath)
     }
