@@ -146,8 +146,15 @@ final class PrepareCommandTests {
             #expect(result.standardError.contains(message), "\(options): \(result.standardError)")
             #expect(!result.standardError.contains("missing.csv"), "\(options): it read the input first")
         }
-        let download = try CLIRunner.run(["download", "movielens-100k", "--output", folder.path, "--heldout-users", "0"])
-        #expect(download.status != 0 && download.standardError.contains("--heldout-users must be at least 1"))
+        let downloadCases: [([String], String)] = [
+            (["--heldout-users", "0"], "--heldout-users must be at least 1"),
+            (["--stall-timeout", "0"], "--stall-timeout must be a positive number of seconds"),
+            (["--timeout=-1"], "--timeout must be a number of seconds >= 0"),
+        ]
+        for (options, message) in downloadCases {
+            let download = try CLIRunner.run(["download", "movielens-100k", "--output", folder.path] + options)
+            #expect(download.status != 0 && download.standardError.contains(message), "\(options): \(download.standardError)")
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
