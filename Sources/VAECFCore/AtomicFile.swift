@@ -1,7 +1,17 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Writes files so that readers see either the old file or the complete new one, never a partial one:
 /// the bytes go to a temporary file in the same folder, are flushed to disk, and the file is renamed.
+///
+/// The temporary file is `.<name>.tmp-<pid>-<random>`. A process killed while writing leaves it behind;
+/// the next write to the same target removes those whose process no longer exists
+/// (``StaleTemporaryFiles``), so repeated kills do not pile them up.
 public enum AtomicFile {
     /// Writes `data` to `url` atomically.
     /// - Throws: ``AtomicFileError`` naming the path when the folder is missing or not writable.
@@ -13,6 +23,9 @@ public enum AtomicFile {
         }
     }
 
+    /// The prefix of the temporary files written for `url`, followed by `<pid>-<random>`.
+    public static func temporaryPrefix(for url: URL) -> String { ".\(url.lastPathComponent).tmp-" }
+
     /// Streams content into `url` atomically: `body` writes to a handle on the temporary file.
     /// If `body` throws, the temporary file is removed and nothing appears at `url`.
     public static func write(to url: URL, _ body: (FileHandle) throws(AtomicFileError) -> Void) throws(AtomicFileError) {
@@ -21,7 +34,8 @@ public enum AtomicFile {
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
             throw AtomicFileError(path: url.path, reason: "the folder \(folder.path) does not exist")
         }
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        StaleTemporaryFiles.remove(in: folder, prefix: temporaryPrefix(for: url))
+        let temporary = folder.appendingPathComponent(temporaryPrefix(for: url) + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
             throw AtomicFileError(path: url.path, reason: "cannot create a file in \(folder.path) (permission denied or read-only)")
         }
@@ -45,6 +59,44 @@ public enum AtomicFile {
             try? FileManager.default.removeItem(at: temporary)
             throw AtomicFileError(path: url.path, reason: error.localizedDescription)
         }
+    }
+}
+
+/// Removes the temporary files and folders that killed processes left behind.
+///
+/// A leftover is recognised by its exact name only: `<prefix><pid>` or `<prefix><pid>-<digits>`, where
+/// `<pid>` is a process that no longer exists (`kill(pid, 0)` fails with `ESRCH`). Anything else, including
+/// the files of running processes (this one too), is left alone.
+public enum StaleTemporaryFiles {
+    /// Removes the leftovers named `<prefix><pid>[-<digits>]` in `folder`; returns the names removed.
+    /// Errors (unreadable folder, a file that vanished) are ignored: cleaning up is best effort.
+    @discardableResult
+    public static func remove(in folder: URL, prefix: String) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        var removed = [String]()
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = processID(inName: name, prefix: prefix), !isAlive(pid) else { continue }
+            if (try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))) != nil {
+                removed.append(name)
+            }
+        }
+        return removed
+    }
+
+    /// The `<pid>` of `<prefix><pid>[-<digits>]`, or nil when `name` has another shape.
+    static func processID(inName name: String, prefix: String) -> pid_t? {
+        let rest = name.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
+        guard rest.count == 1 || rest.count == 2,
+              rest.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let pid = pid_t(rest[0]), pid > 0
+        else { return nil }
+        return pid
+    }
+
+    /// Whether process `pid` exists (ours, or another user's that we may not signal).
+    static func isAlive(_ pid: pid_t) -> Bool {
+        if pid == getpid() { return true }
+        return kill(pid, 0) == 0 || errno != ESRCH
     }
 }
 

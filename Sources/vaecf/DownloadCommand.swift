@@ -42,13 +42,21 @@ struct DownloadCommand: AsyncParsableCommand {
     @Option(help: "Worker threads for reading and splitting. (default: all cores, or VAECF_THREADS)")
     var threads: Int?
 
+    @Option(help: ArgumentHelp("Seconds the whole download (checksum and archive) may take; 0 for no limit.", valueName: "seconds"))
+    var timeout: Double = DownloadLimits().deadline ?? 0
+
+    @Option(name: .customLong("stall-timeout"), help: ArgumentHelp("Seconds the server may send nothing (no answer, or a stopped transfer) before giving up.", valueName: "seconds"))
+    var stallTimeout: Double = DownloadLimits().stallTimeout
+
     func validate() throws {
         guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               url.host != nil
         else {
             throw ValidationError("--base-url must be an http or https URL, not '\(baseURL)'")
         }
-        if let heldOutUsers, heldOutUsers < 0 { throw ValidationError("--heldout-users must not be negative") }
+        if let heldOutUsers, heldOutUsers < 1 { throw ValidationError("--heldout-users must be at least 1, got \(heldOutUsers)") }
+        if !(timeout >= 0 && timeout.isFinite) { throw ValidationError("--timeout must be a number of seconds >= 0 (0: no limit)") }
+        if !(stallTimeout > 0 && stallTimeout.isFinite) { throw ValidationError("--stall-timeout must be a positive number of seconds") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if !prepare, heldOutUsers != nil || seed != nil {
             throw ValidationError("--heldout-users and --seed only apply when preparing; drop --no-prepare")
@@ -61,7 +69,8 @@ struct DownloadCommand: AsyncParsableCommand {
         settings.seed = seed ?? settings.seed
         let reporter = DownloadReporter()
         let downloader = MovieLensDownloader(
-            baseURL: URL(string: baseURL)!, outputFolder: URL(fileURLWithPath: output), events: reporter.handle)
+            baseURL: URL(string: baseURL)!, outputFolder: URL(fileURLWithPath: output),
+            limits: DownloadLimits(stallTimeout: stallTimeout, deadline: timeout > 0 ? timeout : nil), events: reporter.handle)
         let clock = ContinuousClock()
         let start = clock.now
         let result: MovieLensDownloader.Result

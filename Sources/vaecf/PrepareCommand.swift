@@ -68,6 +68,7 @@ struct PrepareCommand: ParsableCommand {
             throw ValidationError("unknown --format '\(format)'; expected one of \(InteractionFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try validateSplitOptions()
         if fromProSG != nil {
             let splitOptions: [(String, Bool)] = [
                 ("--format", format != nil), ("--user-column", userColumn != nil), ("--item-column", itemColumn != nil),
@@ -80,6 +81,19 @@ struct PrepareCommand: ParsableCommand {
             if !given.isEmpty {
                 throw ValidationError("\(given.joined(separator: ", ")) only apply when splitting a ratings file, not with --from-pro-sg")
             }
+        }
+    }
+
+    /// The split's counts and threshold, checked before any input is read.
+    private func validateSplitOptions() throws {
+        if let heldOutUsers, heldOutUsers < 1 {
+            throw ValidationError("--heldout-users must be at least 1 (the validation and test parts would be empty), got \(heldOutUsers)")
+        }
+        for (name, value) in [("--min-user-interactions", minimumUserInteractions), ("--min-item-interactions", minimumItemInteractions)] {
+            if let value, value < 0 { throw ValidationError("\(name) must not be negative, got \(value)") }
+        }
+        if let ratingThreshold, !ratingThreshold.isFinite {
+            throw ValidationError("--rating-threshold must be a finite number, got \(ratingThreshold)")
         }
     }
 

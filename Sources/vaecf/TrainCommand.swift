@@ -12,7 +12,11 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             Writes the best model to --output and a resumable checkpoint to \
             --checkpoint (default: OUTPUT.checkpoint) every --checkpoint-interval seconds and at the end. With --resume, training continues from that checkpoint \
-            and, with the same seed and thread count, ends with bitwise the same weights as an uninterrupted run.
+            and, with the same seed and thread count, ends with bitwise the same weights as an uninterrupted run. \
+            A resumed run takes its settings from the checkpoint; it may change --epochs (so a finished run can be \
+            extended), --validation-step and --batch-size-validation, and the checkpoint, log and thread options. \
+            Options that shape the model or its updates (architecture, --lr, --beta1/2, --lam, --batch-size-train, \
+            the anneal settings, --top-results, --seed, --preset) are refused when they differ from the checkpoint's.
 
             Started by mpirun (`mpirun -np N vaecf train ...`, Open MPI's libmpi loaded at run time, or the one \
             VAECF_MPI names), the N processes train one model: each global batch of --batch-size-train users \
@@ -92,13 +96,33 @@ struct TrainCommand: ParsableCommand {
     /// A trainer continued from the checkpoint (with `--resume`, when it exists) or freshly initialized.
     func makeTrainer(dataset: InteractionDataset, engine: MultVAEEngine) throws -> Trainer {
         if resume, let checkpointURL, FileManager.default.fileExists(atPath: checkpointURL.path) {
-            let trainer = try Trainer(dataset: dataset, resumingFrom: try ModelFile.read(checkpointURL), engine: engine)
-            printError("resuming from \(checkpointURL.path) after epoch \(trainer.completedEpochs)")
-            return trainer
+            return try resumedTrainer(from: checkpointURL, dataset: dataset, engine: engine)
         }
         if resume { printError("no checkpoint at \(checkpointURL?.path ?? "-"): starting from scratch") }
         guard dataset.train.rowCount > 0 else { throw CommandFailure("\(data.path) has no training users") }
         return Trainer(dataset: dataset, model: try options.model(itemCount: dataset.itemCount),
                        training: options.training, engine: engine)
+    }
+
+    /// A trainer continued from `url` with the checkpoint's settings, except those given on the command line
+    /// that a resumed run may change (``TrainingSetting/isAdjustableOnResume``); says which is which.
+    /// - Throws: ``ResumeError`` when an option that shapes the model or its updates differs from the checkpoint.
+    func resumedTrainer(from url: URL, dataset: InteractionDataset, engine: MultVAEEngine) throws -> Trainer {
+        let checkpoint = try ModelFile.read(url)
+        let settings = try ResumedSettings.resolve(
+            checkpoint: checkpoint, requestedModel: try options.model(itemCount: checkpoint.header.model.itemCount),
+            requestedTraining: options.training, given: options.givenSettings)
+        let trainer = try Trainer(dataset: dataset, resumingFrom: checkpoint, engine: engine, training: settings.training)
+        printError("resuming from \(url.path) after epoch \(trainer.completedEpochs)")
+        let kept = settings.fromCheckpoint.map { "\($0.setting.rawValue) \($0.value)" }
+        printError("  from the checkpoint: \(kept.joined(separator: ", "))")
+        if checkpoint.header.threads != engine.executor.threadCount {
+            printError("  note: the checkpoint was written with \(checkpoint.header.threads) threads, this run uses \(engine.executor.threadCount); results match an uninterrupted run only with the same thread count")
+        }
+        if !settings.changes.isEmpty {
+            let changed = settings.changes.map { "\($0.setting.rawValue) \($0.checkpointValue) -> \($0.requestedValue)" }
+            printError("  from the command line: \(changed.joined(separator: ", "))")
+        }
+        return trainer
     }
 }

@@ -13,6 +13,10 @@ struct TrainingConsole {
         case .started(let epoch, let epochs, let stepsPerEpoch, let trainUsers, let parameterCount):
             self.epochs = epochs
             firstEpoch = epoch
+            guard epoch < epochs else {
+                printError("nothing to train: all \(epochs) epochs are done (raise --epochs to continue)")
+                return
+            }
             printError("training: \(trainUsers) users, \(stepsPerEpoch) updates per epoch, \(parameterCount) parameters, epochs \(epoch + 1)-\(epochs)")
         case .epochFinished(let summary):
             guard !quiet else { return }

@@ -9,8 +9,8 @@ extension Activation: ExpressibleByArgument {}
 /// The model and optimization options of `train`, `demo` and `benchmark train`, named after the reference's
 /// options. Every value defaults to the chosen preset's.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Hyperparameter preset: paper (original Mult-VAE) or nvidia (NVIDIA VAE-CF).")
-    var preset: TrainingConfiguration.Preset = .paper
+    @Option(name: .customLong("preset"), help: "Hyperparameter preset: paper (original Mult-VAE) or nvidia (NVIDIA VAE-CF). (default: paper)")
+    var presetArgument: TrainingConfiguration.Preset?
     @Option(help: "Training epochs.") var epochs: Int?
     @Option(name: .customLong("batch-size-train"), help: "Users per update (global batch).") var batchSizeTrain: Int?
     @Option(name: .customLong("batch-size-validation"), help: "Users scored at a time in validation.") var batchSizeValidation: Int?
@@ -22,11 +22,39 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Adam beta1.") var beta1: Double?
     @Option(help: "Adam beta2.") var beta2: Double?
     @Option(name: .customLong("top-results"), help: "K of the validation NDCG@K that picks the best model.") var topResults: Int?
-    @Option(help: "Hidden activation: tanh or relu.") var activation: Activation = .tanh
-    @Option(name: .customLong("encoder-dims"), help: "Encoder widths after the input, comma separated (last = latent size).")
-    var encoderDimensions: String = "600,200"
-    @Option(help: "Seed of every random choice in training (initialization, shuffling, dropout, noise).")
-    var seed: UInt64 = 0
+    @Option(name: .customLong("activation"), help: "Hidden activation: tanh or relu. (default: tanh)")
+    var activationArgument: Activation?
+    @Option(name: .customLong("encoder-dims"), help: "Encoder widths after the input, comma separated (last = latent size). (default: 600,200)")
+    var encoderDimensionsArgument: String?
+    @Option(name: .customLong("seed"), help: "Seed of every random choice in training (initialization, shuffling, dropout, noise). (default: 0)")
+    var seedArgument: UInt64?
+
+    var preset: TrainingConfiguration.Preset { presetArgument ?? .paper }
+    var activation: Activation { activationArgument ?? .tanh }
+    var encoderDimensions: String { encoderDimensionsArgument ?? "600,200" }
+    var seed: UInt64 { seedArgument ?? 0 }
+
+    /// The settings given on the command line. `--preset` gives the training settings it sets that a resumed
+    /// run cannot change (so they are checked against the checkpoint), not the adjustable ones: `--epochs`
+    /// changes only when given itself.
+    var givenSettings: Set<TrainingSetting> {
+        var given = Set<TrainingSetting>()
+        if presetArgument != nil {
+            given.formUnion(TrainingSetting.allCases.filter {
+                !$0.isAdjustableOnResume && ![.seed, .encoderDimensions, .activation, .keepProbability].contains($0)
+            })
+        }
+        let options: [(TrainingSetting, Bool)] = [
+            (.epochs, epochs != nil), (.batchSizeTrain, batchSizeTrain != nil),
+            (.batchSizeValidation, batchSizeValidation != nil), (.validationStep, validationStep != nil),
+            (.totalAnnealSteps, totalAnnealSteps != nil), (.annealCap, annealCap != nil), (.lam, lam != nil),
+            (.lr, lr != nil), (.beta1, beta1 != nil), (.beta2, beta2 != nil), (.topResults, topResults != nil),
+            (.activation, activationArgument != nil), (.encoderDimensions, encoderDimensionsArgument != nil),
+            (.seed, seedArgument != nil),
+        ]
+        given.formUnion(options.filter(\.1).map(\.0))
+        return given
+    }
 
     func validate() throws {
         _ = try parsedEncoderDimensions()

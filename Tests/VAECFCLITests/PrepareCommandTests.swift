@@ -128,4 +128,72 @@ final class PrepareCommandTests {
         let seedWithImport = try CLIRunner.run(["prepare", "--from-pro-sg", folder.path, "--output", output, "--seed", "1"])
         #expect(seedWithImport.status != 0 && seedWithImport.standardError.contains("--seed"))
     }
+
+    @Test func countsAndThresholdsAreCheckedBeforeReading() throws {
+        // The input does not exist: an option error must come first, before any attempt to read it.
+        let missing = folder.appendingPathComponent("missing.csv").path
+        let output = folder.appendingPathComponent("x.vaecf").path
+        let cases: [([String], String)] = [
+            (["--heldout-users", "0"], "--heldout-users must be at least 1"),
+            (["--heldout-users=-5"], "--heldout-users must be at least 1"),
+            (["--min-user-interactions=-1"], "--min-user-interactions must not be negative"),
+            (["--min-item-interactions=-3"], "--min-item-interactions must not be negative"),
+            (["--rating-threshold", "nan"], "--rating-threshold must be a finite number"),
+        ]
+        for (options, message) in cases {
+            let result = try CLIRunner.run(["prepare", missing, "--output", output] + options)
+            #expect(result.status != 0, "\(options)")
+            #expect(result.standardError.contains(message), "\(options): \(result.standardError)")
+            #expect(!result.standardError.contains("missing.csv"), "\(options): it read the input first")
+        }
+        let downloadCases: [([String], String)] = [
+            (["--heldout-users", "0"], "--heldout-users must be at least 1"),
+            (["--stall-timeout", "0"], "--stall-timeout must be a positive number of seconds"),
+            (["--timeout=-1"], "--timeout must be a number of seconds >= 0"),
+        ]
+        for (options, message) in downloadCases {
+            let download = try CLIRunner.run(["download", "movielens-100k", "--output", folder.path] + options)
+            #expect(download.status != 0 && download.standardError.contains(message), "\(options): \(download.standardError)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test func gzipInputPreparesTheSameDatasetAsText() throws {
+        let ratings = try writeRatings()
+        let compressed = folder.appendingPathComponent("ratings.csv.gz")
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gzip.arguments = ["gzip", "-k", "-9", ratings.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        try #require(gzip.terminationStatus == 0, "the gzip tool is needed for this test")
+        let plain = try CLIRunner.run(["prepare", ratings.path, "--output", folder.appendingPathComponent("a.vaecf").path, "--heldout-users", "5"])
+        let packed = try CLIRunner.run(["prepare", compressed.path, "--output", folder.appendingPathComponent("b.vaecf").path, "--heldout-users", "5"])
+        #expect(plain.status == 0 && packed.status == 0, "\(packed.standardError)")
+        let fingerprint = plain.standardOutput.split(separator: "\n").first { $0.contains("fingerprint") }
+        #expect(fingerprint.map { packed.standardOutput.contains($0.split(separator: " ").last!) } == true)
+    }
+
+    @Test func binaryInputIsNotATextFile() throws {
+        let binary = folder.appendingPathComponent("model.bin")
+        try Data((0..<4000).map { UInt8(truncatingIfNeeded: $0 * 7919) }).write(to: binary)
+        let result = try CLIRunner.run(["prepare", binary.path, "--output", folder.appendingPathComponent("x.vaecf").path])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("not a text file"), "\(result.standardError)")
+        #expect(result.standardError.utf8.count < 400, "\(result.standardError.utf8.count) bytes of error")
+    }
+
+    @Test func splitWithoutEvaluableValidationUsersIsRefused() throws {
+        // Every user but one rates only items that nobody else rates: held-out users keep no item.
+        var text = "userId,movieId,rating\n"
+        for item in 1...6 { text += "1,\(item),5\n" }
+        for user in 2...7 { for item in 1...5 { text += "\(user),\(user * 100 + item),5\n" } }
+        let ratings = folder.appendingPathComponent("isolated.csv")
+        try Data(text.utf8).write(to: ratings)
+        let output = folder.appendingPathComponent("isolated.vaecf")
+        let result = try CLIRunner.run(["prepare", ratings.path, "--output", output.path, "--heldout-users", "3", "--seed", "1"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("part of the split would be empty"), "\(result.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
 }

@@ -76,12 +76,92 @@ struct TrainCommandTests {
         #expect(killedMidway, "training finished before it could be killed")
         #expect(!FileManager.default.fileExists(atPath: interrupted), "no model may exist before training ends")
 
+        // Temporary files of a killed writer (a process that no longer exists) are removed by the next run.
+        let folderURL = URL(fileURLWithPath: interrupted).deletingLastPathComponent()
+        let stale = [".interrupted.checkpoint.tmp-\(try Self.deadProcessID())-17", ".interrupted.tmp-\(try Self.deadProcessID())-4"]
+        for name in stale { try Data(count: 64).write(to: folderURL.appendingPathComponent(name)) }
+
         let resumed = try CLIRunner.run(common + ["--output", interrupted, "--resume"])
         #expect(resumed.status == 0, "\(resumed.standardError)")
         #expect(resumed.standardError.contains("resuming from"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folderURL.path).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
         let straightBytes = try Data(contentsOf: URL(fileURLWithPath: straight))
         let resumedBytes = try Data(contentsOf: URL(fileURLWithPath: interrupted))
         #expect(straightBytes == resumedBytes)
+    }
+
+    /// The id of a process that has exited and been reaped: no process has it for now.
+    static func deadProcessID() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "exit 0"]
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+
+    @Test("a finished run resumed with more epochs ends bitwise as a run started with them")
+    func extendFinishedRun() throws {
+        let folder = try Self.preparedFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data.vaecf").path
+        let common = ["train", "--data", data, "--checkpoint-interval", "0", "--quiet"] + Self.smallModel
+        let straight = folder.appendingPathComponent("straight").path
+        let straightRun = try CLIRunner.run(common + ["--output", straight, "--epochs", "5"])
+        #expect(straightRun.status == 0, "\(straightRun.standardError)")
+
+        let extended = folder.appendingPathComponent("extended").path
+        let first = try CLIRunner.run(common + ["--output", extended, "--epochs", "3"])
+        #expect(first.status == 0, "\(first.standardError)")
+        let again = try CLIRunner.run(["train", "--data", data, "--output", extended, "--resume", "--threads", "2"])
+        #expect(again.status == 0, "\(again.standardError)")
+        #expect(again.standardError.contains("nothing to train: all 3 epochs are done"), "\(again.standardError)")
+
+        let more = try CLIRunner.run(["train", "--data", data, "--output", extended, "--resume", "--epochs", "5", "--threads", "2"])
+        #expect(more.status == 0, "\(more.standardError)")
+        #expect(more.standardError.contains("epochs 4-5"), "\(more.standardError)")
+        #expect(more.standardError.contains("from the command line: epochs 3 -> 5"))
+        #expect(more.standardError.contains("from the checkpoint: batch-size-train 50, "))
+        #expect(more.standardError.contains("encoder-dims 24,8"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: straight)) == Data(contentsOf: URL(fileURLWithPath: extended)))
+    }
+
+    @Test("--resume refuses options that change the model or its updates, and accepts validation settings")
+    func resumeRefusesFixedSettings() throws {
+        let folder = try Self.preparedFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data.vaecf").path
+        let model = folder.appendingPathComponent("model").path
+        let base = ["train", "--data", data, "--output", model, "--quiet", "--threads", "2"]
+        #expect(try CLIRunner.run(base + ["--epochs", "2", "--encoder-dims", "24,8", "--batch-size-train", "50"]).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: model))
+        let checkpointBefore = try Data(contentsOf: URL(fileURLWithPath: model + ".checkpoint"))
+
+        let refused = try CLIRunner.run(base + ["--resume", "--epochs", "4", "--lr", "0.05", "--lam", "0", "--batch-size-train", "100"])
+        #expect(refused.status != 0)
+        #expect(refused.standardError.contains("--lr 0.05 (the checkpoint has 0.001)"), "\(refused.standardError)")
+        #expect(refused.standardError.contains("--lam 0.0 (the checkpoint has 0.01)"))
+        #expect(refused.standardError.contains("--batch-size-train 100 (the checkpoint has 50)"))
+        for options in [["--encoder-dims", "32,8"], ["--seed", "7"], ["--activation", "relu"], ["--preset", "nvidia"],
+                        ["--total-anneal-steps", "10"], ["--anneal-cap", "0.5"], ["--beta2", "0.9"], ["--top-results", "20"]] {
+            let result = try CLIRunner.run(base + ["--resume"] + options)
+            #expect(result.status != 0, "\(options)")
+            #expect(result.standardError.contains("cannot resume from"), "\(options): \(result.standardError)")
+        }
+        let fewer = try CLIRunner.run(base + ["--resume", "--epochs", "1"])
+        #expect(fewer.status != 0)
+        #expect(fewer.standardError.contains("already completed 2 epochs"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: model)) == before)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: model + ".checkpoint")) == checkpointBefore)
+
+        // The checkpoint's own values, and the settings a resumed run may change, are accepted.
+        let accepted = try CLIRunner.run(base + [
+            "--resume", "--epochs", "3", "--lr", "0.001", "--encoder-dims", "24,8", "--seed", "0",
+            "--validation-step", "2", "--batch-size-validation", "64",
+        ])
+        #expect(accepted.status == 0, "\(accepted.standardError)")
+        #expect(accepted.standardError.contains("from the command line: epochs 2 -> 3, batch-size-validation 2000 -> 64, validation-step 1 -> 2"), "\(accepted.standardError)")
     }
 
     @Test("bad inputs fail with a message and no output")

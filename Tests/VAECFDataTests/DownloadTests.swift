@@ -59,6 +59,16 @@ private func checksumFile(for data: Data) -> Data {
 
 private let smallSplit = SplitSettings(heldOutUsers: 5)
 
+/// The id of a process that has exited and been reaped: no process has it for now.
+private func deadProcessID() throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "exit 0"]
+    try process.run()
+    process.waitUntilExit()
+    return process.processIdentifier
+}
+
 @Suite("MovieLens download")
 struct DownloadTests {
     @Test("download, verify, extract and prepare a served ml-100k archive; a second run reuses the files")
@@ -71,6 +81,11 @@ struct DownloadTests {
         try await withServer(files) { (server, base) async throws in
             let downloader = MovieLensDownloader(baseURL: base, outputFolder: output)
             #expect(!downloader.usesOfficialServer)
+            // What a killed earlier run left behind is removed.
+            let dead = try deadProcessID()
+            try Data("partial".utf8).write(to: output.appendingPathComponent(".ml-100k.zip.part-\(dead)"))
+            try FileManager.default.createDirectory(
+                at: output.appendingPathComponent(".ml-100k.extract-\(dead)/ml-100k"), withIntermediateDirectories: true)
             let result = try await downloader.run(.movieLens100K, splitSettings: smallSplit, threadCount: 2)
 
             #expect(result.archive == output.appendingPathComponent("ml-100k.zip"))
@@ -196,6 +211,50 @@ struct DownloadTests {
             return
         }
         #expect(url == base.appendingPathComponent("ml-100k.zip.md5").absoluteString)
+    }
+
+    @Test("a server that never answers fails after the stall timeout, with a message that says so")
+    func silentServer() async throws {
+        let server = try LocalHTTPServer(files: [:], behavior: .silent)
+        defer { server.stop() }
+        let base = server.baseURL.appendingPathComponent(folderPath)
+        let output = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: output) }
+        let limits = DownloadLimits(stallTimeout: 0.5, deadline: 30)
+        let downloader = MovieLensDownloader(baseURL: base, outputFolder: output, limits: limits)
+        let start = ContinuousClock.now
+        let error = await #expect(throws: DownloadError.self) { _ = try await downloader.run(.movieLens100K) }
+        let elapsed = ContinuousClock.now - start
+        let url = base.appendingPathComponent("ml-100k.zip.md5").absoluteString
+        #expect(error == .stalled(url: url, seconds: 0.5, receivedBytes: 0))
+        #expect(error?.description == "cannot download \(url): timed out: the server sent no answer for 0.5 s "
+            + "(stall timeout, --stall-timeout)")
+        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(10), "\(elapsed)")
+    }
+
+    @Test("a server that trickles bytes fails at the overall deadline")
+    func tricklingServer() async throws {
+        let archive = try makeArchive([("ml-100k/u.data", makeRatings())])
+        let served = [folderPath + "ml-100k.zip.md5": checksumFile(for: archive), folderPath + "ml-100k.zip": archive]
+        let server = try LocalHTTPServer(files: served, behavior: .trickle(interval: 0.05))
+        defer { server.stop() }
+        let base = server.baseURL.appendingPathComponent(folderPath)
+        let output = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: output) }
+        let limits = DownloadLimits(stallTimeout: 1, deadline: 1.2)
+        let downloader = MovieLensDownloader(baseURL: base, outputFolder: output, limits: limits)
+        let start = ContinuousClock.now
+        let error = await #expect(throws: DownloadError.self) { _ = try await downloader.run(.movieLens100K) }
+        let elapsed = ContinuousClock.now - start
+        guard case .deadlineExceeded(let url, let seconds, let received) = error else {
+            Issue.record("expected the deadline to end the download, got \(String(describing: error))")
+            return
+        }
+        #expect(url == base.appendingPathComponent("ml-100k.zip.md5").absoluteString)
+        #expect(seconds == 1.2 && received > 0)
+        #expect(error?.description.contains("timed out: the download did not finish within 1.2 s (overall deadline, --timeout)") == true)
+        #expect(elapsed >= .milliseconds(1150) && elapsed < .seconds(10), "\(elapsed)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).isEmpty)
     }
 
     @Test("checksum files in the GroupLens and md5sum layouts parse; others are refused")

@@ -51,13 +51,24 @@ public final class Trainer {
         gradients = FloatBuffer(count: model.layout.count + Self.lossSlots)
     }
 
-    /// A trainer that continues from `checkpoint`.
+    /// A trainer that continues from `checkpoint`, with the checkpoint's configuration or `adjusted`, one that
+    /// differs from it only in settings a resumed run may change (``ResumedSettings/resolve(checkpoint:requestedModel:requestedTraining:given:)``
+    /// makes one). A finished run continued with more epochs ends as a run started with them would.
     /// - Throws: ``ModelFileError`` when the checkpoint belongs to another dataset or configuration.
-    public convenience init(dataset: InteractionDataset, resumingFrom checkpoint: ModelFile, engine: MultVAEEngine) throws(ModelFileError) {
-        guard let training = checkpoint.header.training, let optimizerState = checkpoint.optimizer,
+    public convenience init(
+        dataset: InteractionDataset, resumingFrom checkpoint: ModelFile, engine: MultVAEEngine,
+        training adjusted: TrainingConfiguration? = nil
+    ) throws(ModelFileError) {
+        guard let saved = checkpoint.header.training, let optimizerState = checkpoint.optimizer,
               let best = checkpoint.bestParameters else {
             throw .invalid(path: checkpoint.path, reason: "it is a model file without training state; resume needs a checkpoint")
         }
+        let training = adjusted ?? saved
+        let shape = checkpoint.header.model
+        precondition(
+            TrainingSetting.allCases.allSatisfy {
+                $0.isAdjustableOnResume || $0.value(model: shape, training: saved) == $0.value(model: shape, training: training)
+            }, "a resumed run may change only the adjustable settings")
         let fingerprint = dataset.fingerprintHex
         guard checkpoint.header.datasetFingerprint == fingerprint else {
             throw .invalid(path: checkpoint.path, reason: "it was made for dataset \(checkpoint.header.datasetFingerprint), not for this one (\(fingerprint))")

@@ -1,9 +1,15 @@
+import Foundation
+
 /// Why a dataset download, check, extraction or preparation failed. Every message names the URL or file.
-public enum DownloadError: Error, CustomStringConvertible, Equatable {
+public enum DownloadError: Error, CustomStringConvertible, LocalizedError, Equatable {
     /// The server answered with an HTTP error status (404: no such file at that address).
     case httpStatus(url: String, status: Int)
     /// The transfer failed (no connection, timeout, refused, ...).
     case transfer(url: String, reason: String)
+    /// The server sent nothing for `seconds` (``DownloadLimits/stallTimeout``): no answer, or a stalled body.
+    case stalled(url: String, seconds: Double, receivedBytes: Int64)
+    /// The download did not finish within the overall deadline (``DownloadLimits/deadline``).
+    case deadlineExceeded(url: String, seconds: Double, receivedBytes: Int64)
     /// The published checksum file could not be understood.
     case unreadableChecksum(url: String)
     /// The checksum published next to the archive differs from the one built into vaecf for the official
@@ -27,6 +33,12 @@ public enum DownloadError: Error, CustomStringConvertible, Equatable {
             return "cannot download \(url): the server answered HTTP \(status)\(hint)"
         case .transfer(let url, let reason):
             return "cannot download \(url): \(reason)"
+        case .stalled(let url, let seconds, let received):
+            let what = received == 0 ? "the server sent no answer" : "the server sent nothing more after \(received) bytes"
+            return "cannot download \(url): timed out: \(what) for \(Self.format(seconds)) (stall timeout, --stall-timeout)"
+        case .deadlineExceeded(let url, let seconds, let received):
+            return "cannot download \(url): timed out: the download did not finish within \(Self.format(seconds)) "
+                + "(overall deadline, --timeout); \(received) bytes received"
         case .unreadableChecksum(let url):
             return "cannot read the checksum at \(url): expected a 32-digit hexadecimal MD5"
         case .checksumConflict(let url, let published, let builtIn):
@@ -44,5 +56,12 @@ public enum DownloadError: Error, CustomStringConvertible, Equatable {
         case .data(let error):
             return error.description
         }
+    }
+
+    public var errorDescription: String? { description }
+
+    /// `60 s`, `1.5 s`.
+    static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && abs(seconds) < 1e15 ? "\(Int(seconds)) s" : "\(seconds) s"
     }
 }

@@ -49,7 +49,9 @@ extension MovieLensDownloader {
             events?(.extracted(folder))
             return ratings
         }
-        let staging = outputFolder.appendingPathComponent(".\(dataset.folderName).extract-\(getpid())")
+        let stagingPrefix = ".\(dataset.folderName).extract-"
+        StaleTemporaryFiles.remove(in: outputFolder, prefix: stagingPrefix)
+        let staging = outputFolder.appendingPathComponent(stagingPrefix + "\(getpid())")
         try? fileManager.removeItem(at: staging)
         defer { try? fileManager.removeItem(at: staging) }
         do {

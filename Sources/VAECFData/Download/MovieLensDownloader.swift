@@ -23,10 +23,16 @@ public struct MovieLensDownloader: Sendable {
     public var outputFolder: URL
     /// Receives progress and status events (on any thread).
     public var events: (@Sendable (DownloadEvent) -> Void)?
+    /// The stall timeout of every transfer and the deadline of the whole download (checksum and archive).
+    public var limits: DownloadLimits
 
-    public init(baseURL: URL = officialBaseURL, outputFolder: URL, events: (@Sendable (DownloadEvent) -> Void)? = nil) {
+    public init(
+        baseURL: URL = officialBaseURL, outputFolder: URL, limits: DownloadLimits = DownloadLimits(),
+        events: (@Sendable (DownloadEvent) -> Void)? = nil
+    ) {
         self.baseURL = baseURL
         self.outputFolder = outputFolder
+        self.limits = limits
         self.events = events
     }
 
@@ -50,10 +56,14 @@ public struct MovieLensDownloader: Sendable {
     /// official server (which is used alone if the `.md5` file cannot be fetched there).
     /// - Throws: ``DownloadError`` when the checksum file is missing (mirrors), unreadable or conflicting.
     public func expectedMD5(_ dataset: MovieLensDataset) async throws(DownloadError) -> String {
+        try await expectedMD5(dataset, limits: limits.startingNow())
+    }
+
+    func expectedMD5(_ dataset: MovieLensDataset, limits: TransferLimits) async throws(DownloadError) -> String {
         let checksumURL = baseURL.appendingPathComponent(dataset.archiveName + ".md5")
         let published: String
         do {
-            published = try Self.parseMD5(try await HTTPFileTransfer.fetch(checksumURL), url: checksumURL.absoluteString)
+            published = try Self.parseMD5(try await HTTPFileTransfer.fetch(checksumURL, limits: limits), url: checksumURL.absoluteString)
         } catch {
             guard usesOfficialServer else { throw error }
             events?(.note("could not fetch \(checksumURL.absoluteString) (\(error)); using the built-in MD5"))
@@ -78,10 +88,12 @@ public struct MovieLensDownloader: Sendable {
     }
 
     /// Downloads and verifies the archive (or reuses a verified one) and returns its local path.
+    /// Partial downloads left by killed runs are removed first.
     /// - Throws: ``DownloadError``; a corrupt download is deleted before the error is thrown.
     public func fetchArchive(_ dataset: MovieLensDataset) async throws(DownloadError) -> URL {
+        let limits = limits.startingNow()
         try createOutputFolder()
-        let expected = try await expectedMD5(dataset)
+        let expected = try await expectedMD5(dataset, limits: limits)
         let archive = outputFolder.appendingPathComponent(dataset.archiveName)
         if FileManager.default.fileExists(atPath: archive.path) {
             if (try? Self.md5(ofFile: archive).hexadecimal) == expected {
@@ -91,12 +103,13 @@ public struct MovieLensDownloader: Sendable {
             events?(.note("\(archive.path) does not have the expected MD5; downloading it again"))
         }
         let source = archiveURL(dataset)
-        let partial = outputFolder.appendingPathComponent(".\(dataset.archiveName).part-\(getpid())")
+        StaleTemporaryFiles.remove(in: outputFolder, prefix: Self.partialPrefix(dataset))
+        let partial = outputFolder.appendingPathComponent(Self.partialPrefix(dataset) + "\(getpid())")
         events?(.downloading(source))
         let events = self.events
         let outcome: (byteCount: Int64, md5: MD5.Digest)
         do {
-            outcome = try await HTTPFileTransfer.download(source, to: partial) { received, total in
+            outcome = try await HTTPFileTransfer.download(source, to: partial, limits: limits) { received, total in
                 events?(.progress(receivedBytes: received, expectedBytes: total))
             }
         } catch {
@@ -116,6 +129,9 @@ public struct MovieLensDownloader: Sendable {
         events?(.verified(archive, byteCount: outcome.byteCount, md5: expected))
         return archive
     }
+
+    /// `.<archive>.part-`: the name of an archive being downloaded, before the process id.
+    static func partialPrefix(_ dataset: MovieLensDataset) -> String { ".\(dataset.archiveName).part-" }
 
     /// The MD5 of a local file, read in 4 MiB blocks.
     public static func md5(ofFile url: URL) throws(DownloadError) -> MD5.Digest {

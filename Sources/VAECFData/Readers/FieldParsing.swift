@@ -98,11 +98,31 @@ enum FieldParsing {
         }
     }
 
-    /// `field` as text for an error message, quoted and shortened to about 40 characters.
+    /// The most bytes of input an error message quotes.
+    static let excerptLimit = 80
+
+    /// `field` as text for an error message, quoted: at most ``excerptLimit`` bytes, then `... (N bytes)`;
+    /// control characters are shown as `\xNN`.
     static func quoted(_ field: UnsafeBufferPointer<UInt8>) -> String {
-        let limit = 40
-        let text = String(decoding: field.prefix(limit), as: UTF8.self)
-        return "'" + text + (field.count > limit ? "...'" : "'")
+        var cut = min(field.count, excerptLimit)
+        // Do not split a UTF-8 sequence: back up over continuation bytes.
+        while cut > 0 && cut < field.count && field[cut] & 0xC0 == 0x80 { cut -= 1 }
+        var text = ""
+        for scalar in String(decoding: field.prefix(cut), as: UTF8.self).unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                text += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
+            } else {
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        return "'" + text + (field.count > cut ? "... (\(field.count) bytes)'" : "'")
+    }
+
+    /// `text` quoted as ``quoted(_:)`` does, without the quotes.
+    static func shortened(_ text: String) -> String {
+        var text = text
+        let quotedText = text.withUTF8 { quoted($0) }
+        return String(quotedText.dropFirst().dropLast())
     }
 
     /// A delimiter as shown in messages.
@@ -112,5 +132,12 @@ enum FieldParsing {
         case UInt8(ascii: "\t"): return "tab"
         default: return "'\(Character(Unicode.Scalar(delimiter)))'"
         }
+    }
+}
+
+extension String {
+    /// The string with leading zeros up to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

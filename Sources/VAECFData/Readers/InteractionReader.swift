@@ -18,7 +18,8 @@ import Darwin
 /// Lines may end in `\n` or `\r\n`; a UTF-8 byte order mark, blank lines and spaces around fields are
 /// ignored. Integer ids keep their exact text (`007` and `7` are different ids).
 public enum InteractionReader {
-    /// Reads `url` in the given format.
+    /// Reads `url` in the given format: a text file, a gzip file of one, or a zip archive holding a ratings
+    /// file (see ``InputBytes``).
     ///
     /// `progress(bytesDone, bytesTotal)` is called now and then, from any thread, one call at a time,
     /// with non-decreasing `bytesDone`.
@@ -26,9 +27,9 @@ public enum InteractionReader {
     public static func read(
         _ url: URL, options: ReaderOptions, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws(DataError) -> InteractionTable {
-        let path = url.path
-        let file = try MappedFile(path: path)
-        // The mapping must outlive every use of `bytes`.
+        let file = try InputBytes.open(path: url.path)
+        let path = file.displayPath
+        // The mapping (or decompressed buffer) must outlive every use of `bytes`.
         defer { withExtendedLifetime(file) {} }
         let bytes = file.bytes
         let layout = try FileLayout.resolve(bytes, options: options, path: path)
@@ -76,9 +77,10 @@ public enum InteractionReader {
     /// semicolon delimiters is `csv`.
     /// - Throws: ``DataError`` when the file cannot be read, is empty or fits no format.
     public static func detectFormat(_ url: URL) throws(DataError) -> InteractionFormat {
-        let file = try MappedFile(path: url.path)
+        // A compressed file is decompressed only as far as the first lines.
+        let file = try InputBytes.open(path: url.path, prefix: 1 << 20)
         defer { withExtendedLifetime(file) {} }
-        return try FileLayout.detectFormat(file.bytes, path: url.path)
+        return try FileLayout.detectFormat(file.bytes, path: file.displayPath)
     }
 
     /// Throws when the file has no data rows or no row passes the rating threshold.

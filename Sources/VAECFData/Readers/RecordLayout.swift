@@ -41,11 +41,13 @@ struct RecordLayout: Sendable {
         header: [String], delimiter: UInt8, userNames: [String], itemNames: [String],
         ratingNames: [String], ratingRequired: Bool, file: String, headerLine: Int
     ) throws(DataError) -> RecordLayout {
-        let found = header.map { "'\($0)'" }.joined(separator: ", ")
+        let shownColumns = 12
+        let found = header.prefix(shownColumns).map { "'\(FieldParsing.shortened($0))'" }.joined(separator: ", ")
+            + (header.count > shownColumns ? ", ... (\(header.count) columns)" : "")
         func locate(_ names: [String], role: String) throws(DataError) -> Int {
             if let index = column(in: header, named: names) { return index }
-            let wanted = names.count == 1 ? "column '\(names[0])'" :
-                "\(role) column (tried \(names.map { "'\($0)'" }.joined(separator: ", ")))"
+            let wanted = names.count == 1 ? "column '\(FieldParsing.shortened(names[0]))'" :
+                "\(role) column (tried \(names.map { "'\(FieldParsing.shortened($0))'" }.joined(separator: ", ")))"
             throw DataError(
                 file: file, line: headerLine,
                 message: "the header has no \(wanted); columns found: \(found)")
@@ -60,8 +62,9 @@ struct RecordLayout: Sendable {
         }
         return RecordLayout(
             delimiter: delimiter, doubledDelimiter: false, userField: user, itemField: item, ratingField: rating,
-            userName: "column '\(header[user])'", itemName: "column '\(header[item])'",
-            ratingName: rating.map { "column '\(header[$0])'" } ?? "")
+            userName: "column '\(FieldParsing.shortened(header[user]))'",
+            itemName: "column '\(FieldParsing.shortened(header[item]))'",
+            ratingName: rating.map { "column '\(FieldParsing.shortened(header[$0]))'" } ?? "")
     }
 
     /// Index of the first of `names` in `header`: an exact match, or else one ignoring case.

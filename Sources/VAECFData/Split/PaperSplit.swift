@@ -58,6 +58,8 @@ public enum PaperSplit {
             users: validationUsers, itemMap: itemMap, itemCount: itemCount, fraction: settings.testFraction, random: &random)
         let test = grouped.heldOutBlock(
             users: testUsers, itemMap: itemMap, itemCount: itemCount, fraction: settings.testFraction, random: &random)
+        try checkEvaluable(validation, name: "validation", source: source)
+        try checkEvaluable(test, name: "test", source: source)
 
         var stored = settings.keyValues
         stored[SettingKey.protocolName] = "mult-vae-split"
@@ -71,6 +73,20 @@ public enum PaperSplit {
             testUserIDs: test.users.map { table.userIDs[$0] },
             train: train, validationFoldIn: validation.foldIn, validationHeldOut: validation.heldOut,
             testFoldIn: test.foldIn, testHeldOut: test.heldOut, settings: stored)
+    }
+
+    /// Throws when a held-out block has no user left or no held-out item to evaluate on: a model could be
+    /// trained on the split but never validated or tested.
+    static func checkEvaluable(_ block: HeldOutBlock, name: String, source: String) throws(DataError) {
+        guard !block.users.isEmpty, block.heldOut.nonZeroCount > 0 else {
+            let why = block.users.isEmpty
+                ? "none of its users has an item that a training user has"
+                : "none of its \(block.users.count) users has the \(SplitSettings.minimumItemsToHoldOut) items needed to hold some out"
+            throw DataError(
+                file: source,
+                message: "the \(name) part of the split would be empty (\(why)); use more held-out users "
+                    + "(--heldout-users) or more data")
+        }
     }
 
     /// Checks the shapes and index ranges of a table.

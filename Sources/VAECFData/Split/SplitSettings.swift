@@ -46,11 +46,13 @@ public struct SplitSettings: Sendable, Codable, Equatable {
         guard minimumItemInteractions >= 0 else {
             throw DataError(file: source, message: "the minimum number of interactions per item must be >= 0, not \(minimumItemInteractions)")
         }
-        guard heldOutUsers >= 0 else {
-            throw DataError(file: source, message: "the number of held-out users must be >= 0, not \(heldOutUsers)")
+        guard heldOutUsers >= 1 else {
+            throw DataError(
+                file: source,
+                message: "the number of held-out users must be at least 1, not \(heldOutUsers): the validation and test parts would be empty")
         }
-        guard testFraction >= 0, testFraction < 1 else {
-            throw DataError(file: source, message: "the held-out fraction must be in [0, 1), not \(testFraction)")
+        guard testFraction > 0, testFraction < 1 else {
+            throw DataError(file: source, message: "the held-out fraction must be in (0, 1), not \(testFraction)")
         }
     }
 }

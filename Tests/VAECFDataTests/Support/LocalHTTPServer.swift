@@ -9,7 +9,19 @@ import Darwin
 /// A minimal HTTP/1.1 server on 127.0.0.1 for download tests: it answers `GET` requests for the paths in
 /// `files` with `200` and the bytes, anything else with `404`, one connection at a time, and closes every
 /// connection after the response. Requests larger than 8 KiB are refused. Call ``stop()`` at the end.
+/// With a ``Behavior`` other than `.normal` it misbehaves, for timeout tests.
 final class LocalHTTPServer: @unchecked Sendable {
+    /// How the server answers.
+    enum Behavior: Sendable {
+        /// Answers at once.
+        case normal
+        /// Reads the request and never answers (until stopped).
+        case silent
+        /// Sends the status and headers, then the body one byte every `interval` seconds.
+        case trickle(interval: Double)
+    }
+
+    private let behavior: Behavior
     /// The port it listens on (chosen by the system).
     let port: UInt16
     private let files: [String: Data]
@@ -35,8 +47,9 @@ final class LocalHTTPServer: @unchecked Sendable {
     }
 
     /// Starts serving `files` (path, e.g. `/datasets/x.zip` -> body) on a background thread.
-    init(files: [String: Data]) throws {
+    init(files: [String: Data], behavior: Behavior = .normal) throws {
         self.files = files
+        self.behavior = behavior
         #if canImport(Glibc)
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -125,7 +138,20 @@ final class LocalHTTPServer: @unchecked Sendable {
         }
         let head = "HTTP/1.1 \(status)\r\nContent-Length: \(body.count)\r\n"
             + "Content-Type: application/octet-stream\r\nConnection: close\r\n\r\n"
-        sendAll(client, Data(head.utf8) + body)
+        switch behavior {
+        case .normal:
+            sendAll(client, Data(head.utf8) + body)
+        case .silent:
+            while !isStopping { Thread.sleep(forTimeInterval: 0.01) }
+        case .trickle(let interval):
+            sendAll(client, Data(head.utf8))
+            for byte in body {
+                let resume = Date().addingTimeInterval(interval)
+                while !isStopping && Date() < resume { Thread.sleep(forTimeInterval: 0.01) }
+                if isStopping { return }
+                sendAll(client, Data([byte]))
+            }
+        }
     }
 
     private func sendAll(_ client: Int32, _ data: Data) {
