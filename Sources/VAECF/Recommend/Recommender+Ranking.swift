@@ -12,7 +12,7 @@ extension Recommender {
         workspace.withLock { workspace in
             // Float16 calls of several blocks decode the weights once (a transient float32 copy).
             if active.count > blockRows {
-                workspace.decodedWeights = outputLayer.decodedWeights(executor: workspace.engine.executor)
+                workspace.decodedWeights = outputLayer?.decodedWeights(executor: workspace.engine.executor)
             }
             defer { workspace.decodedWeights = nil }
             results.withUnsafeMutableBufferPointer { output in
@@ -44,7 +44,7 @@ extension Recommender {
         let logits = workspace.logits.reserve(block.count * items)
         // The bias of a GEMM-computed block is added in the ranking's first pass over each row.
         let pendingBias = computeLogits(workspace, foldIn: foldIn, rows: 0..<block.count, output: logits, deferringBias: true)
-            ? UncheckedSendable(outputLayer.bias) : nil
+            ? outputLayer.map { UncheckedSendable($0.bias) } : nil
         let shared = UncheckedSendable((logits: logits, results: results))
         let identifiers = catalog.identifiers
         let reductions = self.reductions
