@@ -134,7 +134,7 @@ struct EASETests {
             _ = try solver.fit(train: train, availableBytes: solver.requiredBytes(itemCount: 40) - 1)
             Issue.record("the fit should have been refused")
         } catch .insufficientMemory(let items, let needed, _) {
-            #expect(items == 40 && needed == (2 * 40 * 40 + 20 * 40) * 4 || needed == solver.requiredBytes(itemCount: 40))
+            #expect(items == 40 && needed == (2 * 40 * 40 + 1024 * 40) * 4)
         } catch {
             Issue.record("unexpected error \(error)")
         }

@@ -24,10 +24,14 @@ public struct EASESolver: Sendable {
         self.executor = executor
     }
 
-    /// Bytes the fit needs for `itemCount` items: two `[items, items]` float matrices (the Gram matrix, turned
-    /// into `P` and then `B` in place, and the inverse's scratch) and one block of dense user rows.
+    /// Whether the inverse runs in the library's LAPACK (in place) rather than the portable path.
+    public var usesLAPACK: Bool { allowLAPACK && SymmetricInverse.usesLAPACK(gemm: gemm) }
+
+    /// Bytes the fit needs for `itemCount` items: the `[items, items]` float matrix (the Gram matrix, turned
+    /// into `P` and then `B` in place), a second one for the portable inverse's scratch, and one block of
+    /// dense user rows.
     public func requiredBytes(itemCount: Int) -> Int {
-        (2 * itemCount * itemCount + userBlock * itemCount) * MemoryLayout<Float>.size
+        ((usesLAPACK ? 1 : 2) * itemCount * itemCount + userBlock * itemCount) * MemoryLayout<Float>.size
     }
 
     /// The model of the users of `train` (`[users, items]`, binary).
@@ -45,8 +49,7 @@ public struct EASESolver: Sendable {
         let matrix = FloatBuffer(count: items * items)
         gram(of: train, into: matrix.pointer)
         for item in 0..<items { matrix.pointer[item * items + item] += Float(lambda) }
-        let lapack = allowLAPACK && SymmetricInverse.usesLAPACK(gemm: gemm)
-        let scratch = lapack ? nil : FloatBuffer(count: items * items)
+        let scratch = usesLAPACK ? nil : FloatBuffer(count: items * items)
         let method: SymmetricInverse.Method
         do {
             method = try SymmetricInverse.invert(
@@ -105,7 +108,7 @@ public enum EASEError: Error, LocalizedError, CustomStringConvertible {
         case .invalidLambda(let lambda):
             return "EASE's lambda must be a positive number, got \(lambda)"
         case .insufficientMemory(let items, let needed, let available):
-            return "EASE with \(items) items needs \(Self.gigabytes(needed)) (two \(items) x \(items) float matrices) but only \(Self.gigabytes(available)) of memory is available; use fewer items (raise the item filters of `vaecf prepare`) or a larger machine"
+            return "EASE with \(items) items needs \(Self.gigabytes(needed)) (\(items) x \(items) float matrices) but only \(Self.gigabytes(available)) of memory is available; use fewer items (raise the item filters of `vaecf prepare`) or a larger machine"
         case .notInvertible(let error):
             return "EASE cannot invert X^T X + lambda I: \(error)"
         }
