@@ -2,12 +2,16 @@ import ArgumentParser
 import Foundation
 import VAECF
 import VAECFData
+import VAECFMPI
 
 extension ModelKind: ExpressibleByArgument {}
 
 extension TrainCommand {
     /// `train --model ease`: the closed-form fit, its validation metrics, and the model file.
     func fitEASE() throws {
+        if let launch = MPILaunch.detect(), launch.size > 1 {
+            throw CommandFailure("EASE is fitted by one process: run `vaecf train --model ease` without mpirun")
+        }
         let dataset = try DatasetFile.read(data)
         guard dataset.train.rowCount > 0 else { throw CommandFailure("\(data.path) has no training users") }
         try checkWritable(output)

@@ -48,6 +48,8 @@ extension Recommender {
         let shared = UncheckedSendable((logits: logits, results: results))
         let identifiers = catalog.identifiers
         let reductions = self.reductions
+        // EASE's scores `x B` are reported as they are; the autoencoders' logits as softmax probabilities.
+        let softmax = outputLayer != nil
         let rankings = workspace.rankings
         workspace.engine.executor.forEachChunk(count: block.count, minimumChunk: 4) { chunk, rows in
             let ranking = rankings[chunk]
@@ -61,12 +63,12 @@ extension Recommender {
                         scores: scores, count: items, k: min(query.count, items), excluding: excluded,
                         indices: selected, values: values, addingBias: pendingBias?.value)
                 }
-                let normalizer = reductions.logSumExp(scores, count: items, maximum: maximum)
+                let normalizer = softmax ? reductions.logSumExp(scores, count: items, maximum: maximum) : nil
                 var ranked = [ScoredItem]()
                 ranked.reserveCapacity(count)
                 for position in 0..<count {
-                    let probability = Foundation.exp(Double(values[position]) - normalizer)
-                    ranked.append(ScoredItem(id: identifiers[Int(selected[position])], score: Float(probability)))
+                    let score = normalizer.map { Foundation.exp(Double(values[position]) - $0) } ?? Double(values[position])
+                    ranked.append(ScoredItem(id: identifiers[Int(selected[position])], score: Float(score)))
                 }
                 shared.value.results[block[block.startIndex + row]].items = ranked
             }

@@ -9,7 +9,8 @@ import VAECFCore
 /// The engine is not thread-safe and sits behind a lock: calls from concurrent tasks are serialized, and each
 /// call uses all the engine's threads.
 ///
-/// Scores are softmax probabilities over all items (``ScoredItem``): `exp(logit - logsumexp(logits))`.
+/// Scores are softmax probabilities over all items (``ScoredItem``): `exp(logit - logsumexp(logits))`; for an
+/// EASE model, its scores `x B` as they are.
 ///
 /// Precision: with `.float32`, calls of up to ``smallBatchRowLimit`` queries (64 with AVX2 or AVX-512) run the
 /// small-batch product on a copy of the `[width, items]` weight packed once at load (read once per call, no
@@ -152,11 +153,12 @@ public final class Recommender: Sendable {
         deferringBias: Bool = false
     ) -> Bool where Rows.Element == Int {
         let engine = workspace.engine
-        guard case .autoencoder(let network) = model, let outputLayer else {
-            if case .ease(let ease) = model {
-                ease.scores(foldIn: foldIn, rows: rows, output: output, executor: engine.executor)
-            }
+        if case .ease(let ease) = model {
+            ease.scores(foldIn: foldIn, rows: rows, output: output, executor: engine.executor)
             return false
+        }
+        guard case .autoencoder(let network) = model, let outputLayer else {
+            preconditionFailure("an autoencoder's recommender has an output layer")
         }
         let input = engine.outputLayerInput(model: network, foldIn: foldIn, rows: rows)
         let scratch = workspace.scratch.reserve(max(1, outputLayer.scratchCount))

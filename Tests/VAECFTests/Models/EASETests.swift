@@ -173,5 +173,6 @@ struct EASETests {
         var best = (0..<30).filter { ![1, 4, 7].contains($0) }
         best.sort { output[$0] > output[$1] || (output[$0] == output[$1] && $0 < $1) }
         #expect(result.items.map(\.id) == best.prefix(5).map { "i\($0)" })
+        #expect(result.items.map(\.score) == best.prefix(5).map { output[$0] })
     }
 }
