@@ -53,6 +53,8 @@ final class CBLASLibrary: @unchecked Sendable {
     let threadSetter: ThreadSetter?
     /// The kernel set the library chose for this CPU (`SkylakeX`, `skx`, ...), when it says.
     let kernelName: String?
+    /// The library's Cholesky factorization and inverse, when it exports them (OpenBLAS, MKL).
+    let lapack: LAPACKRoutines?
 
     /// Opens `name` (a soname searched by the dynamic loader, or a path) and binds `cblas_sgemm`.
     /// Throws a `CBLASLoadError` naming the library and the loader's message when that fails.
@@ -76,11 +78,13 @@ final class CBLASLibrary: @unchecked Sendable {
         }
         self.vendor = vendor
         self.path = Self.fileName(containing: sgemm) ?? name
+        let wideIntegers = Self.usesWideIntegers(handle: handle, vendor: vendor)
         self.entry =
-            Self.usesWideIntegers(handle: handle, vendor: vendor)
+            wideIntegers
             ? .ilp64(unsafeBitCast(sgemm, to: Sgemm64.self)) : .lp64(unsafeBitCast(sgemm, to: Sgemm32.self))
         self.threadSetter = Self.threadSetter(handle: handle, vendor: vendor)
         self.kernelName = Self.kernelName(handle: handle, vendor: vendor)
+        self.lapack = LAPACKRoutines(handle: handle, wideIntegers: wideIntegers)
     }
 
     /// `path`, plus the kernel set when known: `/usr/lib/libopenblas.so.0, SkylakeX`.

@@ -91,11 +91,12 @@ struct BenchmarkInferenceCommand: ParsableCommand {
                 recommender, queries: calls, warmUp: warmUp, callSize: smallBatch)
         }
 
-        if batchSize > 0 {
+        // EASE has no output layer to compare with a plain GEMM: its batch throughput is not measured.
+        if batchSize > 0 && shape.encoderDimensions.isEmpty { printError("no batch throughput for an EASE model") }
+        if batchSize > 0, let width = shape.encoderDimensions.first {
             let batch = InferenceBenchmark.randomQueries(
                 itemIDs: recommender.itemIDs, count: batchSize, itemsPerQuery: queryItems, k: batchK, random: &random)
             // The output layer's input: the first hidden layer (or the latent code of a one-layer model).
-            let width = shape.encoderDimensions[0]
             let plain = InferenceBenchmark.PlainProduct(
                 gemm: gemm, rows: batchSize, depth: width, items: shape.itemCount, blockRows: recommender.blockRows)
             let rounds = InferenceBenchmark.measureThroughput(

@@ -13,8 +13,8 @@ extension InfoCommand {
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
         var lines = [
             "\(url.path): vaecf \(header.kind == .model ? "model" : "training checkpoint"), format version \(ModelFile.formatVersion), \(formatByteCount(size))",
-            "architecture: \(header.model.itemCount) items -> \(header.model.encoderDimensions.dropLast().map(String.init).joined(separator: " -> ")) -> 2 x \(header.model.latentDimension) -> \(header.model.encoderDimensions.reversed().dropFirst().map(String.init).joined(separator: " -> ")) -> \(header.model.itemCount) items",
-            "activation: \(header.model.activation.rawValue), keep probability \(header.model.keepProbability), parameters \(file.parameters.count)",
+            "model: \(header.resolvedKind.displayName) (\(header.resolvedKind.rawValue))",
+        ] + architecture(of: header, parameterCount: file.parameters.count) + [
             "dataset fingerprint: \(header.datasetFingerprint)",
             "trained: \(header.epoch) epochs, \(header.step) updates, best validation after epoch \(header.bestEpoch + 1) (\(header.backend), \(header.threads) threads)",
         ]
@@ -23,5 +23,18 @@ extension InfoCommand {
             lines.append("training: batch \(training.batchSizeTrain), lr \(training.learningRate), betas \(training.beta1)/\(training.beta2), lam \(training.lam), anneal \(training.totalAnnealSteps) steps to \(training.annealCap), \(training.epochs) epochs, seed \(training.seed)")
         }
         return lines
+    }
+
+    /// The architecture lines of a model of any kind.
+    static func architecture(of header: ModelFile.Header, parameterCount: Int) -> [String] {
+        let model = header.model
+        if header.resolvedKind == .ease {
+            return ["architecture: \(model.itemCount) x \(model.itemCount) item weights, lambda \(header.easeLambda ?? 0), parameters \(parameterCount)"]
+        }
+        let latent = model.variational ? "2 x \(model.latentDimension)" : "\(model.latentDimension)"
+        return [
+            "architecture: \(model.itemCount) items -> \((model.encoderDimensions.dropLast().map(String.init) + [latent]).joined(separator: " -> ")) -> \(model.encoderDimensions.reversed().dropFirst().map(String.init).joined(separator: " -> ")) -> \(model.itemCount) items",
+            "activation: \(model.activation.rawValue), keep probability \(model.keepProbability), parameters \(parameterCount)",
+        ]
     }
 }

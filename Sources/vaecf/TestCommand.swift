@@ -32,12 +32,11 @@ struct TestCommand: ParsableCommand {
             throw CommandFailure("\(model.path) was trained on dataset \(file.header.datasetFingerprint), not on \(data.path) (\(fingerprint))")
         }
         let engine = compute.makeEngine()
-        let network = file.makeModel()
+        let network = TrainedModel(file: file)
         let (foldIn, heldOut) = split == .test
             ? (dataset.testFoldIn, dataset.testHeldOut) : (dataset.validationFoldIn, dataset.validationHeldOut)
         let start = Date()
-        let metrics = Evaluator(foldIn: foldIn, heldOut: heldOut, batchSize: batchSize, executor: engine.executor)
-            .evaluate { rows, output in engine.scores(model: network, foldIn: foldIn, rows: rows, output: output) }
+        let metrics = network.evaluate(engine: engine, foldIn: foldIn, heldOut: heldOut, batchSize: batchSize)
         let seconds = Date().timeIntervalSince(start)
         if json {
             var object: [String: Any] = ["users": metrics.userCount, "split": split.rawValue, "seconds": seconds]

@@ -8,8 +8,12 @@ import VAECFMPI
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train Mult-VAE on a prepared dataset; keeps the best-validation model.",
+        abstract: "Train a model (Mult-VAE, Mult-DAE or EASE) on a prepared dataset; keeps the best-validation model.",
         discussion: """
+            --model chooses the model: multvae (default), multdae (the denoising autoencoder: the same network \
+            without sampling or KL term) or ease (closed form, fitted once with --ease-lambda; the training \
+            options and checkpoints do not apply).
+
             Writes the best model to --output and a resumable checkpoint to \
             --checkpoint (default: OUTPUT.checkpoint) every --checkpoint-interval seconds and at the end. With --resume, training continues from that checkpoint \
             and, with the same seed and thread count, ends with bitwise the same weights as an uninterrupted run. \
@@ -37,12 +41,16 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("log-path"), help: "JSON-lines performance log (appended).", transform: URL.init(fileURLWithPath:))
     var logPath: URL?
     @Flag(help: "Print only the summary.") var quiet = false
+    @Option(help: "Model: multvae, multdae or ease.") var model: ModelKind = .multvae
+    @Option(name: .customLong("ease-lambda"), help: "EASE's L2 weight lambda (--model ease).") var easeLambda: Double = 500
     @OptionGroup var options: TrainingOptions
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
         if resume && noCheckpoint { throw ValidationError("--resume needs checkpoints; drop --no-checkpoint") }
         if !(checkpointInterval >= 0) { throw ValidationError("--checkpoint-interval must not be negative") }
+        if !(easeLambda > 0) { throw ValidationError("--ease-lambda must be positive") }
+        if model == .ease && resume { throw ValidationError("EASE is fitted in closed form: there is nothing to --resume") }
     }
 
     var checkpointURL: URL? {
@@ -50,7 +58,9 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let launch = MPILaunch.detect(), launch.size > 1 {
+        if model == .ease {
+            try fitEASE()
+        } else if let launch = MPILaunch.detect(), launch.size > 1 {
             try runAsRank(of: launch)
         } else {
             try train(group: nil)
@@ -100,8 +110,9 @@ struct TrainCommand: ParsableCommand {
         }
         if resume { printError("no checkpoint at \(checkpointURL?.path ?? "-"): starting from scratch") }
         guard dataset.train.rowCount > 0 else { throw CommandFailure("\(data.path) has no training users") }
-        return Trainer(dataset: dataset, model: try options.model(itemCount: dataset.itemCount),
-                       training: options.training, engine: engine)
+        var configuration = try options.model(itemCount: dataset.itemCount)
+        configuration.variational = model != .multdae
+        return Trainer(dataset: dataset, model: configuration, training: options.training, engine: engine)
     }
 
     /// A trainer continued from `url` with the checkpoint's settings, except those given on the command line

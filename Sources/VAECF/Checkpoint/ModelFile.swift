@@ -37,6 +37,21 @@ public struct ModelFile: Sendable {
         public var threads: Int
         /// Float counts of the blocks that follow, in order.
         public var blocks: [Int] = []
+        /// Which model the weights are; absent in files of earlier versions (Mult-VAE). For `.ease`, `model`
+        /// records only the item count and the one weight block is EASE's `[items, items]` matrix.
+        public var modelKind: ModelKind?
+        /// EASE's L2 weight lambda (EASE files only).
+        public var easeLambda: Double?
+
+        /// The model kind: EASE when recorded, else Mult-VAE or Mult-DAE as `model` says.
+        public var resolvedKind: ModelKind {
+            modelKind == .ease ? .ease : (model.variational ? .multvae : .multdae)
+        }
+
+        /// Floats of one weight block of this model.
+        public var parameterCount: Int {
+            resolvedKind == .ease ? model.itemCount * model.itemCount : ParameterLayout(configuration: model).count
+        }
     }
 
     /// Adam's state.
@@ -60,7 +75,7 @@ public struct ModelFile: Sendable {
         self.bestParameters = bestParameters
     }
 
-    /// The model these weights describe.
+    /// The model these weights describe (Mult-VAE or Mult-DAE; ``TrainedModel/init(file:)`` for every kind).
     public func makeModel() -> MultVAE { MultVAE(configuration: header.model, parameters: parameters) }
 
     var floatBlocks: [[Float]] {
@@ -163,7 +178,7 @@ public struct ModelFile: Sendable {
             })
             offset += count * 4
         }
-        let layoutCount = ParameterLayout(configuration: header.model).count
+        let layoutCount = header.parameterCount
         guard header.model.itemCount == header.itemIDs.count, !blocks.isEmpty,
               blocks.allSatisfy({ $0.count == layoutCount }),
               blocks.count == (header.kind == .checkpoint ? 4 : 1) else {

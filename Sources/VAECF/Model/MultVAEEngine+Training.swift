@@ -57,25 +57,30 @@ extension MultVAEEngine {
         encode(model: model, rows: batchSize)
         let encoded = encoderOutputs[model.layout.encoder.count - 1].pointer
         let noiseValues = epsilon.reserve(batchSize * latentSize)
-        let z = latent.reserve(batchSize * latentSize)
         let divergences = rowDivergences.reserve(batchSize)
         let latentSeed = noise?.latentSeed
-        executor.forEachChunk(count: batchSize, minimumChunk: 64) { _, chunk in
-            for row in chunk {
-                let mu = encoded + row * 2 * latentSize
-                let logVariance = mu + latentSize
-                var random = RandomSource(seed: latentSeed ?? 0, stream: UInt64(firstStream + row))
-                var divergence = 0.0
-                for k in 0..<latentSize {
-                    let standardDeviation = VectorMath.exp(0.5 * logVariance[k])
-                    let sample: Float = latentSeed == nil ? 0 : Float(random.nextGaussian())
-                    noiseValues[row * latentSize + k] = sample
-                    z[row * latentSize + k] = mu[k] + sample * standardDeviation
-                    let variance = Double(standardDeviation) * Double(standardDeviation)
-                    divergence += 0.5 * (-Double(logVariance[k]) + variance + Double(mu[k]) * Double(mu[k]) - 1)
+        // Mult-DAE: the decoder reads the encoder's output, no sampling and no KL term.
+        let z = configuration.variational ? latent.reserve(batchSize * latentSize) : encoded
+        if configuration.variational {
+            executor.forEachChunk(count: batchSize, minimumChunk: 64) { _, chunk in
+                for row in chunk {
+                    let mu = encoded + row * 2 * latentSize
+                    let logVariance = mu + latentSize
+                    var random = RandomSource(seed: latentSeed ?? 0, stream: UInt64(firstStream + row))
+                    var divergence = 0.0
+                    for k in 0..<latentSize {
+                        let standardDeviation = VectorMath.exp(0.5 * logVariance[k])
+                        let sample: Float = latentSeed == nil ? 0 : Float(random.nextGaussian())
+                        noiseValues[row * latentSize + k] = sample
+                        z[row * latentSize + k] = mu[k] + sample * standardDeviation
+                        let variance = Double(standardDeviation) * Double(standardDeviation)
+                        divergence += 0.5 * (-Double(logVariance[k]) + variance + Double(mu[k]) * Double(mu[k]) - 1)
+                    }
+                    divergences[row] = divergence
                 }
-                divergences[row] = divergence
             }
+        } else {
+            divergences.update(repeating: 0, count: batchSize)
         }
 
         // Decoder hidden layers, then the output layer and the softmax block by block.
@@ -151,25 +156,28 @@ extension MultVAEEngine {
             swap(&upstream, &spare)
         }
 
-        // Gradient of mu and logvar: the reparameterization plus the KL term.
+        // Gradient of mu and logvar: the reparameterization plus the KL term (Mult-DAE: `upstream` already is
+        // the gradient of the encoder's output).
         let klWeight = Float(anneal) * inverseBatch
         let encodedGradient = spare
-        executor.forEachChunk(count: batchSize, minimumChunk: 64) { _, chunk in
-            for row in chunk {
-                let mu = encoded + row * 2 * latentSize
-                let logVariance = mu + latentSize
-                let gradientMu = encodedGradient + row * 2 * latentSize
-                let gradientLogVariance = gradientMu + latentSize
-                for k in 0..<latentSize {
-                    let dz = upstream[row * latentSize + k]
-                    let standardDeviation = VectorMath.exp(0.5 * logVariance[k])
-                    gradientMu[k] = dz + klWeight * mu[k]
-                    gradientLogVariance[k] = dz * noiseValues[row * latentSize + k] * 0.5 * standardDeviation
-                        + klWeight * 0.5 * (standardDeviation * standardDeviation - 1)
+        if configuration.variational {
+            executor.forEachChunk(count: batchSize, minimumChunk: 64) { _, chunk in
+                for row in chunk {
+                    let mu = encoded + row * 2 * latentSize
+                    let logVariance = mu + latentSize
+                    let gradientMu = encodedGradient + row * 2 * latentSize
+                    let gradientLogVariance = gradientMu + latentSize
+                    for k in 0..<latentSize {
+                        let dz = upstream[row * latentSize + k]
+                        let standardDeviation = VectorMath.exp(0.5 * logVariance[k])
+                        gradientMu[k] = dz + klWeight * mu[k]
+                        gradientLogVariance[k] = dz * noiseValues[row * latentSize + k] * 0.5 * standardDeviation
+                            + klWeight * 0.5 * (standardDeviation * standardDeviation - 1)
+                    }
                 }
             }
+            swap(&upstream, &spare)
         }
-        swap(&upstream, &spare)
 
         // Back through the encoder.
         let encoderLayers = model.layout.encoder
@@ -177,14 +185,15 @@ extension MultVAEEngine {
             denseBackward(
                 model: model, layer: encoderLayers[index], input: encoderOutputs[index - 1].pointer,
                 output: encoderOutputs[index].pointer, outputGradient: upstream, inputGradient: spare,
-                rows: batchSize, linear: index == encoderLayers.count - 1, gradients: gradients)
+                rows: batchSize, linear: index == encoderLayers.count - 1 && configuration.variational,
+                gradients: gradients)
             swap(&upstream, &spare)
         }
         let first = encoderLayers[0]
         let firstTensor = model.layout.tensors[first.weight]
         activationAndBiasBackward(
             model: model, layer: first, output: encoderOutputs[0].pointer, outputGradient: upstream, rows: batchSize,
-            linear: encoderLayers.count == 1, gradients: gradients)
+            linear: encoderLayers.count == 1 && configuration.variational, gradients: gradients)
         SparseProducts.accumulateTransposeProduct(
             rowOffsets: offsets, columnIndices: indices, rows: 0..<batchSize, values: inputValues.pointer,
             gradient: upstream, width: firstTensor.columns, weightGradient: gradients.pointer + firstTensor.offset,

@@ -114,14 +114,15 @@ public final class MultVAEEngine: @unchecked Sendable {
     }
 
     /// Encoder forward for the gathered batch: fills `encoderOutputs`; the last one is `[rows, 2 * latent]`
-    /// holding `mu | logvar`.
+    /// holding `mu | logvar` (Mult-DAE: `[rows, latent]`, through the hidden activation as in the paper).
     func encode(model: MultVAE, rows: Int) {
         let layers = model.layout.encoder
+        let variational = model.configuration.variational
         while encoderOutputs.count < layers.count { encoderOutputs.append(ScratchBuffer<Float>()) }
         for (index, layer) in layers.enumerated() {
             let tensor = model.layout.tensors[layer.weight]
             let output = encoderOutputs[index].reserve(rows * tensor.columns)
-            let isLast = index == layers.count - 1
+            let isLast = index == layers.count - 1 && variational
             if index == 0 {
                 SparseProducts.multiply(
                     rowOffsets: batchOffsets.pointer, columnIndices: batchIndices.pointer, rows: 0..<rows,

@@ -2,7 +2,7 @@ import VAECFCompute
 import VAECFCore
 
 extension MultVAEEngine {
-    /// The evaluation-mode forward pass (no dropout, `z = mu`) of the users `rows` of `foldIn` up to the output
+    /// The evaluation-mode forward pass (no dropout, `z = mu`; Mult-DAE: the encoder's output) of the users `rows` of `foldIn` up to the output
     /// layer: returns its input, `[rows.count, width]` where `width` is the output weight's row count (the
     /// first encoder dimension, or the latent size for a single-layer model). The memory belongs to the
     /// engine and stays valid until its next call.
@@ -18,6 +18,7 @@ extension MultVAEEngine {
         encode(model: model, rows: batchSize)
         let latentSize = model.configuration.latentDimension
         let encoded = encoderOutputs[model.layout.encoder.count - 1].pointer
+        guard model.configuration.variational else { return decodeHidden(model: model, input: encoded, rows: batchSize) }
         let z = latent.reserve(batchSize * latentSize)
         for row in 0..<batchSize {
             (z + row * latentSize).update(from: encoded + row * 2 * latentSize, count: latentSize)

@@ -64,6 +64,8 @@ public struct ModelDescription: Sendable, Codable, Equatable {
     public var epochs: Int
     /// The file the model was read from (empty when built in memory).
     public var path: String
+    /// The model kind (``ModelKind``: `multvae`, `multdae`, `ease`); absent in descriptions of earlier versions.
+    public var model: String?
 
     public init(
         itemCount: Int, encoderDimensions: [Int], activation: String, datasetFingerprint: String,

@@ -12,7 +12,7 @@ extension Recommender {
         workspace.withLock { workspace in
             // Float16 calls of several blocks decode the weights once (a transient float32 copy).
             if active.count > blockRows {
-                workspace.decodedWeights = outputLayer.decodedWeights(executor: workspace.engine.executor)
+                workspace.decodedWeights = outputLayer?.decodedWeights(executor: workspace.engine.executor)
             }
             defer { workspace.decodedWeights = nil }
             results.withUnsafeMutableBufferPointer { output in
@@ -44,10 +44,12 @@ extension Recommender {
         let logits = workspace.logits.reserve(block.count * items)
         // The bias of a GEMM-computed block is added in the ranking's first pass over each row.
         let pendingBias = computeLogits(workspace, foldIn: foldIn, rows: 0..<block.count, output: logits, deferringBias: true)
-            ? UncheckedSendable(outputLayer.bias) : nil
+            ? outputLayer.map { UncheckedSendable($0.bias) } : nil
         let shared = UncheckedSendable((logits: logits, results: results))
         let identifiers = catalog.identifiers
         let reductions = self.reductions
+        // EASE's scores `x B` are reported as they are; the autoencoders' logits as softmax probabilities.
+        let softmax = outputLayer != nil
         let rankings = workspace.rankings
         workspace.engine.executor.forEachChunk(count: block.count, minimumChunk: 4) { chunk, rows in
             let ranking = rankings[chunk]
@@ -61,12 +63,12 @@ extension Recommender {
                         scores: scores, count: items, k: min(query.count, items), excluding: excluded,
                         indices: selected, values: values, addingBias: pendingBias?.value)
                 }
-                let normalizer = reductions.logSumExp(scores, count: items, maximum: maximum)
+                let normalizer = softmax ? reductions.logSumExp(scores, count: items, maximum: maximum) : nil
                 var ranked = [ScoredItem]()
                 ranked.reserveCapacity(count)
                 for position in 0..<count {
-                    let probability = Foundation.exp(Double(values[position]) - normalizer)
-                    ranked.append(ScoredItem(id: identifiers[Int(selected[position])], score: Float(probability)))
+                    let score = normalizer.map { Foundation.exp(Double(values[position]) - $0) } ?? Double(values[position])
+                    ranked.append(ScoredItem(id: identifiers[Int(selected[position])], score: Float(score)))
                 }
                 shared.value.results[block[block.startIndex + row]].items = ranked
             }

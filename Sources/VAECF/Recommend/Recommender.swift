@@ -9,7 +9,8 @@ import VAECFCore
 /// The engine is not thread-safe and sits behind a lock: calls from concurrent tasks are serialized, and each
 /// call uses all the engine's threads.
 ///
-/// Scores are softmax probabilities over all items (``ScoredItem``): `exp(logit - logsumexp(logits))`.
+/// Scores are softmax probabilities over all items (``ScoredItem``): `exp(logit - logsumexp(logits))`; for an
+/// EASE model, its scores `x B` as they are.
 ///
 /// Precision: with `.float32`, calls of up to ``smallBatchRowLimit`` queries (64 with AVX2 or AVX-512) run the
 /// small-batch product on a copy of the `[width, items]` weight packed once at load (read once per call, no
@@ -27,8 +28,10 @@ public final class Recommender: Sendable {
     /// Users scored per forward pass at most: keeps the `[rows, items]` logits scratch near 64 MB.
     public let blockRows: Int
     let catalog: ItemCatalog
-    let model: MultVAE
-    let outputLayer: OutputLayer
+    /// The model of any kind (see ``TrainedModel``).
+    let model: TrainedModel
+    /// The autoencoders' output layer at ``precision``; nil for EASE (scored in float32 by its sparse product).
+    let outputLayer: OutputLayer?
     /// Row maxima and softmax sums of the ranking.
     let reductions = RowReductions()
     let workspace: Locked<InferenceWorkspace>
@@ -42,27 +45,47 @@ public final class Recommender: Sendable {
     ///   - description: shown as is, but `itemCount`, `encoderDimensions`, `activation` and `precision` are set
     ///     from the model.
     ///   - blockRows: users per forward pass at most; by default as many as fit 64 MB of logits (at most 4096).
-    public init(
+    public convenience init(
         model: MultVAE, itemIDs: [String], gemm: GEMM, threadCount: Int, precision: InferencePrecision = .float32,
         description: ModelDescription? = nil, blockRows: Int? = nil
     ) {
-        precondition(itemIDs.count == model.configuration.itemCount, "one id per item is needed")
+        self.init(
+            trained: .autoencoder(model), itemIDs: itemIDs, gemm: gemm, threadCount: threadCount,
+            precision: precision, description: description, blockRows: blockRows)
+    }
+
+    /// A recommender for a model of any kind; EASE always scores in float32 (`precision` applies to the
+    /// autoencoders' output layer).
+    public init(
+        trained model: TrainedModel, itemIDs: [String], gemm: GEMM, threadCount: Int,
+        precision: InferencePrecision = .float32, description: ModelDescription? = nil, blockRows: Int? = nil
+    ) {
+        precondition(itemIDs.count == model.itemCount, "one id per item is needed")
         self.model = model
-        self.precision = precision
         catalog = ItemCatalog(identifiers: itemIDs)
         let executor = ParallelExecutor(threadCount: max(1, threadCount))
-        outputLayer = OutputLayer(model: model, precision: precision, executor: executor)
-        workspace = Locked(InferenceWorkspace(
-            engine: MultVAEEngine(gemm: gemm, executor: executor), itemCount: itemIDs.count, reductions: reductions))
-        self.blockRows = max(1, blockRows ?? min(4096, (16 << 20) / model.configuration.itemCount))
         var described = description ?? ModelDescription(
             itemCount: 0, encoderDimensions: [], activation: "", datasetFingerprint: "", validation: [:],
             precision: "", epochs: 0, path: "")
-        described.itemCount = model.configuration.itemCount
-        described.encoderDimensions = model.configuration.encoderDimensions
-        described.activation = model.configuration.activation.rawValue
-        described.precision = precision.rawValue
+        described.itemCount = model.itemCount
+        described.model = model.kind.rawValue
+        switch model {
+        case .autoencoder(let network):
+            self.precision = precision
+            outputLayer = OutputLayer(model: network, precision: precision, executor: executor)
+            described.encoderDimensions = network.configuration.encoderDimensions
+            described.activation = network.configuration.activation.rawValue
+        case .ease:
+            self.precision = .float32
+            outputLayer = nil
+            described.encoderDimensions = []
+            described.activation = "none"
+        }
+        described.precision = self.precision.rawValue
         self.description = described
+        workspace = Locked(InferenceWorkspace(
+            engine: MultVAEEngine(gemm: gemm, executor: executor), itemCount: itemIDs.count, reductions: reductions))
+        self.blockRows = max(1, blockRows ?? min(4096, (16 << 20) / model.itemCount))
     }
 
     /// A recommender for the weights of a model file (the ``ModelFile/parameters``, as `vaecf test` uses them).
@@ -77,7 +100,7 @@ public final class Recommender: Sendable {
             activation: file.header.model.activation.rawValue, datasetFingerprint: file.header.datasetFingerprint,
             validation: validation, precision: precision.rawValue, epochs: file.header.epoch, path: file.path)
         self.init(
-            model: file.makeModel(), itemIDs: file.header.itemIDs, gemm: gemm, threadCount: threadCount,
+            trained: TrainedModel(file: file), itemIDs: file.header.itemIDs, gemm: gemm, threadCount: threadCount,
             precision: precision, description: description)
     }
 
@@ -92,7 +115,7 @@ public final class Recommender: Sendable {
     public var itemCount: Int { catalog.count }
 
     /// Queries per call up to which float32 runs the small-batch product instead of the GEMM (0 for float16).
-    public var smallBatchRowLimit: Int { outputLayer.smallBatch?.rowLimit ?? 0 }
+    public var smallBatchRowLimit: Int { outputLayer?.smallBatch?.rowLimit ?? 0 }
 
     /// Original id of every item, in the model's output order.
     public var itemIDs: [String] { catalog.identifiers }
@@ -130,10 +153,17 @@ public final class Recommender: Sendable {
         deferringBias: Bool = false
     ) -> Bool where Rows.Element == Int {
         let engine = workspace.engine
-        let input = engine.outputLayerInput(model: model, foldIn: foldIn, rows: rows)
+        if case .ease(let ease) = model {
+            ease.scores(foldIn: foldIn, rows: rows, output: output, executor: engine.executor)
+            return false
+        }
+        guard case .autoencoder(let network) = model, let outputLayer else {
+            preconditionFailure("an autoencoder's recommender has an output layer")
+        }
+        let input = engine.outputLayerInput(model: network, foldIn: foldIn, rows: rows)
         let scratch = workspace.scratch.reserve(max(1, outputLayer.scratchCount))
         return outputLayer.apply(
-            engine: engine, model: model, input: input, rows: rows.count, output: output, scratch: scratch,
+            engine: engine, model: network, input: input, rows: rows.count, output: output, scratch: scratch,
             decoded: workspace.decodedWeights, deferringBias: deferringBias)
     }
 }

@@ -219,7 +219,7 @@ public final class Trainer {
             kind: kind, model: model.configuration, training: training, itemIDs: dataset.itemIDs,
             datasetFingerprint: datasetFingerprint, epoch: completedEpochs, step: optimizer.stepCount,
             bestEpoch: bestEpoch, validation: bestMetrics, backend: engine.gemm.backendName,
-            threads: engine.executor.threadCount)
+            threads: engine.executor.threadCount, modelKind: model.configuration.variational ? .multvae : .multdae)
     }
 }
 

@@ -19,11 +19,12 @@ struct GradientCheckTests {
     /// Central differences of the objective for `count` entries of every tensor, compared with the analytic
     /// gradient; returns the worst relative error per tensor.
     static func check(
-        activation: Activation = .tanh, encoderDimensions: [Int] = [7, 3], anneal: Double, lam: Double,
-        noise: Bool, terms: ((LossBreakdown) -> Double)? = nil
+        activation: Activation = .tanh, encoderDimensions: [Int] = [7, 3], variational: Bool = true, anneal: Double,
+        lam: Double, noise: Bool, terms: ((LossBreakdown) -> Double)? = nil
     ) -> [String: Double] {
         let configuration = MultVAEConfiguration(
-            itemCount: itemCount, encoderDimensions: encoderDimensions, activation: activation)
+            itemCount: itemCount, encoderDimensions: encoderDimensions, activation: activation,
+            variational: variational)
         let model = MultVAE(configuration: configuration, seed: 3)
         // Larger biases than the default initialization so that every path carries signal.
         var random = RandomSource(seed: 5)
@@ -103,6 +104,21 @@ struct GradientCheckTests {
         }
         for (name, error) in Self.check(activation: .relu, encoderDimensions: [9, 6, 3], anneal: 0.3, lam: 0.01, noise: true) {
             #expect(error < 3e-2, "relative gradient error \(error) for \(name) (relu)")
+        }
+    }
+
+    @Test("Mult-DAE: likelihood with dropout and L2, no KL term, tanh and relu, one and two encoder layers")
+    func denoisingAutoencoder() {
+        for encoderDimensions in [[7, 3], [5]] {
+            for activation in [Activation.tanh, .relu] {
+                let errors = Self.check(
+                    activation: activation, encoderDimensions: encoderDimensions, variational: false, anneal: 0.7,
+                    lam: 0.05, noise: true)
+                #expect(errors.count == 4 * encoderDimensions.count)
+                for (name, error) in errors {
+                    #expect(error < 3e-2, "relative gradient error \(error) for \(name) (\(activation), \(encoderDimensions))")
+                }
+            }
         }
     }
 
