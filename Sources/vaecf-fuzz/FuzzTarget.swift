@@ -1,9 +1,4 @@
 import Foundation
-import Hummingbird
-#if DEBUG
-// The request decoding is internal to the server; debug builds (the only ones Scripts/fuzz.sh makes) can see it.
-@testable import VAECFServer
-#endif
 import VAECF
 import VAECFCore
 import VAECFData
@@ -64,49 +59,3 @@ enum FuzzDecoders {
         withUnsafeBytes(of: checksum.littleEndian) { bytes.replaceSubrange(body..<bytes.count, with: $0) }
     }
 }
-
-/// The interaction reader, through a real file (it maps the file it reads).
-enum FuzzReader {
-    static let formats = InteractionFormat.allCases
-    static let file = URL(fileURLWithPath: NSTemporaryDirectory())
-        .appendingPathComponent("vaecf-fuzz-reader-\(getpid()).txt")
-
-    static func run(_ bytes: UnsafeRawBufferPointer) {
-        guard let first = bytes.first else { return }
-        let text = UnsafeRawBufferPointer(rebasing: bytes[1...])
-        guard FileManager.default.createFile(atPath: file.path, contents: Data(text)) else { return }
-        var options = ReaderOptions()
-        options.format = formats[Int(first) % formats.count]
-        options.threadCount = first & 0x80 == 0 ? 1 : 3
-        if first & 0x40 != 0 { options.ratingColumn = "rating" }
-        if options.format == .auto { _ = try? InteractionReader.detectFormat(file) }
-        guard let table = try? InteractionReader.read(file, options: options) else { return }
-        precondition(table.users.count == table.items.count, "a table with unmatched users and items")
-        precondition(table.users.allSatisfy { Int($0) < table.userIDs.count }, "a user index out of range")
-        precondition(table.items.allSatisfy { Int($0) < table.itemIDs.count }, "an item index out of range")
-    }
-}
-
-#if DEBUG
-/// The server's request decoding: single and batch bodies, then query validation against a 50-item model.
-enum FuzzRequest {
-    static let decoding = RequestDecoding(limits: ServerLimits(
-        maxBatch: 64, maxWaitMilliseconds: 1, maxItems: 100, maxBodyBytes: 1 << 16, maxUsersPerRequest: 16))
-
-    static func run(_ bytes: UnsafeRawBufferPointer) {
-        let buffer = ByteBuffer(bytes: bytes)
-        if let single = try? decoding.decode(RecommendRequest.self, from: buffer) {
-            _ = try? decoding.query(single, itemCount: 50)
-        }
-        if let batch = try? decoding.decode(BatchRecommendRequest.self, from: buffer) {
-            _ = try? decoding.queries(batch, itemCount: 50)
-        }
-    }
-}
-#else
-enum FuzzRequest {
-    static func run(_ bytes: UnsafeRawBufferPointer) {
-        fatalError("the request target needs a debug build: the server's request decoding is internal")
-    }
-}
-#endif

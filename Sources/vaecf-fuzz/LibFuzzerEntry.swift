@@ -11,10 +11,27 @@ let libFuzzerTarget: FuzzTarget = {
     return target
 }()
 
-/// libFuzzer's entry point (the binary is built with `-sanitize=fuzzer`, which supplies `main`).
+/// libFuzzer's per-input callback (the binary is built with `-sanitize=fuzzer`).
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
+public func fuzzOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     libFuzzerTarget.run(UnsafeRawBufferPointer(start: start, count: count))
     return 0
+}
+
+/// libFuzzer's driver: parses the libFuzzer options in `argv` and runs the fuzzing loop.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runLibFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+/// The entry point SwiftPM links as `main` for this executable target; libFuzzer's own `main` is therefore
+/// not used, so it hands over to libFuzzer's driver.
+@_cdecl("vaecf_fuzz_main")
+public func libFuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runLibFuzzerDriver(&count, &arguments, fuzzOneInput)
 }
 #endif

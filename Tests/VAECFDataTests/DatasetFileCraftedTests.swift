@@ -57,6 +57,29 @@ struct DatasetFileCraftedTests {
         }
     }
 
+    @Test("row offsets that run past the entries are refused before any entry is read (found by fuzzing)")
+    func offsetsPastTheEntries() {
+        #expect(throws: CSRMatrixError.self) {
+            _ = try CSRMatrix(rowCount: 2, columnCount: 5, rowOffsets: [0, 1000, 2], columnIndices: [0, 1])
+        }
+    }
+
+    @Test("every input of the checked-in fuzz corpus decodes or is refused, as is and with its checksum fixed")
+    func fuzzCorpus() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Fuzz/corpus/dataset").standardized
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        #expect(files.count >= 3)
+        for file in files {
+            var bytes = Array(try Data(contentsOf: file))
+            _ = Self.decodeFailure(bytes)
+            guard bytes.count >= 40 else { continue }
+            withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { bytes.replaceSubrange(16..<24, with: $0) }
+            let resealed = Self.resealed(bytes)
+            if file.lastPathComponent.hasPrefix("crash") { #expect(Self.decodeFailure(resealed) != nil) }
+        }
+    }
+
     @Test("every truncation is refused")
     func truncations() {
         for length in stride(from: 0, to: Self.bytes.count, by: 5) {

@@ -93,6 +93,19 @@ struct ModelFileHardeningTests {
         Self.expectRefused(try Self.craft(header: fewerIDs, payload: payload), "item ids")
     }
 
+    @Test("the checked-in fuzz corpus: seeds load, every other input is refused without a trap")
+    func fuzzCorpus() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../Fuzz/corpus/model").standardized
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        #expect(files.count >= 2)
+        for file in files {
+            let bytes = Array(try Data(contentsOf: file))
+            let loaded = try? Self.decode(bytes, check: .inferenceWeights).usableAsModel()
+            if file.lastPathComponent.hasPrefix("seed") { #expect(loaded != nil, "\(file.lastPathComponent)") }
+        }
+    }
+
     @Test("every truncation of a model file is refused")
     func truncations() throws {
         let bytes = try Self.modelBytes()
