@@ -4,10 +4,11 @@
 #   Scripts/fuzz.sh [SECONDS-PER-TARGET] [TARGET...]      (default: 60 s each; targets dataset model reader request)
 #
 # Builds `vaecf-fuzz` with libFuzzer and the address sanitizer (debug: overflow checks stay on), falling back to
-# libFuzzer alone, then to the in-process mutation driver when the toolchain has no libFuzzer. Each target starts
-# from the checked-in seeds in Fuzz/corpus/TARGET; inputs libFuzzer finds go to a scratch folder, not the repo.
-# A crash stops the script with status 1 and leaves the input in $FUZZ_SCRATCH_PATH/artifacts: fix the bug and
-# check the input in under Fuzz/corpus/TARGET. Prints executions, executions per second and coverage per target.
+# libFuzzer alone, then to the in-process mutation driver when the toolchain has no libFuzzer (FUZZ_MODES=plain
+# forces the latter). Each target starts from the checked-in seeds in Fuzz/corpus/TARGET; inputs libFuzzer finds
+# go to a scratch folder, not the repo. Prints executions, executions per second and coverage per target.
+# A crash fails the script (status 1, after the other targets) and leaves the input in
+# $FUZZ_SCRATCH_PATH/artifacts: fix the bug and check the input in under Fuzz/corpus/TARGET.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -26,7 +27,7 @@ flags() {
 build() { swift build --product vaecf-fuzz $(flags "$1") >"$build_log" 2>&1; }
 
 mode=""
-for candidate in fuzzer,address fuzzer plain; do
+for candidate in ${FUZZ_MODES:-fuzzer,address fuzzer plain}; do
     echo "building vaecf-fuzz ($candidate)..."
     if build "$candidate"; then mode=$candidate; break; fi
     tail -5 "$build_log"
