@@ -70,6 +70,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
+        /// Fuzz targets for the file decoders, the interaction reader and the server's request decoding:
+        /// libFuzzer's entry point when built by `Scripts/fuzz.sh` (`-D VAECF_LIBFUZZER`), otherwise a corpus
+        /// replay and seeded mutation driver.
+        .executableTarget(
+            name: "vaecf-fuzz",
+            dependencies: [
+                "VAECF", "VAECFData", "VAECFCore", "VAECFServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings),
 
         // MARK: Tests
         .testTarget(name: "VAECFCoreTests", dependencies: ["VAECFCore"]),

@@ -25,7 +25,9 @@ public struct CSRMatrix: Sendable, Equatable {
         for row in 0..<rowCount {
             let start = rowOffsets[row]
             let end = rowOffsets[row + 1]
-            guard start <= end else { throw .invalid("row \(row) has decreasing offsets") }
+            guard start <= end, end <= columnIndices.count else {
+                throw .invalid("row \(row) has decreasing offsets or offsets past the \(columnIndices.count) entries")
+            }
             var previous: Int32 = -1
             for position in start..<end {
                 let column = columnIndices[position]

@@ -61,7 +61,8 @@ struct BenchmarkInferenceCommand: ParsableCommand {
         let threads = compute.threadCount
         let recommender: Recommender
         var source: String
-        let file = try model.map { try ModelFile.read($0) }
+        let file = try model.map { try ModelFile.readModel($0) }
+        if let notice = file?.notice { printError("note: \(notice)") }
         if let model, let file {
             recommender = Recommender(file: file, gemm: gemm, threadCount: threads, precision: precision)
             source = model.path

@@ -6,7 +6,7 @@ extension InfoCommand {
     /// Lines describing a model file or training checkpoint.
     static func describeModel(_ url: URL) throws(DataError) -> [String] {
         let file: ModelFile
-        do { file = try ModelFile.read(url) } catch {
+        do { file = try ModelFile.read(url, check: .inferenceWeights) } catch {
             throw DataError(file: url.path, message: "\(error)")
         }
         let header = file.header
@@ -19,6 +19,11 @@ extension InfoCommand {
             "trained: \(header.epoch) epochs, \(header.step) updates, best validation after epoch \(header.bestEpoch + 1) (\(header.backend), \(header.threads) threads)",
         ]
         if let validation = header.validation { lines.append("validation: \(validation)") }
+        if header.kind == .checkpoint {
+            lines.append(header.bestEpoch >= 0
+                ? "as a model (test, recommend, serve): its best-validation weights (epoch \(header.bestEpoch + 1))"
+                : "as a model: not usable yet (no validated epoch, so no best weights)")
+        }
         if let training = header.training {
             lines.append("training: batch \(training.batchSizeTrain), lr \(training.learningRate), betas \(training.beta1)/\(training.beta2), lam \(training.lam), anneal \(training.totalAnnealSteps) steps to \(training.annealCap), \(training.epochs) epochs, seed \(training.seed)")
         }

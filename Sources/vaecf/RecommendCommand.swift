@@ -20,7 +20,7 @@ struct RecommendCommand: ParsableCommand {
             or to standard output.
             """)
 
-    @Option(help: "Model file from `vaecf train`.", transform: URL.init(fileURLWithPath:)) var model: URL
+    @Option(help: "Model file from `vaecf train` (a checkpoint gives its best-validation weights).", transform: URL.init(fileURLWithPath:)) var model: URL
     @Option(help: "The user's items: original ids separated by commas.") var items: String?
     @Option(help: "Items never to recommend, separated by commas.") var exclude: String?
     @Option(help: "How many items to return per user.") var k: Int = 20

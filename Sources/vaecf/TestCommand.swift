@@ -13,7 +13,7 @@ struct TestCommand: ParsableCommand {
 
     @Option(help: "Prepared dataset the model was trained on.", transform: URL.init(fileURLWithPath:))
     var data: URL
-    @Option(help: "Model file from `vaecf train`.", transform: URL.init(fileURLWithPath:))
+    @Option(help: "Model file from `vaecf train` (a checkpoint gives its best-validation weights).", transform: URL.init(fileURLWithPath:))
     var model: URL
     @Option(help: "Which held-out users: test or validation.") var split: Split = .test
     @Option(name: .customLong("batch-size"), help: "Users scored at a time.") var batchSize: Int = 2000
@@ -26,7 +26,8 @@ struct TestCommand: ParsableCommand {
 
     func run() throws {
         let dataset = try DatasetFile.read(data)
-        let file = try ModelFile.read(model)
+        let file = try ModelFile.readModel(model)
+        if let notice = file.notice { printError("note: \(notice)") }
         let fingerprint = dataset.fingerprintHex
         guard file.header.datasetFingerprint == fingerprint, file.header.model.itemCount == dataset.itemCount else {
             throw CommandFailure("\(model.path) was trained on dataset \(file.header.datasetFingerprint), not on \(data.path) (\(fingerprint))")

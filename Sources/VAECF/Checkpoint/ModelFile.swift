@@ -52,12 +52,35 @@ public struct ModelFile: Sendable {
         public var parameterCount: Int {
             resolvedKind == .ease ? model.itemCount * model.itemCount : ParameterLayout(configuration: model).count
         }
+
+        public init(
+            kind: Kind, model: MultVAEConfiguration, training: TrainingConfiguration?, itemIDs: [String],
+            datasetFingerprint: String, epoch: Int, step: Int, bestEpoch: Int, validation: RankingMetrics?,
+            backend: String, threads: Int
+        ) {
+            self.kind = kind
+            self.model = model
+            self.training = training
+            self.itemIDs = itemIDs
+            self.datasetFingerprint = datasetFingerprint
+            self.epoch = epoch
+            self.step = step
+            self.bestEpoch = bestEpoch
+            self.validation = validation
+            self.backend = backend
+            self.threads = threads
+        }
     }
 
     /// Adam's state.
     public struct OptimizerState: Sendable {
         public var firstMoments: [Float]
         public var secondMoments: [Float]
+
+        public init(firstMoments: [Float], secondMoments: [Float]) {
+            self.firstMoments = firstMoments
+            self.secondMoments = secondMoments
+        }
     }
 
     public var header: Header
@@ -67,6 +90,8 @@ public struct ModelFile: Sendable {
     public var bestParameters: [Float]?
     /// The file it was read from, for messages.
     public var path: String = ""
+    /// Set by ``readModel(_:)`` when the weights come from a training checkpoint: a one-line note saying so.
+    public var notice: String?
 
     public init(header: Header, parameters: [Float], optimizer: OptimizerState?, bestParameters: [Float]?) {
         self.header = header
@@ -125,76 +150,10 @@ public struct ModelFile: Sendable {
             throw .unwritable(error)
         }
     }
-
-    /// Reads and verifies a model file or checkpoint.
-    /// - Throws: ``ModelFileError`` for a missing, foreign, truncated, corrupt or inconsistent file.
-    public static func read(_ url: URL) throws(ModelFileError) -> ModelFile {
-        let path = url.path
-        let data: Data
-        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw .invalid(path: path, reason: "cannot read it (\(error.localizedDescription))")
-        }
-        let result = data.withUnsafeBytes { bytes in Result { () throws(ModelFileError) in try decode(bytes, path: path) } }
-        return try result.get()
-    }
-
-    static func decode(_ bytes: UnsafeRawBufferPointer, path: String) throws(ModelFileError) -> ModelFile {
-        let fixed = magic.count + 4 + 8
-        guard Array(bytes.prefix(magic.count)) == Array(magic.prefix(bytes.count)) else {
-            throw .invalid(path: path, reason: "not a vaecf model or checkpoint (wrong magic bytes)")
-        }
-        guard bytes.count >= fixed else {
-            throw .invalid(path: path, reason: "the file is truncated (\(bytes.count) bytes)")
-        }
-        let version = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self))
-        guard version == formatVersion else {
-            throw .invalid(path: path, reason: "format version \(version) is not supported (this build reads version \(formatVersion))")
-        }
-        let headerLength = Int(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: magic.count + 4, as: UInt64.self)))
-        guard headerLength >= 0, fixed + headerLength + 8 <= bytes.count else {
-            throw .invalid(path: path, reason: "the file is truncated (\(bytes.count) bytes)")
-        }
-        let header: Header
-        do {
-            header = try JSONDecoder().decode(Header.self, from: Data(bytes[fixed..<(fixed + headerLength)]))
-        } catch {
-            throw .invalid(path: path, reason: "the header is damaged (\(error))")
-        }
-        let floatCount = header.blocks.reduce(0, +)
-        let expected = fixed + headerLength + floatCount * 4 + 8
-        guard expected == bytes.count else {
-            throw .invalid(path: path, reason: expected > bytes.count ? "the file is truncated (\(bytes.count) of \(expected) bytes)" : "the file has \(bytes.count - expected) unexpected trailing bytes")
-        }
-        let stored = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
-        guard Checksum64.of(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 8)])) == stored else {
-            throw .invalid(path: path, reason: "checksum mismatch: the file is corrupt")
-        }
-        var offset = fixed + headerLength
-        var blocks = [[Float]]()
-        for count in header.blocks {
-            blocks.append([Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count * 4)]))
-                initialized = count
-            })
-            offset += count * 4
-        }
-        let layoutCount = header.parameterCount
-        guard header.model.itemCount == header.itemIDs.count, !blocks.isEmpty,
-              blocks.allSatisfy({ $0.count == layoutCount }),
-              blocks.count == (header.kind == .checkpoint ? 4 : 1) else {
-            throw .invalid(path: path, reason: "its weights do not match its configuration")
-        }
-        var file = ModelFile(
-            header: header, parameters: blocks[0],
-            optimizer: header.kind == .checkpoint ? OptimizerState(firstMoments: blocks[1], secondMoments: blocks[2]) : nil,
-            bestParameters: header.kind == .checkpoint ? blocks[3] : nil)
-        file.path = path
-        return file
-    }
 }
 
 /// A model file or checkpoint that cannot be used.
-public enum ModelFileError: Error, CustomStringConvertible {
+public enum ModelFileError: Error, LocalizedError, CustomStringConvertible {
     case invalid(path: String, reason: String)
     case unwritable(AtomicFileError)
 
@@ -204,4 +163,6 @@ public enum ModelFileError: Error, CustomStringConvertible {
         case .unwritable(let error): return error.description
         }
     }
+
+    public var errorDescription: String? { description }
 }

@@ -104,11 +104,20 @@ public final class Recommender: Sendable {
             precision: precision, description: description)
     }
 
-    /// Reads a model file (see ``ModelFile/read(_:)``) and prepares it for queries.
+    /// Reads a model file or checkpoint (see ``ModelFile/readModel(_:)``) and prepares it for queries.
+    /// `notice` receives the note that a checkpoint's best-validation weights are used (standard error by default).
     public static func load(
-        _ url: URL, gemm: GEMM, threadCount: Int, precision: InferencePrecision = .float32
+        _ url: URL, gemm: GEMM, threadCount: Int, precision: InferencePrecision = .float32,
+        notice: (String) -> Void = Recommender.printNotice
     ) throws(ModelFileError) -> Recommender {
-        Recommender(file: try ModelFile.read(url), gemm: gemm, threadCount: threadCount, precision: precision)
+        let file = try ModelFile.readModel(url)
+        if let message = file.notice { notice(message) }
+        return Recommender(file: file, gemm: gemm, threadCount: threadCount, precision: precision)
+    }
+
+    /// Writes "note: `message`" to standard error.
+    public static func printNotice(_ message: String) {
+        FileHandle.standardError.write(Data("note: \(message)\n".utf8))
     }
 
     /// Items the model scores.

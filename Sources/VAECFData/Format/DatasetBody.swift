@@ -38,6 +38,16 @@ enum DatasetBody {
         }
     }
 
+    /// The sum of `lengths`, or `nil` as soon as it exceeds `limit` (so it never overflows).
+    static func byteTotal(_ lengths: [UInt32], limit: Int) -> Int? {
+        var total = 0
+        for length in lengths {
+            total += Int(length)
+            if total > limit { return nil }
+        }
+        return total
+    }
+
     /// Reads a body written by ``append(_:to:)``; the settings of the result are empty.
     /// - Throws: ``DataError`` for sizes that do not fit the data or matrices that break the CSR invariants.
     static func parse(_ reader: inout ByteReader, file: String) throws(DataError) -> InteractionDataset {
@@ -56,9 +66,8 @@ enum DatasetBody {
         for index in 0..<4 {
             let lengths = try reader.readArray(UInt32.self, count: listCounts[index], what: "lengths of the \(listNames[index])")
             try reader.alignTo8()
-            let total = lengths.reduce(0) { $0 + Int($1) }
-            guard total == shape[4 + index] else {
-                throw DataError(file: file, message: "corrupted: the \(listNames[index]) have \(total) bytes, the shape block says \(shape[4 + index])")
+            guard let total = byteTotal(lengths, limit: shape[4 + index]), total == shape[4 + index] else {
+                throw DataError(file: file, message: "corrupted: the lengths of the \(listNames[index]) do not add up to the \(shape[4 + index]) bytes of the shape block")
             }
             let blob = try reader.take(total, what: listNames[index])
             var ids = [String]()

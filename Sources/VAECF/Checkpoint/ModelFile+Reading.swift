@@ -1,0 +1,124 @@
+import Foundation
+import VAECFCore
+
+extension ModelFile {
+    /// Which float blocks a read checks for NaN and infinity.
+    public enum WeightCheck: Sendable {
+        /// Every block: the weights, and for a checkpoint Adam's moments and the best weights (`train --resume`).
+        case allBlocks
+        /// Only the weights inference uses: a model's weights, a checkpoint's best-validation weights.
+        case inferenceWeights
+    }
+
+    /// Size of the fixed prefix: magic, format version, header length.
+    static let prefixSize = magic.count + 4 + 8
+
+    /// Reads and verifies a model file or checkpoint.
+    ///
+    /// Every length and count in the file is checked against its size before use (a crafted file is refused,
+    /// never trusted), the checksum is verified and the weights named by `check` must be finite.
+    /// - Throws: ``ModelFileError`` for a missing, foreign, truncated, corrupt or inconsistent file.
+    public static func read(_ url: URL, check: WeightCheck = .allBlocks) throws(ModelFileError) -> ModelFile {
+        let path = url.path
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            throw .invalid(path: path, reason: "cannot read it (\(error.localizedDescription))")
+        }
+        let result = data.withUnsafeBytes { bytes in
+            Result { () throws(ModelFileError) in try decode(bytes, path: path, check: check) }
+        }
+        return try result.get()
+    }
+
+    /// Decodes the bytes of a model file or checkpoint; `path` names it in errors.
+    /// - Throws: ``ModelFileError`` as ``read(_:check:)`` does; no input traps.
+    public static func decode(
+        _ bytes: UnsafeRawBufferPointer, path: String, check: WeightCheck = .allBlocks
+    ) throws(ModelFileError) -> ModelFile {
+        func failure(_ reason: String) -> ModelFileError { .invalid(path: path, reason: reason) }
+        let headerLength = try headerLength(of: bytes, path: path)
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(bytes[prefixSize..<(prefixSize + headerLength)]))
+        } catch {
+            throw failure("the header is damaged (\(error))")
+        }
+        let layoutCount = try validatedBlockLength(of: header, fileSize: bytes.count, path: path)
+        // Each block is at most the file's size (checked above), so this product cannot overflow.
+        let payload = bytes.count - prefixSize - headerLength - 8
+        let expected = header.blocks.count * layoutCount * MemoryLayout<Float>.size
+        guard expected == payload else {
+            let total = bytes.count - payload + expected
+            throw failure(expected > payload
+                ? "the file is truncated (\(bytes.count) of \(total) bytes)"
+                : "the file has \(payload - expected) unexpected trailing bytes")
+        }
+        let stored = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
+        guard Checksum64.of(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 8)])) == stored else {
+            throw failure("checksum mismatch: the file is corrupt")
+        }
+        let blocks = copyBlocks(bytes, from: prefixSize + headerLength, count: header.blocks.count, length: layoutCount)
+        let tensors = weightTensors(header)
+        for index in blocksToCheck(kind: header.kind, check) {
+            if let problem = NonFiniteWeights.find(in: blocks[index], tensors: tensors) {
+                throw failure("\(blockName(index, kind: header.kind)): \(problem); refusing weights that are not finite")
+            }
+        }
+        let isCheckpoint = header.kind == .checkpoint
+        var file = ModelFile(
+            header: header, parameters: blocks[0],
+            optimizer: isCheckpoint ? OptimizerState(firstMoments: blocks[1], secondMoments: blocks[2]) : nil,
+            bestParameters: isCheckpoint ? blocks[3] : nil)
+        file.path = path
+        return file
+    }
+
+    /// The header length in the prefix, checked to leave room for the checksum.
+    static func headerLength(of bytes: UnsafeRawBufferPointer, path: String) throws(ModelFileError) -> Int {
+        guard Array(bytes.prefix(magic.count)) == Array(magic.prefix(bytes.count)) else {
+            throw .invalid(path: path, reason: "not a vaecf model or checkpoint (wrong magic bytes)")
+        }
+        guard bytes.count >= prefixSize + 8 else {
+            throw .invalid(path: path, reason: "the file is truncated (\(bytes.count) bytes)")
+        }
+        let version = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self))
+        guard version == formatVersion else {
+            throw .invalid(path: path, reason: "format version \(version) is not supported (this build reads version \(formatVersion))")
+        }
+        let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: magic.count + 4, as: UInt64.self))
+        // Compared with the bytes left, never added to an offset first: a length near 2^64 cannot overflow.
+        guard length <= UInt64(bytes.count - prefixSize - 8) else {
+            throw .invalid(path: path, reason: "the file is truncated (\(bytes.count) bytes, its header alone claims \(length))")
+        }
+        return Int(length)
+    }
+
+    /// `count` blocks of `length` floats each, copied out of `bytes` from `offset` (sizes checked by the caller).
+    static func copyBlocks(_ bytes: UnsafeRawBufferPointer, from offset: Int, count: Int, length: Int) -> [[Float]] {
+        (0..<count).map { block in
+            let start = offset + block * length * MemoryLayout<Float>.size
+            return [Float](unsafeUninitializedCapacity: length) { buffer, initialized in
+                if length > 0 {
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(
+                        rebasing: bytes[start..<(start + length * MemoryLayout<Float>.size)]))
+                }
+                initialized = length
+            }
+        }
+    }
+
+    /// Indices of the blocks a read checks for finite values.
+    static func blocksToCheck(kind: Kind, _ check: WeightCheck) -> [Int] {
+        switch (kind, check) {
+        case (.model, _): [0]
+        case (.checkpoint, .allBlocks): [0, 1, 2, 3]
+        case (.checkpoint, .inferenceWeights): [3]
+        }
+    }
+
+    /// The name of a float block in messages.
+    static func blockName(_ index: Int, kind: Kind) -> String {
+        guard kind == .checkpoint else { return "weights" }
+        return ["weights", "Adam first moments", "Adam second moments", "best-validation weights"][index]
+    }
+}
