@@ -41,7 +41,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("log-path"), help: "JSON-lines performance log (appended).", transform: URL.init(fileURLWithPath:))
     var logPath: URL?
     @Flag(help: "Print only the summary.") var quiet = false
-    @Option(help: "Model: multvae, multdae or ease.") var model: ModelKind = .multvae
+    @Option(name: .customLong("model"), help: "Model: multvae, multdae or ease. (default: multvae)")
+    var modelArgument: ModelKind?
     @Option(name: .customLong("ease-lambda"), help: "EASE's L2 weight lambda (--model ease).") var easeLambda: Double = 500
     @OptionGroup var options: TrainingOptions
     @OptionGroup var compute: ComputeOptions
@@ -52,6 +53,8 @@ struct TrainCommand: ParsableCommand {
         if !(easeLambda > 0) { throw ValidationError("--ease-lambda must be positive") }
         if model == .ease && resume { throw ValidationError("EASE is fitted in closed form: there is nothing to --resume") }
     }
+
+    var model: ModelKind { modelArgument ?? .multvae }
 
     var checkpointURL: URL? {
         noCheckpoint ? nil : (checkpoint ?? URL(fileURLWithPath: output.path + ".checkpoint"))
@@ -120,9 +123,11 @@ struct TrainCommand: ParsableCommand {
     /// - Throws: ``ResumeError`` when an option that shapes the model or its updates differs from the checkpoint.
     func resumedTrainer(from url: URL, dataset: InteractionDataset, engine: MultVAEEngine) throws -> Trainer {
         let checkpoint = try ModelFile.read(url)
+        var requestedModel = try options.model(itemCount: checkpoint.header.model.itemCount)
+        requestedModel.variational = model != .multdae
+        let given = options.givenSettings.union(modelArgument == nil ? [] : [.model])
         let settings = try ResumedSettings.resolve(
-            checkpoint: checkpoint, requestedModel: try options.model(itemCount: checkpoint.header.model.itemCount),
-            requestedTraining: options.training, given: options.givenSettings)
+            checkpoint: checkpoint, requestedModel: requestedModel, requestedTraining: options.training, given: given)
         let trainer = try Trainer(dataset: dataset, resumingFrom: checkpoint, engine: engine, training: settings.training)
         printError("resuming from \(url.path) after epoch \(trainer.completedEpochs)")
         let kept = settings.fromCheckpoint.map { "\($0.setting.rawValue) \($0.value)" }

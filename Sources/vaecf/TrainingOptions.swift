@@ -41,7 +41,7 @@ struct TrainingOptions: ParsableArguments {
         var given = Set<TrainingSetting>()
         if presetArgument != nil {
             given.formUnion(TrainingSetting.allCases.filter {
-                !$0.isAdjustableOnResume && ![.seed, .encoderDimensions, .activation, .keepProbability].contains($0)
+                !$0.isAdjustableOnResume && ![.seed, .encoderDimensions, .activation, .keepProbability, .model].contains($0)
             })
         }
         let options: [(TrainingSetting, Bool)] = [

@@ -229,7 +229,7 @@ struct DownloadTests {
         #expect(error == .stalled(url: url, seconds: 0.5, receivedBytes: 0))
         #expect(error?.description == "cannot download \(url): timed out: the server sent no answer for 0.5 s "
             + "(stall timeout, --stall-timeout)")
-        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(10), "\(elapsed)")
+        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(60), "\(elapsed)")
     }
 
     @Test("a server that trickles bytes fails at the overall deadline")
@@ -253,7 +253,7 @@ struct DownloadTests {
         #expect(url == base.appendingPathComponent("ml-100k.zip.md5").absoluteString)
         #expect(seconds == 1.2 && received > 0)
         #expect(error?.description.contains("timed out: the download did not finish within 1.2 s (overall deadline, --timeout)") == true)
-        #expect(elapsed >= .milliseconds(1150) && elapsed < .seconds(10), "\(elapsed)")
+        #expect(elapsed >= .milliseconds(1150) && elapsed < .seconds(60), "\(elapsed)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).isEmpty)
     }
 

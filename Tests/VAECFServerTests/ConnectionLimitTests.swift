@@ -18,7 +18,7 @@ struct ConnectionLimitTests {
                 let waiting = await third.read(until: "\r\n\r\n", timeout: .milliseconds(500))
                 #expect(waiting.text.isEmpty, "answered past the limit: \(waiting.text)")
                 first.close()
-                let answered = await third.read(until: #""ok""#, timeout: .seconds(5))
+                let answered = await third.read(until: #""ok""#, timeout: .seconds(30))
                 #expect(RawResponse(answered.text)?.status == 200, "\(answered.text)")
                 second.close()
                 #expect(try await server.log.waitFor("accepting again"))

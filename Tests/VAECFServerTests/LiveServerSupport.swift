@@ -19,7 +19,7 @@ final class LogRecorder: @unchecked Sendable {
     }
 
     /// Waits up to `timeout` for a line containing `text`.
-    func waitFor(_ text: String, timeout: Duration = .seconds(5)) async throws -> Bool {
+    func waitFor(_ text: String, timeout: Duration = .seconds(30)) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while !contains(text) && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         return contains(text)

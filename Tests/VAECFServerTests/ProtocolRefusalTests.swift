@@ -47,7 +47,7 @@ struct ProtocolRefusalTests {
             try await LiveServer.run(service) { server in
                 let connection = try RawConnection(port: server.publicPort)
                 connection.send(testCase.request)
-                let (text, closed) = await connection.readUntilClosed(timeout: .seconds(10))
+                let (text, closed) = await connection.readUntilClosed(timeout: .seconds(30))
                 #expect(closed, "the connection stayed open; received: \(text.prefix(300))")
                 let response = try #require(RawResponse(text), "no response: \(text.prefix(300))")
                 #expect(response.status == testCase.status)
@@ -66,7 +66,7 @@ struct ProtocolRefusalTests {
             try await LiveServer.run(service) { server in
                 let connection = try RawConnection(port: server.publicPort)
                 connection.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /healthz HTTP/1.1\r\nContent-Length: x\r\n\r\n")
-                let (text, closed) = await connection.readUntilClosed(timeout: .seconds(10))
+                let (text, closed) = await connection.readUntilClosed(timeout: .seconds(30))
                 #expect(closed)
                 let responses = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
                 #expect(responses.count == 2, "\(text)")
@@ -83,7 +83,7 @@ struct ProtocolRefusalTests {
             try await LiveServer.run(service) { server in
                 let connection = try RawConnection(port: server.publicPort)
                 connection.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n")
-                let (text, closed) = await connection.readUntilClosed(timeout: .seconds(10))
+                let (text, closed) = await connection.readUntilClosed(timeout: .seconds(30))
                 #expect(closed)
                 #expect(text.components(separatedBy: "HTTP/1.1 ").count == 2, "one response only: \(text)")
                 #expect(RawResponse(text)?.status == 200)
@@ -120,7 +120,7 @@ struct ProtocolRefusalTests {
             try await LiveServer.run(service) { server in
                 let connection = try RawConnection(port: server.publicPort)
                 connection.send("TRACE /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                let (text, _) = await connection.readUntilClosed(timeout: .seconds(10))
+                let (text, _) = await connection.readUntilClosed(timeout: .seconds(30))
                 let response = try #require(RawResponse(text), "\(text)")
                 #expect(response.status == 405)
                 #expect(response.body.contains(#""code":"method_not_allowed""#))

@@ -45,13 +45,13 @@ struct ShutdownTests {
         let configuration = ServerConfiguration(
             idleTimeout: .seconds(60), readTimeout: .seconds(60), drainTimeout: .milliseconds(500))
         try await ServerTest.withService(FakeBackend()) { service in
-            try await LiveServer.run(service, configuration: configuration, stopTimeout: .seconds(10)) { server in
+            try await LiveServer.run(service, configuration: configuration, stopTimeout: .seconds(40)) { server in
                 let connection = try RawConnection(port: server.publicPort)
                 connection.send("POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n{\"items\": [")
                 // Let the server take the headers, then ask it to stop.
                 try await Task.sleep(for: .milliseconds(200))
                 await server.group.triggerGracefulShutdown()
-                let (_, closed) = await connection.readUntilClosed(timeout: .seconds(8))
+                let (_, closed) = await connection.readUntilClosed(timeout: .seconds(30))
                 #expect(closed, "the half-sent request kept its connection open")
                 #expect(try await server.log.waitFor("drain time of 0.5 seconds exceeded"), "\(server.log.all)")
             }

@@ -19,6 +19,9 @@ extension ModelFile {
               (-1...header.epoch).contains(header.bestEpoch) else {
             throw failure("the header has impossible counters (epoch \(header.epoch), step \(header.step), best epoch \(header.bestEpoch))")
         }
+        if let problem = header.training?.invalidSetting {
+            throw failure("its training settings are unusable: \(problem)")
+        }
         let expectedBlocks = header.kind == .checkpoint ? 4 : 1
         guard header.blocks.count == expectedBlocks else {
             throw failure("a \(header.kind.rawValue) has \(expectedBlocks) weight block\(expectedBlocks == 1 ? "" : "s"), the header lists \(header.blocks.count)")

@@ -56,7 +56,7 @@ public struct ModelFile: Sendable {
         public init(
             kind: Kind, model: MultVAEConfiguration, training: TrainingConfiguration?, itemIDs: [String],
             datasetFingerprint: String, epoch: Int, step: Int, bestEpoch: Int, validation: RankingMetrics?,
-            backend: String, threads: Int
+            backend: String, threads: Int, modelKind: ModelKind? = nil, easeLambda: Double? = nil
         ) {
             self.kind = kind
             self.model = model
@@ -69,6 +69,8 @@ public struct ModelFile: Sendable {
             self.validation = validation
             self.backend = backend
             self.threads = threads
+            self.modelKind = modelKind
+            self.easeLambda = easeLambda
         }
     }
 

@@ -61,6 +61,26 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         self.seed = seed
     }
 
+    /// The first value a run cannot use (a count below 1, a rate that is not positive, a beta outside [0, 1),
+    /// a negative or non-finite weight), described; `nil` when every value is usable. Files are checked with it:
+    /// a checkpoint's settings are data, not trusted.
+    public var invalidSetting: String? {
+        let counts = [("epochs", epochs), ("batch-size-train", batchSizeTrain),
+                      ("batch-size-validation", batchSizeValidation), ("validation-step", validationStep),
+                      ("top-results", topResults)]
+        if let bad = counts.first(where: { $0.1 < 1 }) { return "\(bad.0) is \(bad.1), at least 1 is needed" }
+        if totalAnnealSteps < 0 { return "total-anneal-steps is negative (\(totalAnnealSteps))" }
+        if !(learningRate > 0 && learningRate.isFinite) { return "lr is \(learningRate), a positive number is needed" }
+        if !(epsilon > 0 && epsilon.isFinite) { return "epsilon is \(epsilon), a positive number is needed" }
+        for (name, value) in [("beta1", beta1), ("beta2", beta2)] where !(value >= 0 && value < 1) {
+            return "\(name) is \(value), it must be in [0, 1)"
+        }
+        for (name, value) in [("lam", lam), ("anneal-cap", annealCap)] where !(value >= 0 && value.isFinite) {
+            return "\(name) is \(value), a finite number >= 0 is needed"
+        }
+        return nil
+    }
+
     /// The KL weight at a 0-based update count: `min(step / totalAnnealSteps, annealCap)`.
     public func anneal(atStep step: Int) -> Double {
         guard totalAnnealSteps > 0 else { return annealCap }

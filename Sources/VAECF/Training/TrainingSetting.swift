@@ -16,6 +16,8 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
     case encoderDimensions = "encoder-dims"
     case activation
     case keepProbability = "keep-probability"
+    /// The model kind (`--model`): Mult-VAE or Mult-DAE.
+    case model
 
     /// Whether a resumed run may change it. The number of epochs and when and how validation runs may
     /// change; everything that shapes the model or what an update computes (architecture, dropout, the
@@ -48,6 +50,7 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
         case .encoderDimensions: model.encoderDimensions.map(String.init).joined(separator: ",")
         case .activation: model.activation.rawValue
         case .keepProbability: "\(model.keepProbability)"
+        case .model: model.variational ? ModelKind.multvae.rawValue : ModelKind.multdae.rawValue
         }
     }
 

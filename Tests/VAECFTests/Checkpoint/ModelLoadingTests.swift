@@ -85,6 +85,29 @@ struct ModelLoadingTests {
         #expect(try ModelFile.readModel(model).notice == nil)
     }
 
+    @Test("a checkpoint whose training settings cannot run (batch size 0, negative rate, beta 1) is refused at read")
+    func unusableTrainingSettings() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = RecommendFixture.model()
+        var file = Self.checkpoint(current: model, best: model)
+        file.header.training = TrainingConfiguration(preset: .paper)
+        #expect(try ModelFile.read(Self.written(file, in: folder)).header.training == file.header.training)
+        let damages: [(reason: String, damage: (inout TrainingConfiguration) -> Void)] = [
+            ("batch-size-train is 0", { $0.batchSizeTrain = 0 }),
+            ("lr is -1.0", { $0.learningRate = -1 }),
+            ("beta2 is 1.0", { $0.beta2 = 1 }),
+        ]
+        for (reason, damage) in damages {
+            var damaged = file
+            var training = TrainingConfiguration(preset: .paper)
+            damage(&training)
+            damaged.header.training = training
+            let url = try Self.written(damaged, in: folder, name: "damaged")
+            #expect { _ = try ModelFile.read(url) } throws: { "\($0)".contains("training settings are unusable: \(reason)") }
+        }
+    }
+
     @Test("a checkpoint without a validated epoch is refused as a model")
     func checkpointWithoutBest() throws {
         let folder = try temporaryFolder()

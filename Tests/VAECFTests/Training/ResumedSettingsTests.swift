@@ -54,6 +54,24 @@ struct ResumedSettingsTests {
         }
     }
 
+    @Test("the model kind is fixed: --model multdae on a Mult-VAE checkpoint is refused, unless not given")
+    func modelKindIsFixed() throws {
+        let dataset = try smallDataset()
+        let checkpoint = try Self.checkpoint(after: 1, dataset: dataset)
+        var denoising = Self.shape(dataset)
+        denoising.variational = false
+        let training = try #require(checkpoint.header.training)
+        #expect(throws: ResumeError.fixedSettingsDiffer(path: "", [
+            .init(setting: .model, checkpointValue: "multvae", requestedValue: "multdae"),
+        ])) {
+            try ResumedSettings.resolve(
+                checkpoint: checkpoint, requestedModel: denoising, requestedTraining: training, given: [.model])
+        }
+        let kept = try ResumedSettings.resolve(
+            checkpoint: checkpoint, requestedModel: denoising, requestedTraining: training, given: [])
+        #expect(kept.fromCheckpoint.contains { $0.setting == .model && $0.value == "multvae" })
+    }
+
     @Test("a finished run continued with more epochs ends bitwise where a longer run ends")
     func extendFinishedRun() throws {
         let dataset = try smallDataset()
