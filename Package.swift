@@ -81,13 +81,15 @@ let package = Package(
             swiftSettings: strictSettings),
 
         // MARK: Tests
-        .testTarget(name: "VAECFCoreTests", dependencies: ["VAECFCore"]),
+        /// Helpers shared by the test targets.
+        .target(name: "VAECFTestSupport", path: "Tests/VAECFTestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "VAECFCoreTests", dependencies: ["VAECFCore", "VAECFTestSupport"]),
         .testTarget(name: "VAECFComputeTests", dependencies: ["VAECFCompute", "VAECFCore"]),
         .testTarget(
-            name: "VAECFDataTests", dependencies: ["VAECFData", "VAECFCore"],
+            name: "VAECFDataTests", dependencies: ["VAECFData", "VAECFCore", "VAECFTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "VAECFTests", dependencies: ["VAECF", "VAECFData", "VAECFCompute", "VAECFCore", "VAECFMPI"]),
-        .testTarget(name: "VAECFCLITests", dependencies: ["vaecf", "VAECF"]),
+        .testTarget(name: "VAECFCLITests", dependencies: ["vaecf", "VAECF", "VAECFTestSupport"]),
         .testTarget(
             name: "VAECFServerTests",
             dependencies: [

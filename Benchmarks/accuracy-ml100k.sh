@@ -5,13 +5,8 @@
 #   Benchmarks/accuracy-ml100k.sh             # needs ../shared/splits/ml-100k
 set -euo pipefail
 cd "$(dirname "$0")/.."
-split=${SPLIT:-../shared/splits/ml-100k}
-[[ -d "$split" ]] || split=/work/shared/splits/ml-100k
-[[ -d "$split" ]] || { echo "reference split not found (../shared/splits/ml-100k)" >&2; exit 1; }
 source Benchmarks/common.sh
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-"$VAECF_BINARY" prepare --from-pro-sg "$split" --output "$work/data.vaecf" > /dev/null
+prepare_reference_split ml-100k
 for seed in ${SEEDS:-0 1 2}; do
     start=$(date +%s.%N)
     "$VAECF_BINARY" train --data "$work/data.vaecf" --output "$work/model-$seed" --preset paper --seed "$seed" \

@@ -18,3 +18,14 @@ ensure_ratings() {
     python3 "$generator" --out "$1.partial"
     mv "$1.partial" "$1"
 }
+
+# prepare_reference_split NAME: imports ../shared/splits/NAME (or SPLIT) into "$work/data.vaecf", in a temporary
+# folder $work removed on exit.
+prepare_reference_split() {
+    local split=${SPLIT:-../shared/splits/$1}
+    [[ -d "$split" ]] || split=/work/shared/splits/$1
+    [[ -d "$split" ]] || { echo "reference split not found (../shared/splits/$1)" >&2; exit 1; }
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    "$VAECF_BINARY" prepare --from-pro-sg "$split" --output "$work/data.vaecf" > /dev/null
+}

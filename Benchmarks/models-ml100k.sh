@@ -6,13 +6,8 @@
 #   Benchmarks/models-ml100k.sh             # needs ../shared/splits/ml-100k
 set -euo pipefail
 cd "$(dirname "$0")/.."
-split=${SPLIT:-../shared/splits/ml-100k}
-[[ -d "$split" ]] || split=/work/shared/splits/ml-100k
-[[ -d "$split" ]] || { echo "reference split not found (../shared/splits/ml-100k)" >&2; exit 1; }
 source Benchmarks/common.sh
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-"$VAECF_BINARY" prepare --from-pro-sg "$split" --output "$work/data.vaecf" > /dev/null
+prepare_reference_split ml-100k
 for lambda in ${LAMBDAS:-200 500 700 1000 1500}; do
     validation=$("$VAECF_BINARY" train --data "$work/data.vaecf" --output "$work/ease" --model ease \
         --ease-lambda "$lambda" 2> /dev/null | grep '^validation')

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VAECFTestSupport
 
 /// `vaecf train` and `vaecf test` end to end on a small synthetic dataset.
 @Suite("train and test commands", .serialized)
@@ -78,7 +79,7 @@ struct TrainCommandTests {
 
         // Temporary files of a killed writer (a process that no longer exists) are removed by the next run.
         let folderURL = URL(fileURLWithPath: interrupted).deletingLastPathComponent()
-        let stale = [".interrupted.checkpoint.tmp-\(try Self.deadProcessID())-17", ".interrupted.tmp-\(try Self.deadProcessID())-4"]
+        let stale = [".interrupted.checkpoint.tmp-\(try TestProcesses.deadProcessID())-17", ".interrupted.tmp-\(try TestProcesses.deadProcessID())-4"]
         for name in stale { try Data(count: 64).write(to: folderURL.appendingPathComponent(name)) }
 
         let resumed = try CLIRunner.run(common + ["--output", interrupted, "--resume"])
@@ -91,15 +92,6 @@ struct TrainCommandTests {
         #expect(straightBytes == resumedBytes)
     }
 
-    /// The id of a process that has exited and been reaped: no process has it for now.
-    static func deadProcessID() throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "exit 0"]
-        try process.run()
-        process.waitUntilExit()
-        return process.processIdentifier
-    }
 
     @Test("a finished run resumed with more epochs ends bitwise as a run started with them")
     func extendFinishedRun() throws {

@@ -1,20 +1,11 @@
 import Foundation
 import Testing
+import VAECFTestSupport
 @testable import VAECFCore
 
 /// Atomic writes and the removal of temporary files left by killed writers.
 @Suite("atomic files")
 struct AtomicFileTests {
-    /// The id of a process that has exited (and been reaped), so no process has it for now.
-    static func deadProcessID() throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "exit 0"]
-        try process.run()
-        process.waitUntilExit()
-        return process.processIdentifier
-    }
-
     static func temporaryFolder() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vaecf-atomic-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -25,7 +16,7 @@ struct AtomicFileTests {
     func removesStaleTemporaries() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let dead = try Self.deadProcessID()
+        let dead = try TestProcesses.deadProcessID()
         let alive = getpid()
         let stale = [".model.tmp-\(dead)-12345", ".model.tmp-\(dead)-9"]
         let kept = [
@@ -50,7 +41,7 @@ struct AtomicFileTests {
     func removesStaleFolders() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let dead = try Self.deadProcessID()
+        let dead = try TestProcesses.deadProcessID()
         let staleFolder = folder.appendingPathComponent(".ml-100k.extract-\(dead)")
         let liveFolder = folder.appendingPathComponent(".ml-100k.extract-\(getpid())")
         for item in [staleFolder, liveFolder] {

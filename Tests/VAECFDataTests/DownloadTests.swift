@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VAECFTestSupport
 import VAECFCore
 import ZIPFoundation
 
@@ -59,16 +60,6 @@ private func checksumFile(for data: Data) -> Data {
 
 private let smallSplit = SplitSettings(heldOutUsers: 5)
 
-/// The id of a process that has exited and been reaped: no process has it for now.
-private func deadProcessID() throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "exit 0"]
-    try process.run()
-    process.waitUntilExit()
-    return process.processIdentifier
-}
-
 @Suite("MovieLens download")
 struct DownloadTests {
     @Test("download, verify, extract and prepare a served ml-100k archive; a second run reuses the files")
@@ -82,7 +73,7 @@ struct DownloadTests {
             let downloader = MovieLensDownloader(baseURL: base, outputFolder: output)
             #expect(!downloader.usesOfficialServer)
             // What a killed earlier run left behind is removed.
-            let dead = try deadProcessID()
+            let dead = try TestProcesses.deadProcessID()
             try Data("partial".utf8).write(to: output.appendingPathComponent(".ml-100k.zip.part-\(dead)"))
             try FileManager.default.createDirectory(
                 at: output.appendingPathComponent(".ml-100k.extract-\(dead)/ml-100k"), withIntermediateDirectories: true)
