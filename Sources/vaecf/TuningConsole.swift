@@ -38,7 +38,7 @@ struct TuningConsole {
         case .evaluationFinished(let evaluation):
             done += 1
             let values = zip(plan.space.dimensions, trialValues[evaluation.trial]).map { "\($0.name) \(SearchDimension.format($1))" }
-            let epochs = plan.model.isAutoencoder ? "rung \(evaluation.rung + 1), \(evaluation.epochs) epochs, " : ""
+            let epochs = plan.model.isAutoencoder ? "rung \(evaluation.rung + 1), \(evaluation.epochs) epoch\(evaluation.epochs == 1 ? "" : "s"), " : ""
             printError(String(
                 format: "[%d/%d] trial %d (%@): %@validation NDCG@100 %.4f, Recall@20 %.4f (%@)", done, total,
                 evaluation.trial + 1, values.joined(separator: ", "), epochs, evaluation.validation.ndcgAt100,

@@ -83,6 +83,14 @@ struct TuneCommandTests {
         #expect(overridden.standardError.contains("-> 1.0, lr ") && overridden.standardError.contains("-> 0.05"))
         #expect(overridden.standardError.contains("epochs 1-1"))
 
+        // With --resume, the file's settings are checked against the checkpoint like options.
+        let checkpointed = try CLIRunner.run(base + ["--epochs", "2"])
+        #expect(checkpointed.status == 0, "\(checkpointed.standardError)")
+        let extended = try CLIRunner.run(base + ["--resume"])
+        #expect(extended.status == 0 && extended.standardError.contains("epochs 3-4"), "\(extended.standardError)")
+        let changed = try CLIRunner.run(base + ["--resume", "--epochs", "6", "--lam", "0.5"])
+        #expect(changed.status != 0 && changed.standardError.contains("--lam 0.5 (the checkpoint has"), "\(changed.standardError)")
+
         let otherModel = try CLIRunner.run(base + ["--model", "multdae"])
         #expect(otherModel.status != 0 && otherModel.standardError.contains("is a configuration for multvae, not multdae"))
         let preset = try CLIRunner.run(base + ["--preset", "nvidia"])

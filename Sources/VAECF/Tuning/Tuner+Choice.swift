@@ -42,7 +42,8 @@ extension Tuner {
         let url = checkpointURL(trial: trial)
         if FileManager.default.fileExists(atPath: url.path) {
             let checkpoint = try ModelFile.read(url)
-            if checkpoint.header.epoch == configuration.training.epochs, let best = checkpoint.bestParameters {
+            if checkpoint.header.epoch == configuration.training.epochs, let best = checkpoint.bestParameters,
+               Self.checkpoint(checkpoint, belongsTo: configuration, itemCount: dataset.itemCount) {
                 return (.autoencoder(MultVAE(configuration: checkpoint.header.model, parameters: best)), false)
             }
         }

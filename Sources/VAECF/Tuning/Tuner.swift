@@ -38,6 +38,7 @@ public final class Tuner {
             state = TuningState(plan: plan)
             try state.write(folder: folder)
             resumed = false
+            for trial in 0..<plan.trials { try? FileManager.default.removeItem(at: checkpointURL(trial: trial)) }
         }
     }
 
@@ -108,13 +109,24 @@ public final class Tuner {
         let url = checkpointURL(trial: trial)
         if FileManager.default.fileExists(atPath: url.path) {
             let checkpoint = try ModelFile.read(url)
-            if checkpoint.header.epoch <= configuration.training.epochs {
+            if checkpoint.header.epoch <= configuration.training.epochs,
+               Self.checkpoint(checkpoint, belongsTo: configuration, itemCount: dataset.itemCount) {
                 return try Trainer(dataset: dataset, resumingFrom: checkpoint, engine: engine, training: configuration.training)
             }
         }
         return Trainer(
             dataset: dataset, model: configuration.network(itemCount: dataset.itemCount),
             training: configuration.training, engine: engine)
+    }
+
+    /// Whether `checkpoint` is a run of `configuration` (every setting a resumed run may not change is equal).
+    static func checkpoint(_ checkpoint: ModelFile, belongsTo configuration: RunConfiguration, itemCount: Int) -> Bool {
+        guard let saved = checkpoint.header.training, checkpoint.header.kind == .checkpoint else { return false }
+        let network = configuration.network(itemCount: itemCount)
+        return checkpoint.header.model == network && TrainingSetting.allCases.allSatisfy {
+            $0.isAdjustableOnResume
+                || $0.value(model: checkpoint.header.model, training: saved) == $0.value(model: network, training: configuration.training)
+        }
     }
 
     func easeSolver(_ configuration: RunConfiguration) -> EASESolver {

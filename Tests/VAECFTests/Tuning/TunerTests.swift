@@ -76,6 +76,12 @@ struct TunerTests {
         } throws: { error in
             "\(error)".contains("--trials 5 (the saved search has 4)")
         }
+        // Without its state the folder starts a new search; the old search's checkpoints are not reused.
+        try FileManager.default.removeItem(at: TuningState.file(in: folder))
+        let fresh = try Tuner(plan: other, dataset: dataset, engine: makeEngine(), folder: folder)
+        #expect(!fresh.resumed)
+        #expect(try fresh.run(budget: TuningBudget(evaluations: 5)) == .evaluationBudget)
+        #expect(fresh.state.evaluations.allSatisfy { $0.trainedEpochs == 1 && $0.rung == 0 })
     }
 
     @Test("EASE trials are fitted once each; the choice is the best validation lambda")
