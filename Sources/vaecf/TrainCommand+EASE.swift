@@ -8,7 +8,7 @@ extension ModelKind: ExpressibleByArgument {}
 
 extension TrainCommand {
     /// `train --model ease`: the closed-form fit, its validation metrics, and the model file.
-    func fitEASE() throws {
+    func fitEASE(_ configuration: RunConfiguration) throws {
         if let launch = MPILaunch.detect(), launch.size > 1 {
             throw CommandFailure("EASE is fitted by one process: run `vaecf train --model ease` without mpirun")
         }
@@ -16,13 +16,13 @@ extension TrainCommand {
         guard dataset.train.rowCount > 0 else { throw CommandFailure("\(data.path) has no training users") }
         try checkWritable(output)
         let engine = compute.makeEngine()
-        let solver = EASESolver(lambda: easeLambda, gemm: engine.gemm, executor: engine.executor)
+        let solver = EASESolver(lambda: configuration.easeLambda, gemm: engine.gemm, executor: engine.executor)
         let start = Date()
         let (fitted, method) = try solver.fit(train: dataset.train)
-        printError("EASE: \(dataset.itemCount) items, lambda \(easeLambda), inverse by \(method.rawValue), \(formatDuration(Date().timeIntervalSince(start)))")
+        printError("EASE: \(dataset.itemCount) items, lambda \(configuration.easeLambda), inverse by \(method.rawValue), \(formatDuration(Date().timeIntervalSince(start)))")
         let validation = TrainedModel.ease(fitted).evaluate(
             engine: engine, foldIn: dataset.validationFoldIn, heldOut: dataset.validationHeldOut,
-            batchSize: options.training.batchSizeValidation)
+            batchSize: configuration.training.batchSizeValidation)
         let file = fitted.modelFile(
             itemIDs: dataset.itemIDs, datasetFingerprint: dataset.fingerprintHex,
             validation: validation.userCount > 0 ? validation : nil, gemm: engine.gemm,

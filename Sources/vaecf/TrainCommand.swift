@@ -26,6 +26,10 @@ struct TrainCommand: ParsableCommand {
             VAECF_MPI names), the N processes train one model: each global batch of --batch-size-train users \
             (a multiple of N) is split evenly between them and their gradients are summed by one allreduce per \
             step. Rank 0 validates, logs, checkpoints and writes the model; every rank needs --data at the same path.
+
+            --config FILE reads every setting from a configuration file (the JSON `vaecf tune` writes as its \
+            --output); options given on the command line override the file's values (and are listed as such), \
+            except --model, which must match the file's model, and --preset, which cannot be combined with it.
             """)
 
     @Option(help: "Prepared dataset (from `vaecf prepare`).", transform: URL.init(fileURLWithPath:))
@@ -43,14 +47,19 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print only the summary.") var quiet = false
     @Option(name: .customLong("model"), help: "Model: multvae, multdae or ease. (default: multvae)")
     var modelArgument: ModelKind?
-    @Option(name: .customLong("ease-lambda"), help: "EASE's L2 weight lambda (--model ease).") var easeLambda: Double = 500
+    @Option(name: .customLong("ease-lambda"), help: "EASE's L2 weight lambda (--model ease). (default: 500)") var easeLambda: Double?
+    @Option(help: "Configuration file (JSON, as `vaecf tune` writes); given options override its values.", transform: URL.init(fileURLWithPath:))
+    var config: URL?
     @OptionGroup var options: TrainingOptions
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
         if resume && noCheckpoint { throw ValidationError("--resume needs checkpoints; drop --no-checkpoint") }
         if !(checkpointInterval >= 0) { throw ValidationError("--checkpoint-interval must not be negative") }
-        if !(easeLambda > 0) { throw ValidationError("--ease-lambda must be positive") }
+        if let easeLambda, !(easeLambda > 0) { throw ValidationError("--ease-lambda must be positive") }
+        if config != nil && options.presetArgument != nil {
+            throw ValidationError("--preset and --config both give every setting: use one of them")
+        }
         if model == .ease && resume { throw ValidationError("EASE is fitted in closed form: there is nothing to --resume") }
     }
 
@@ -61,8 +70,10 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        if model == .ease {
-            try fitEASE()
+        let configuration = try runConfiguration(announce: (MPILaunch.detect()?.rank ?? 0) == 0)
+        if configuration.model == .ease {
+            if resume { throw CommandFailure("EASE is fitted in closed form: there is nothing to --resume") }
+            try fitEASE(configuration)
         } else if let launch = MPILaunch.detect(), launch.size > 1 {
             try runAsRank(of: launch)
         } else {
@@ -113,9 +124,10 @@ struct TrainCommand: ParsableCommand {
         }
         if resume { printError("no checkpoint at \(checkpointURL?.path ?? "-"): starting from scratch") }
         guard dataset.train.rowCount > 0 else { throw CommandFailure("\(data.path) has no training users") }
-        var configuration = try options.model(itemCount: dataset.itemCount)
-        configuration.variational = model != .multdae
-        return Trainer(dataset: dataset, model: configuration, training: options.training, engine: engine)
+        let configuration = try runConfiguration()
+        return Trainer(
+            dataset: dataset, model: configuration.network(itemCount: dataset.itemCount),
+            training: configuration.training, engine: engine)
     }
 
     /// A trainer continued from `url` with the checkpoint's settings, except those given on the command line
@@ -123,11 +135,10 @@ struct TrainCommand: ParsableCommand {
     /// - Throws: ``ResumeError`` when an option that shapes the model or its updates differs from the checkpoint.
     func resumedTrainer(from url: URL, dataset: InteractionDataset, engine: MultVAEEngine) throws -> Trainer {
         let checkpoint = try ModelFile.read(url)
-        var requestedModel = try options.model(itemCount: checkpoint.header.model.itemCount)
-        requestedModel.variational = model != .multdae
-        let given = options.givenSettings.union(modelArgument == nil ? [] : [.model])
+        let configuration = try runConfiguration()
         let settings = try ResumedSettings.resolve(
-            checkpoint: checkpoint, requestedModel: requestedModel, requestedTraining: options.training, given: given)
+            checkpoint: checkpoint, requestedModel: configuration.network(itemCount: checkpoint.header.model.itemCount),
+            requestedTraining: configuration.training, given: try givenSettings())
         let trainer = try Trainer(dataset: dataset, resumingFrom: checkpoint, engine: engine, training: settings.training)
         printError("resuming from \(url.path) after epoch \(trainer.completedEpochs)")
         let kept = settings.fromCheckpoint.map { "\($0.setting.rawValue) \($0.value)" }

@@ -26,6 +26,8 @@ struct TrainingOptions: ParsableArguments {
     var activationArgument: Activation?
     @Option(name: .customLong("encoder-dims"), help: "Encoder widths after the input, comma separated (last = latent size). (default: 600,200)")
     var encoderDimensionsArgument: String?
+    @Option(name: .customLong("keep-probability"), help: "Probability that dropout keeps an input entry in training (1: no dropout). (default: 0.5)")
+    var keepProbability: Double?
     @Option(name: .customLong("seed"), help: "Seed of every random choice in training (initialization, shuffling, dropout, noise). (default: 0)")
     var seedArgument: UInt64?
 
@@ -50,7 +52,7 @@ struct TrainingOptions: ParsableArguments {
             (.totalAnnealSteps, totalAnnealSteps != nil), (.annealCap, annealCap != nil), (.lam, lam != nil),
             (.lr, lr != nil), (.beta1, beta1 != nil), (.beta2, beta2 != nil), (.topResults, topResults != nil),
             (.activation, activationArgument != nil), (.encoderDimensions, encoderDimensionsArgument != nil),
-            (.seed, seedArgument != nil),
+            (.seed, seedArgument != nil), (.keepProbability, keepProbability != nil),
         ]
         given.formUnion(options.filter(\.1).map(\.0))
         return given
@@ -70,6 +72,9 @@ struct TrainingOptions: ParsableArguments {
         }
         if let lam, !(lam >= 0) { throw ValidationError("--lam must not be negative") }
         if let annealCap, !(annealCap >= 0) { throw ValidationError("--anneal-cap must not be negative") }
+        if let keepProbability, !(keepProbability > 0 && keepProbability <= 1) {
+            throw ValidationError("--keep-probability must be in (0, 1], got \(keepProbability)")
+        }
     }
 
     func parsedEncoderDimensions() throws -> [Int] {
@@ -77,8 +82,12 @@ struct TrainingOptions: ParsableArguments {
     }
 
     /// The preset with every given override applied.
-    var training: TrainingConfiguration {
-        var configuration = TrainingConfiguration(preset: preset, seed: seed)
+    var training: TrainingConfiguration { training(startingFrom: TrainingConfiguration(preset: preset, seed: seed)) }
+
+    /// `base` with every given training option applied.
+    func training(startingFrom base: TrainingConfiguration) -> TrainingConfiguration {
+        var configuration = base
+        if let seedArgument { configuration.seed = seedArgument }
         if let epochs { configuration.epochs = epochs }
         if let batchSizeTrain { configuration.batchSizeTrain = batchSizeTrain }
         if let batchSizeValidation { configuration.batchSizeValidation = batchSizeValidation }
@@ -94,7 +103,20 @@ struct TrainingOptions: ParsableArguments {
     }
 
     func model(itemCount: Int) throws -> MultVAEConfiguration {
-        MultVAEConfiguration(itemCount: itemCount, encoderDimensions: try parsedEncoderDimensions(), activation: activation)
+        MultVAEConfiguration(
+            itemCount: itemCount, encoderDimensions: try parsedEncoderDimensions(), activation: activation,
+            keepProbability: keepProbability ?? 0.5)
+    }
+
+    /// The run of a `model`: `base` (a configuration file's) or the preset's, with every given option applied.
+    func runConfiguration(model: ModelKind, startingFrom base: RunConfiguration? = nil) throws -> RunConfiguration {
+        var configuration = base ?? RunConfiguration(model: model, training: TrainingConfiguration(preset: preset, seed: seed))
+        configuration.model = model
+        configuration.training = training(startingFrom: configuration.training)
+        if encoderDimensionsArgument != nil { configuration.encoderDimensions = try parsedEncoderDimensions() }
+        if let activationArgument { configuration.activation = activationArgument }
+        if let keepProbability { configuration.keepProbability = keepProbability }
+        return configuration
     }
 }
 

@@ -1,0 +1,61 @@
+import VAECFCompute
+
+/// Everything that defines a training run except the data: the model kind, the network's shape and dropout,
+/// the training settings and EASE's lambda. `vaecf tune` writes the one it chooses as a configuration file
+/// (``RunConfigurationFile``) and `vaecf train --config FILE` reads it back.
+public struct RunConfiguration: Sendable, Equatable, Codable {
+    public var model: ModelKind
+    /// Encoder widths after the input (the last is the latent size).
+    public var encoderDimensions: [Int]
+    public var activation: Activation
+    /// Probability that an input entry is kept by dropout in training.
+    public var keepProbability: Double
+    public var training: TrainingConfiguration
+    /// EASE's L2 weight lambda.
+    public var easeLambda: Double
+
+    /// The paper's settings for `model`.
+    public init(
+        model: ModelKind, encoderDimensions: [Int] = [600, 200], activation: Activation = .tanh,
+        keepProbability: Double = 0.5, training: TrainingConfiguration = TrainingConfiguration(preset: .paper),
+        easeLambda: Double = 500
+    ) {
+        self.model = model
+        self.encoderDimensions = encoderDimensions
+        self.activation = activation
+        self.keepProbability = keepProbability
+        self.training = training
+        self.easeLambda = easeLambda
+    }
+
+    /// The autoencoder network for a dataset of `itemCount` items (Mult-DAE unless `model` is Mult-VAE).
+    public func network(itemCount: Int) -> MultVAEConfiguration {
+        MultVAEConfiguration(
+            itemCount: itemCount, encoderDimensions: encoderDimensions, activation: activation,
+            keepProbability: keepProbability, variational: model != .multdae)
+    }
+
+    /// The first value a run cannot use, described (see ``TrainingConfiguration/invalidSetting``); nil when
+    /// every value is usable.
+    public var invalidSetting: String? {
+        if encoderDimensions.isEmpty || encoderDimensions.contains(where: { $0 < 1 }) {
+            return "encoder-dims must be positive integers, got \(encoderDimensions)"
+        }
+        if !(keepProbability > 0 && keepProbability <= 1) {
+            return "keep-probability is \(keepProbability), it must be in (0, 1]"
+        }
+        if !(easeLambda > 0 && easeLambda.isFinite) { return "ease-lambda is \(easeLambda), a positive number is needed" }
+        return training.invalidSetting
+    }
+
+    /// The value of a setting as ``TrainingSetting`` spells it (`0.001`, `600,200`), or `ease-lambda`'s.
+    public func value(of key: String) -> String? {
+        if key == Self.easeLambdaKey { return "\(easeLambda)" }
+        guard let setting = TrainingSetting(rawValue: key) else { return nil }
+        if setting == .model { return model.rawValue }
+        return setting.value(model: network(itemCount: 1), training: training)
+    }
+
+    /// The name of EASE's lambda among the settings.
+    public static let easeLambdaKey = "ease-lambda"
+}
