@@ -50,7 +50,7 @@ public enum RecommendationServer {
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // After the drain time, shutdown escalates to cancellation, which closes the remaining connections.
         groupConfiguration.maximumGracefulShutdownDuration = configuration.drainTimeout
-        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        groupConfiguration.maximumCancellationDuration = configuration.cancellationLimit
         return ServiceGroup(configuration: groupConfiguration)
     }
 

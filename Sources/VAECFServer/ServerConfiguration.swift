@@ -21,6 +21,10 @@ public struct ServerConfiguration: Sendable {
     /// The longest graceful shutdown: requests still open this long after SIGTERM/SIGINT are cut off
     /// (logged) and the server stops.
     public var drainTimeout: Duration
+    /// How long cancellation after the drain time may take before the process aborts (a last resort against
+    /// a task that ignores cancellation); `nil` never aborts. `vaecf serve` sets 5 s; the default is `nil`
+    /// so that a process embedding the server (tests included) is never aborted by it.
+    public var cancellationLimit: Duration?
 
     /// Defaults for the limits (60 s idle, 30 s read, 512 connections, 16 admin connections, 10 s drain).
     public static let defaultIdleTimeout = Duration.seconds(60)
@@ -33,7 +37,7 @@ public struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, adminPort: Int? = nil,
         idleTimeout: Duration = defaultIdleTimeout, readTimeout: Duration = defaultReadTimeout,
         maxConnections: Int = defaultMaxConnections, maxAdminConnections: Int = defaultMaxAdminConnections,
-        drainTimeout: Duration = defaultDrainTimeout
+        drainTimeout: Duration = defaultDrainTimeout, cancellationLimit: Duration? = nil
     ) {
         self.host = host
         self.port = port
@@ -43,5 +47,6 @@ public struct ServerConfiguration: Sendable {
         self.maxConnections = maxConnections
         self.maxAdminConnections = maxAdminConnections
         self.drainTimeout = drainTimeout
+        self.cancellationLimit = cancellationLimit
     }
 }

@@ -111,7 +111,8 @@ extension ServeCommand {
     func serverConfiguration() -> ServerConfiguration {
         var configuration = ServerConfiguration(
             host: host, port: port, adminPort: adminPort, idleTimeout: .seconds(idleTimeout),
-            readTimeout: .seconds(readTimeout), maxConnections: maxConnections, drainTimeout: .seconds(drainTimeout))
+            readTimeout: .seconds(readTimeout), maxConnections: maxConnections, drainTimeout: .seconds(drainTimeout),
+            cancellationLimit: .seconds(5))
         var limit = rlimit()
         #if canImport(Glibc)
         let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
