@@ -7,6 +7,8 @@
 # libFuzzer alone, then to the in-process mutation driver when the toolchain has no libFuzzer (FUZZ_MODES=plain
 # forces the latter). Each target starts from the checked-in seeds in Fuzz/corpus/TARGET; inputs libFuzzer finds
 # go to a scratch folder, not the repo. Prints executions, executions per second and coverage per target.
+# FUZZ_SEED (default 1) seeds the mutations, so CI runs search alike (up to the time limit); set another (or 0,
+# libFuzzer's "random") to search elsewhere.
 # A crash fails the script (status 1, after the other targets) and leaves the input in
 # $FUZZ_SCRATCH_PATH/artifacts: fix the bug and check the input in under Fuzz/corpus/TARGET.
 set -euo pipefail
@@ -48,7 +50,7 @@ for target in "${targets[@]}"; do
     work="$scratch/corpus/$target"
     mkdir -p "$work"
     if ! ASAN_OPTIONS=detect_leaks=0:${ASAN_OPTIONS:-} VAECF_FUZZ_TARGET=$target "$binary" "$work" "$seeds" \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=8192 -print_final_stats=1 \
+        -max_total_time="$seconds" -seed="${FUZZ_SEED:-1}" -timeout=10 -rss_limit_mb=4096 -max_len=8192 -print_final_stats=1 \
         -artifact_prefix="$scratch/artifacts/$target-" >"$log" 2>&1; then
         status=1
         echo "$target: CRASH; input in $scratch/artifacts (log $log):"
