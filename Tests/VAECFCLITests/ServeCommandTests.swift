@@ -74,14 +74,20 @@ struct ServeCommandTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? -1, String(decoding: data, as: UTF8.self))
     }
 
-    @Test("serves recommendations on loopback, reloads on SIGHUP and the admin API, exits cleanly on SIGTERM")
-    func serve() async throws {
-        let folder = try TrainCommandTests.preparedFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    /// Trains the small model for one epoch on the prepared data in `folder`; returns the model's path.
+    static func trainedModel(in folder: URL) throws -> String {
         let model = folder.appendingPathComponent("model").path
         let train = try CLIRunner.run(["train", "--data", folder.appendingPathComponent("data.vaecf").path, "--output", model,
                                        "--epochs", "1", "--no-checkpoint"] + TrainCommandTests.smallModel)
         try #require(train.status == 0, "\(train.standardError)")
+        return model
+    }
+
+    @Test("serves recommendations on loopback, reloads on SIGHUP and the admin API, exits cleanly on SIGTERM")
+    func serve() async throws {
+        let folder = try TrainCommandTests.preparedFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = try Self.trainedModel(in: folder)
 
         let server = try ServerProcess(
             arguments: ["serve", "--model", model, "--host", "127.0.0.1", "--port", "0", "--admin-port", "0", "--threads", "1",
@@ -197,10 +203,7 @@ struct ServeCommandTests {
     func drainTimeout() async throws {
         let folder = try TrainCommandTests.preparedFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let model = folder.appendingPathComponent("model").path
-        let train = try CLIRunner.run(["train", "--data", folder.appendingPathComponent("data.vaecf").path, "--output", model,
-                                       "--epochs", "1", "--no-checkpoint"] + TrainCommandTests.smallModel)
-        try #require(train.status == 0, "\(train.standardError)")
+        let model = try Self.trainedModel(in: folder)
         let server = try ServerProcess(
             arguments: ["serve", "--model", model, "--port", "0", "--threads", "1", "--drain-timeout", "1",
                         "--idle-timeout", "60", "--read-timeout", "60", "--max-connections", "8"],
