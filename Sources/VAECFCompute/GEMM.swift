@@ -15,10 +15,18 @@ public struct GEMM: Sendable, CustomStringConvertible {
     }
 
     /// Which implementation runs the products: `portable`, or the vendor, the file loaded and the kernel set it
-    /// chose, e.g. `openblas (/lib/x86_64-linux-gnu/libopenblas.so.0, SkylakeX)`.
-    public let backendName: String
+    /// chose, e.g. `openblas (/lib/x86_64-linux-gnu/libopenblas.so.0, SkylakeX)`; with ``precision``
+    /// `bfloat16`, `bfloat16 (avx512_bf16 kernels; float32: openblas (...))`.
+    public var backendName: String {
+        precision == .bfloat16 ? "bfloat16 (avx512_bf16 kernels; float32: \(floatBackendName))" : floatBackendName
+    }
+    /// The float32 backend's name (see ``backendName``).
+    let floatBackendName: String
     /// Threads the products use.
     public let threadCount: Int
+    /// The inputs' number format: `float32` runs the backend, `bfloat16` the AVX512-BF16 kernels
+    /// (``ComputePrecision``); set with ``withPrecision(_:)``.
+    public private(set) var precision: ComputePrecision = .float32
     /// Problems met while choosing the backend (e.g. `VAECF_BLAS` names a library that cannot be loaded and
     /// the portable backend is used instead); empty when the request was honoured.
     public let warnings: [String]
@@ -30,8 +38,8 @@ public struct GEMM: Sendable, CustomStringConvertible {
         self.threadCount = threadCount
         self.warnings = warnings
         switch backend {
-        case .portable: backendName = "portable"
-        case .cblas(let library): backendName = "\(library.vendor.rawValue) (\(library.summary))"
+        case .portable: floatBackendName = "portable"
+        case .cblas(let library): floatBackendName = "\(library.vendor.rawValue) (\(library.summary))"
         }
     }
 
@@ -40,14 +48,26 @@ public struct GEMM: Sendable, CustomStringConvertible {
         GEMM(backend: .portable, threadCount: threadCount)
     }
 
-    /// Short form for logs: `openblas, 2 threads` or `portable, 1 thread`.
+    /// Short form for logs: `openblas, 2 threads` or `portable, 1 thread`; with `bfloat16` products
+    /// `bfloat16 (avx512_bf16), 2 threads`.
     public var description: String {
         let name: String
-        switch backend {
-        case .portable: name = "portable"
-        case .cblas(let library): name = library.vendor.rawValue
+        switch (precision, backend) {
+        case (.bfloat16, _): name = "bfloat16 (avx512_bf16)"
+        case (.float32, .portable): name = "portable"
+        case (.float32, .cblas(let library)): name = library.vendor.rawValue
         }
         return "\(name), \(threadCount) thread\(threadCount == 1 ? "" : "s")"
+    }
+
+    /// This GEMM with its products in `precision`; throws when the CPU lacks the instructions it needs.
+    /// The float32 backend stays loaded (and named in ``backendName``) for `float32`.
+    public func withPrecision(_ precision: ComputePrecision) throws(ComputePrecisionError) -> GEMM {
+        let missing = ComputePrecision.missingInstructions(for: precision)
+        guard missing.isEmpty else { throw .unsupported(precision, missingInstructions: missing) }
+        var copy = self
+        copy.precision = precision
+        return copy
     }
 
     /// Whether products run in a dynamically loaded CBLAS (rather than the portable implementation).
@@ -78,6 +98,12 @@ public struct GEMM: Sendable, CustomStringConvertible {
         }
         precondition(lda >= (transposeA ? m : k), "GEMM lda \(lda) is smaller than the stored row width of A")
         precondition(ldb >= (transposeB ? k : n), "GEMM ldb \(ldb) is smaller than the stored row width of B")
+        if precision == .bfloat16 {
+            BFloat16Products.multiply(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threadCount: threadCount)
+            return
+        }
         switch backend {
         case .cblas(let library) where library.accepts(largest: max(m, n, k, lda, ldb, ldc)):
             // The thread count is process-wide in every CBLAS; setting it per call (nanoseconds) keeps GEMM

@@ -39,6 +39,8 @@ struct BenchmarkGEMMCommand: ParsableCommand {
     @Option(help: "openblas, blis, mkl, portable or a library path (default: VAECF_BLAS, else auto).")
     var backend: String?
 
+    @OptionGroup var precision: PrecisionOptions
+
     func validate() throws {
         guard m > 0, n > 0, k > 0 else { throw ValidationError("--m, --n and --k must be positive") }
         guard repetitions > 0 else { throw ValidationError("--repetitions must be positive") }
@@ -47,8 +49,8 @@ struct BenchmarkGEMMCommand: ParsableCommand {
 
     func run() throws {
         let threadCount = threads ?? ParallelExecutor.defaultThreadCount
-        let gemm =
-            backend.map { GEMM.load(library: $0, threadCount: threadCount) } ?? GEMM.load(threadCount: threadCount)
+        let gemm = try (backend.map { GEMM.load(library: $0, threadCount: threadCount) }
+            ?? GEMM.load(threadCount: threadCount)).withPrecision(precision.precision)
         for warning in gemm.warnings { printError("warning: \(warning)") }
         let result = gemm.measureThroughputDetails(
             m: m, n: n, k: k, repetitions: repetitions, transposeA: transposeA, transposeB: transposeB)

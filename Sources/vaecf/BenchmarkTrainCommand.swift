@@ -20,6 +20,8 @@ struct BenchmarkTrainCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
     @OptionGroup var options: TrainingOptions
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup var precision: PrecisionOptions
+    @OptionGroup var lossScale: LossScaleOptions
 
     func validate() throws {
         if timedEpochs < 1 { throw ValidationError("--timed-epochs must be at least 1") }
@@ -30,13 +32,15 @@ struct BenchmarkTrainCommand: ParsableCommand {
         let dataset = try DatasetFile.read(data)
         var training = options.training
         training.epochs = timedEpochs + 1
-        let engine = compute.makeEngine()
+        let engine = try compute.makeEngine(precision: precision.precision)
         let model = try options.model(itemCount: dataset.itemCount)
         let hidden = model.decoderLayers.last!.input
         let sgemmRows = min(training.batchSizeTrain, engine.logitBlockRows)
         let sgemm = engine.gemm.measureThroughput(
             m: sgemmRows, n: dataset.itemCount, k: hidden, repetitions: sgemmRepetitions)
-        let trainer = Trainer(dataset: dataset, model: model, training: training, engine: engine)
+        let trainer = Trainer(
+            dataset: dataset, model: model, training: training, engine: engine,
+            lossScaling: lossScale.mode(for: precision.precision))
         printError("warm-up epoch ...")
         _ = try trainer.trainEpoch()
         var seconds = [Double]()
@@ -61,7 +65,9 @@ struct BenchmarkTrainCommand: ParsableCommand {
         let productSeconds = cost.total / (sgemm * 1e9)
         let object: [String: Any] = [
             "users_per_second": usersPerSecond, "achieved_gflops": achieved, "sgemm_gflops": sgemm,
-            "fraction_of_sgemm": achieved / sgemm, "peak_rss_bytes": peak, "epochs": timedEpochs,
+            "fraction_of_sgemm": achieved / sgemm, "gemm_gflops": sgemm, "fraction_of_gemm": achieved / sgemm,
+            "precision": engine.gemm.precision.rawValue, "loss_scale": trainer.lossScale.mode.description,
+            "peak_rss_bytes": peak, "epochs": timedEpochs,
             "batch_size": training.batchSizeTrain, "threads": engine.executor.threadCount, "blas": engine.gemm.backendName,
             "epoch_seconds": seconds, "flop_per_epoch": cost.total / Double(timedEpochs),
             "sgemm_shape": [sgemmRows, hidden, dataset.itemCount], "preset": options.preset.rawValue,
@@ -80,10 +86,11 @@ struct BenchmarkTrainCommand: ParsableCommand {
         }
         print(String(format: "  total %.1f GFLOP per epoch; elementwise work besides (estimate) %.1f GFLOP",
                      cost.total / Double(timedEpochs) / 1e9, cost.elementwiseOperations / Double(timedEpochs) / 1e9))
-        print(String(format: "sgemm [%d x %d] x [%d x %d]: %.1f GFLOP/s (median of %d)", sgemmRows, hidden, hidden,
+        let product = engine.gemm.precision == .float32 ? "sgemm" : "\(engine.gemm.precision) GEMM"
+        print("\(product) " + String(format: "[%d x %d] x [%d x %d]: %.1f GFLOP/s (median of %d)", sgemmRows, hidden, hidden,
                      dataset.itemCount, sgemm, sgemmRepetitions))
-        print(String(format: "training: %.0f users/s, %.1f GFLOP/s = %.1f%% of sgemm; epoch time %.2fx the products' time at the sgemm rate",
-                     usersPerSecond, achieved, 100 * achieved / sgemm, totalSeconds / productSeconds))
+        print(String(format: "training: %.0f users/s, %.1f GFLOP/s = %.1f%% of the ", usersPerSecond, achieved, 100 * achieved / sgemm)
+              + "\(product) rate; " + String(format: "epoch time %.2fx the products' time at that rate", totalSeconds / productSeconds))
         print(String(format: "peak resident memory: %.2f GiB", Double(peak) / 1_073_741_824))
     }
 }

@@ -17,7 +17,17 @@ struct ComputeOptions: ParsableArguments {
 
     /// The engine, after printing which backend and how many threads it uses to stderr (unless not `announce`).
     func makeEngine(logitBlockRows: Int = 2048, announce: Bool = true) -> MultVAEEngine {
-        let gemm = GEMM.load(threadCount: threadCount)
+        makeEngine(gemm: GEMM.load(threadCount: threadCount), logitBlockRows: logitBlockRows, announce: announce)
+    }
+
+    /// ``makeEngine(logitBlockRows:announce:)`` with the dense products in `precision`.
+    /// - Throws: ``ComputePrecisionError`` when this CPU lacks the instructions `precision` needs.
+    func makeEngine(precision: ComputePrecision, logitBlockRows: Int = 2048, announce: Bool = true) throws -> MultVAEEngine {
+        let gemm = try GEMM.load(threadCount: threadCount).withPrecision(precision)
+        return makeEngine(gemm: gemm, logitBlockRows: logitBlockRows, announce: announce)
+    }
+
+    private func makeEngine(gemm: GEMM, logitBlockRows: Int, announce: Bool) -> MultVAEEngine {
         if announce {
             for warning in gemm.warnings { printError("warning: \(warning)") }
             printError("compute: \(gemm.backendName), \(threadCount) thread\(threadCount == 1 ? "" : "s")")

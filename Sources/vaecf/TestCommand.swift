@@ -19,6 +19,7 @@ struct TestCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Users scored at a time.") var batchSize: Int = 2000
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup var precision: PrecisionOptions
 
     func validate() throws {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
@@ -32,7 +33,7 @@ struct TestCommand: ParsableCommand {
         guard file.header.datasetFingerprint == fingerprint, file.header.model.itemCount == dataset.itemCount else {
             throw CommandFailure("\(model.path) was trained on dataset \(file.header.datasetFingerprint), not on \(data.path) (\(fingerprint))")
         }
-        let engine = compute.makeEngine()
+        let engine = try compute.makeEngine(precision: precision.precision)
         let network = TrainedModel(file: file)
         let (foldIn, heldOut) = split == .test
             ? (dataset.testFoldIn, dataset.testHeldOut) : (dataset.validationFoldIn, dataset.validationHeldOut)

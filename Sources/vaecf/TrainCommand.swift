@@ -52,6 +52,8 @@ struct TrainCommand: ParsableCommand {
     var config: URL?
     @OptionGroup var options: TrainingOptions
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup var precision: PrecisionOptions
+    @OptionGroup var lossScale: LossScaleOptions
 
     func validate() throws {
         if resume && noCheckpoint { throw ValidationError("--resume needs checkpoints; drop --no-checkpoint") }
@@ -87,7 +89,7 @@ struct TrainCommand: ParsableCommand {
         let isRoot = (group?.rank ?? 0) == 0
         let dataset = try DatasetFile.read(data)
         if isRoot { try checkWritable(output) }
-        let engine = compute.makeEngine(announce: isRoot)
+        let engine = try compute.makeEngine(precision: precision.precision, announce: isRoot)
         let trainer: Trainer
         if let group {
             trainer = try Trainer.joiningGroup(group, dataset: dataset, engine: engine) {
@@ -98,6 +100,7 @@ struct TrainCommand: ParsableCommand {
         }
         var extra: [String: Any] = [
             "data": data.path, "blas": engine.gemm.backendName, "threads": engine.executor.threadCount,
+            "precision": engine.gemm.precision.rawValue, "loss_scale": trainer.lossScale.mode.description,
             "resumed_after_epoch": trainer.completedEpochs,
         ]
         if let group { extra["ranks"] = group.size }
@@ -127,7 +130,7 @@ struct TrainCommand: ParsableCommand {
         let configuration = try runConfiguration()
         return Trainer(
             dataset: dataset, model: configuration.network(itemCount: dataset.itemCount),
-            training: configuration.training, engine: engine)
+            training: configuration.training, engine: engine, lossScaling: lossScale.mode(for: precision.precision))
     }
 
     /// A trainer continued from `url` with the checkpoint's settings, except those given on the command line
@@ -135,6 +138,10 @@ struct TrainCommand: ParsableCommand {
     /// - Throws: ``ResumeError`` when an option that shapes the model or its updates differs from the checkpoint.
     func resumedTrainer(from url: URL, dataset: InteractionDataset, engine: MultVAEEngine) throws -> Trainer {
         let checkpoint = try ModelFile.read(url)
+        let savedScaling = checkpoint.header.lossScale?.mode ?? .none
+        if let given = lossScale.lossScale, given != savedScaling {
+            throw CommandFailure("--loss-scale \(given) differs from the checkpoint's (\(savedScaling)): a resumed run keeps its loss scaling")
+        }
         let configuration = try runConfiguration()
         let settings = try ResumedSettings.resolve(
             checkpoint: checkpoint, requestedModel: configuration.network(itemCount: checkpoint.header.model.itemCount),
@@ -145,6 +152,10 @@ struct TrainCommand: ParsableCommand {
         printError("  from the checkpoint: \(kept.joined(separator: ", "))")
         if checkpoint.header.threads != engine.executor.threadCount {
             printError("  note: the checkpoint was written with \(checkpoint.header.threads) threads, this run uses \(engine.executor.threadCount); results match an uninterrupted run only with the same thread count")
+        }
+        let checkpointPrecision = checkpoint.header.precision ?? .float32
+        if checkpointPrecision != engine.gemm.precision {
+            printError("  note: the checkpoint was trained with --precision \(checkpointPrecision), this run uses \(engine.gemm.precision); results match an uninterrupted run only with the same precision")
         }
         if !settings.changes.isEmpty {
             let changed = settings.changes.map { "\($0.setting.rawValue) \($0.checkpointValue) -> \($0.requestedValue)" }

@@ -28,6 +28,9 @@ struct TrainingConsole {
                 summary.epoch + 1, epochs, summary.loss.total, summary.loss.negativeLogLikelihood,
                 summary.loss.kullbackLeibler, summary.loss.anneal, summary.usersPerSecond,
                 formatDuration(elapsed), formatDuration(remaining)))
+            if let scale = summary.lossScale, let skipped = summary.skippedSteps {
+                printError("  loss scale \(scale), \(skipped) step\(skipped == 1 ? "" : "s") skipped so far")
+            }
             if let communication = summary.communication {
                 printError(String(
                     format: "  allreduce: %d calls, %.1f ms each, %.1f MB each, %.1f%% of the epoch",

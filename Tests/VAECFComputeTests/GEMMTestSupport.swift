@@ -82,14 +82,16 @@ struct GEMMProblem {
 
     /// Elements of `result` (in `C`'s layout) that differ from the double-precision reference by more than
     /// `(k + 2) * ulpOfOne * (|alpha| sum |a||b| + |beta c|)`, as descriptions; padding must be untouched.
-    func mismatches(_ result: [Float]) -> [String] {
+    /// `roundInputs` maps every element of `A` and `B` first (the bfloat16 products' rounding).
+    func mismatches(_ result: [Float], roundInputs: (Float) -> Float = { $0 }) -> [String] {
         var found: [String] = []
         for row in 0..<m {
             for column in 0..<n {
                 var sum = 0.0
                 var magnitude = 0.0
                 for p in 0..<k {
-                    let product = elementA(row, p) * elementB(p, column)
+                    let product = Double(roundInputs(Float(elementA(row, p))))
+                        * Double(roundInputs(Float(elementB(p, column))))
                     sum += product
                     magnitude += abs(product)
                 }

@@ -22,6 +22,9 @@ extension ModelFile {
         if let problem = header.training?.invalidSetting {
             throw failure("its training settings are unusable: \(problem)")
         }
+        if let lossScale = header.lossScale, let problem = lossScale.invalidSetting {
+            throw failure("its loss scaling is unusable: \(problem)")
+        }
         let expectedBlocks = header.kind == .checkpoint ? 4 : 1
         guard header.blocks.count == expectedBlocks else {
             throw failure("a \(header.kind.rawValue) has \(expectedBlocks) weight block\(expectedBlocks == 1 ? "" : "s"), the header lists \(header.blocks.count)")

@@ -1,4 +1,5 @@
 import Foundation
+import VAECFCompute
 import VAECFCore
 
 /// A saved model or training checkpoint, one versioned binary file:
@@ -42,6 +43,11 @@ public struct ModelFile: Sendable {
         public var modelKind: ModelKind?
         /// EASE's L2 weight lambda (EASE files only).
         public var easeLambda: Double?
+        /// The dense products' precision in training when it was not float32 (``ComputePrecision``); absent:
+        /// float32. The weights are float32 either way, and serve in any precision.
+        public var precision: ComputePrecision?
+        /// Loss scaling's mode and state (checkpoints of runs that scale the loss only).
+        public var lossScale: DynamicLossScale?
 
         /// The model kind: EASE when recorded, else Mult-VAE or Mult-DAE as `model` says.
         public var resolvedKind: ModelKind {
@@ -56,7 +62,8 @@ public struct ModelFile: Sendable {
         public init(
             kind: Kind, model: MultVAEConfiguration, training: TrainingConfiguration?, itemIDs: [String],
             datasetFingerprint: String, epoch: Int, step: Int, bestEpoch: Int, validation: RankingMetrics?,
-            backend: String, threads: Int, modelKind: ModelKind? = nil, easeLambda: Double? = nil
+            backend: String, threads: Int, modelKind: ModelKind? = nil, easeLambda: Double? = nil,
+            precision: ComputePrecision? = nil, lossScale: DynamicLossScale? = nil
         ) {
             self.kind = kind
             self.model = model
@@ -71,6 +78,8 @@ public struct ModelFile: Sendable {
             self.threads = threads
             self.modelKind = modelKind
             self.easeLambda = easeLambda
+            self.precision = precision
+            self.lossScale = lossScale
         }
     }
 

@@ -30,9 +30,11 @@ extension MultVAEEngine {
     ///   - shard: where `rows` sit in a global batch split between workers (``BatchShard``); `nil`: `rows` is
     ///     the whole batch. With a shard, the averaged terms and their gradients are divided by the global batch
     ///     size, the penalty counts only where `includesRegularization`, and an empty shard gives zeros.
+    ///   - lossScale: the gradients written are those of `lossScale` times the objective (``LossScaling``); the
+    ///     returned loss terms are not scaled.
     public func lossAndGradients<Rows: Collection>(
         model: MultVAE, data: CSRMatrix, rows: Rows, anneal: Double, lam: Double, noise: StepNoise?,
-        shard: BatchShard? = nil, gradients: FloatBuffer
+        shard: BatchShard? = nil, lossScale: Float = 1, gradients: FloatBuffer
     ) -> LossBreakdown where Rows.Element == Int {
         precondition(gradients.count >= model.layout.count, "gradient buffer does not match the model")
         let batchSize = rows.count
@@ -40,7 +42,8 @@ extension MultVAEEngine {
         precondition(shard.count == batchSize, "the shard's row count differs from the rows given")
         let effectiveLam = shard.includesRegularization ? lam : 0
         guard batchSize > 0 else {
-            let squaredNorm = initializeGradients(model: model, lam: effectiveLam, gradients: gradients)
+            let squaredNorm = initializeGradients(
+                model: model, lam: effectiveLam, gradientScale: lossScale, gradients: gradients)
             return LossBreakdown(
                 negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: anneal, regularization: effectiveLam * squaredNorm)
         }
@@ -51,7 +54,8 @@ extension MultVAEEngine {
         let firstStream = shard.firstRow
         gatherBatch(data, rows: rows, dropout: dropout, firstStream: firstStream)
 
-        let squaredNorm = initializeGradients(model: model, lam: effectiveLam, gradients: gradients)
+        let squaredNorm = initializeGradients(
+            model: model, lam: effectiveLam, gradientScale: lossScale, gradients: gradients)
 
         // Encoder, reparameterization.
         encode(model: model, rows: batchSize)
@@ -94,7 +98,8 @@ extension MultVAEEngine {
         let losses = rowLosses.reserve(batchSize)
         let blockRows = min(logitBlockRows, batchSize)
         let block = logits.reserve(blockRows * itemCount)
-        let inverseBatch = 1 / Float(shard.globalBatchSize)
+        // The gradient seeds: 1 / B per term, times the loss scale.
+        let inverseBatch = lossScale / Float(shard.globalBatchSize)
         let outputWeight = UnsafePointer(model.tensor(outputLayer.weight))
         let outputBias = UnsafePointer(model.tensor(outputLayer.bias))
         let outputWeightGradient = gradients.pointer + outputTensor.offset
@@ -211,11 +216,12 @@ extension MultVAEEngine {
             regularization: effectiveLam * squaredNorm)
     }
 
-    /// Gradients start as `2 lam W` for kernels and 0 for biases; the backward pass accumulates into them.
+    /// Gradients start as `2 lam W` (times `gradientScale`) for kernels and 0 for biases; the backward pass
+    /// accumulates into them.
     /// Returns the squared norm of the kernels (the L2 penalty before `lam`; 0 when `lam` is 0), computed in the
     /// same pass over the weights by both workers: float sums of 1024 consecutive values, added in order in
     /// Double, so the value does not depend on the thread count.
-    func initializeGradients(model: MultVAE, lam: Double, gradients: FloatBuffer) -> Double {
+    func initializeGradients(model: MultVAE, lam: Double, gradientScale: Float = 1, gradients: FloatBuffer) -> Double {
         let block = Self.normBlock
         let measuresNorm = lam != 0
         var total = 0.0
@@ -232,7 +238,8 @@ extension MultVAEEngine {
             executor.forEachChunk(count: blocks, minimumChunk: (1 << 16) / block) { _, range in
                 let start = range.lowerBound * block
                 let end = min(count, range.upperBound * block)
-                VectorMath.scale(source + start, by: Float(2 * lam), into: destination + start, count: end - start)
+                VectorMath.scale(
+                    source + start, by: Float(2 * lam) * gradientScale, into: destination + start, count: end - start)
                 guard measuresNorm else { return }
                 // Eight full blocks at a time, one per lane: each lane adds its block's squares in order, as
                 // the scalar loop below does, but the eight sums no longer wait on one another.

@@ -26,14 +26,24 @@ public final class AdamOptimizer: @unchecked Sendable {
         secondMoments = FloatBuffer(count: parameterCount)
     }
 
-    /// Applies one update to `parameters` with the first `parameters.count` floats of `gradients`.
-    public func update(parameters: FloatBuffer, gradients: FloatBuffer, executor: ParallelExecutor) {
+    /// Applies one update to `parameters` with the first `parameters.count` floats of `gradients`, each
+    /// multiplied by `gradientScale` (`1 / S` for gradients of a loss scaled by `S`).
+    public func update(
+        parameters: FloatBuffer, gradients: FloatBuffer, gradientScale: Float = 1, executor: ParallelExecutor
+    ) {
         precondition(parameters.count == firstMoments.count && gradients.count >= firstMoments.count)
         stepCount += 1
         AdamKernel.update(
             parameters: parameters.pointer, gradients: gradients.pointer, firstMoments: firstMoments.pointer,
             secondMoments: secondMoments.pointer, count: parameters.count, learningRate: learningRate,
-            beta1: beta1, beta2: beta2, epsilon: epsilon, step: stepCount, executor: executor)
+            beta1: beta1, beta2: beta2, epsilon: epsilon, step: stepCount, gradientScale: gradientScale,
+            executor: executor)
+    }
+
+    /// Counts a step whose update was skipped (non-finite gradients under loss scaling): the step number
+    /// advances, so the schedule (annealing, noise) stays that of the run; moments and parameters stay.
+    public func skipUpdate() {
+        stepCount += 1
     }
 
     /// Restores the state saved in a checkpoint.

@@ -33,10 +33,15 @@ public final class Trainer {
     /// a data-parallel step sums across the group.
     let gradients: FloatBuffer
     static let lossSlots = 3
+    /// Loss scaling (``LossScaling``) and its state; saved in checkpoints.
+    public internal(set) var lossScale: DynamicLossScale
+    /// Steps (optimizer step numbers) whose gradients a test makes infinite, to exercise the skipped step.
+    var injectedOverflowSteps: Set<Int> = []
 
     /// A trainer with a freshly initialized model.
+    /// - Parameter lossScaling: `.none` (default), a fixed scale or `.dynamic` (``LossScaling``).
     public init(dataset: InteractionDataset, model configuration: MultVAEConfiguration,
-                training: TrainingConfiguration, engine: MultVAEEngine) {
+                training: TrainingConfiguration, engine: MultVAEEngine, lossScaling: LossScaling = .none) {
         precondition(configuration.itemCount == dataset.itemCount, "model and dataset item counts differ")
         self.dataset = dataset
         self.training = training
@@ -49,6 +54,7 @@ public final class Trainer {
         bestParameters = FloatBuffer(count: model.layout.count)
         bestParameters.copy(from: model.parameters)
         gradients = FloatBuffer(count: model.layout.count + Self.lossSlots)
+        lossScale = DynamicLossScale(mode: lossScaling)
     }
 
     /// A trainer that continues from `checkpoint`, with the checkpoint's configuration or `adjusted`, one that
@@ -74,6 +80,7 @@ public final class Trainer {
             throw .invalid(path: checkpoint.path, reason: "it was made for dataset \(checkpoint.header.datasetFingerprint), not for this one (\(fingerprint))")
         }
         self.init(dataset: dataset, model: checkpoint.header.model, training: training, engine: engine)
+        if let saved = checkpoint.header.lossScale { lossScale = saved }
         checkpoint.parameters.withUnsafeBufferPointer { model.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
         best.withUnsafeBufferPointer { bestParameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
         optimizer.restore(firstMoments: optimizerState.firstMoments, secondMoments: optimizerState.secondMoments,
@@ -106,17 +113,27 @@ public final class Trainer {
             let step = optimizer.stepCount
             let anneal = training.anneal(atStep: step)
             let shard = BatchShard.of(batchSize: batch.count, rank: group?.rank ?? 0, ranks: group?.size ?? 1)
+            let scale = lossScale.scale
             var loss = engine.lossAndGradients(
                 model: model, data: dataset.train, rows: batch.dropFirst(shard.firstRow).prefix(shard.count),
                 anneal: anneal, lam: training.lam, noise: .init(seed: training.seed, step: step), shard: shard,
-                gradients: gradients)
+                lossScale: scale, gradients: gradients)
+            if injectedOverflowSteps.contains(step) { gradients.pointer[0] = .infinity }
             if let group {
                 do { loss = try sumAcrossGroup(loss, group: group, totals: &communication) } catch {
                     throw .communication(epoch: epoch, step: step, error)
                 }
             }
             guard loss.total.isFinite else { throw .nonFiniteLoss(epoch: epoch, step: step, loss: loss) }
-            optimizer.update(parameters: model.parameters, gradients: gradients, executor: engine.executor)
+            let finite = !lossScale.isActive
+                || GradientCheck.allFinite(gradients.pointer, count: model.layout.count, executor: engine.executor)
+            if lossScale.record(finite: finite) {
+                optimizer.update(
+                    parameters: model.parameters, gradients: gradients, gradientScale: 1 / scale,
+                    executor: engine.executor)
+            } else {
+                optimizer.skipUpdate()
+            }
             sums.negativeLogLikelihood += loss.negativeLogLikelihood
             sums.kullbackLeibler += loss.kullbackLeibler
             sums.anneal = anneal
@@ -129,9 +146,14 @@ public final class Trainer {
         sums.regularization /= count
         completedEpochs += 1
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return EpochSummary(
+        var summary = EpochSummary(
             epoch: epoch, loss: sums, users: users, seconds: seconds, step: optimizer.stepCount,
             communication: group.map { _ in communication })
+        if lossScale.isActive {
+            summary.lossScale = lossScale.scale
+            summary.skippedSteps = lossScale.skippedSteps
+        }
+        return summary
     }
 
     /// Whether validation is due after the epoch just completed.
@@ -219,7 +241,9 @@ public final class Trainer {
             kind: kind, model: model.configuration, training: training, itemIDs: dataset.itemIDs,
             datasetFingerprint: datasetFingerprint, epoch: completedEpochs, step: optimizer.stepCount,
             bestEpoch: bestEpoch, validation: bestMetrics, backend: engine.gemm.backendName,
-            threads: engine.executor.threadCount, modelKind: model.configuration.variational ? .multvae : .multdae)
+            threads: engine.executor.threadCount, modelKind: model.configuration.variational ? .multvae : .multdae,
+            precision: engine.gemm.precision == .float32 ? nil : engine.gemm.precision,
+            lossScale: kind == .checkpoint && lossScale.isActive ? lossScale : nil)
     }
 }
 

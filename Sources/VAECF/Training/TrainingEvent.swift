@@ -25,6 +25,9 @@ public struct EpochSummary: Sendable, Codable {
     public var step: Int
     /// The gradient exchange of a data-parallel epoch (nil when training alone).
     public var communication: CommunicationTotals?
+    /// The loss scale after the epoch and the steps skipped so far (nil without loss scaling).
+    public var lossScale: Float?
+    public var skippedSteps: Int?
 
     public init(
         epoch: Int, loss: LossBreakdown, users: Int, seconds: Double, step: Int,

@@ -52,6 +52,10 @@ public final class TrainingLog {
                 "loss": summary.loss.total, "negative_log_likelihood": summary.loss.negativeLogLikelihood,
                 "kl": summary.loss.kullbackLeibler, "anneal": summary.loss.anneal,
             ]
+            if let scale = summary.lossScale {
+                object["loss_scale"] = Double(scale)
+                object["skipped_steps"] = summary.skippedSteps ?? 0
+            }
             if let communication = summary.communication {
                 object["allreduce_calls"] = communication.allReduces
                 object["allreduce_time"] = communication.seconds

@@ -7,12 +7,14 @@ public enum AdamKernel {
     /// Updates `parameters[0 ..< count]` in place, in parallel chunks of SIMD loops.
     /// - Parameters:
     ///   - step: the 1-based step number `t`.
+    ///   - gradientScale: each gradient is multiplied by it as it is read (`1 / S` undoes a loss scale `S`).
     public static func update(
         parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
         firstMoments: UnsafeMutablePointer<Float>, secondMoments: UnsafeMutablePointer<Float>, count: Int,
         learningRate: Double, beta1: Double, beta2: Double, epsilon: Double, step: Int,
-        executor: ParallelExecutor
+        gradientScale: Float = 1, executor: ParallelExecutor
     ) {
+        let unscale = VectorMath.Vector(repeating: gradientScale)
         let correction = learningRate * (1 - pow(beta2, Double(step))).squareRoot() / (1 - pow(beta1, Double(step)))
         let rate = VectorMath.Vector(repeating: Float(correction))
         let b1 = VectorMath.Vector(repeating: Float(beta1))
@@ -24,7 +26,7 @@ public enum AdamKernel {
         executor.forEachChunk(count: count, minimumChunk: 1 << 16) { _, range in
             var index = range.lowerBound
             while index + 16 <= range.upperBound {
-                let g = UnsafeRawPointer(gradients + index).loadUnaligned(as: V.self)
+                let g = UnsafeRawPointer(gradients + index).loadUnaligned(as: V.self) * unscale
                 let m = b1 * UnsafeRawPointer(firstMoments + index).loadUnaligned(as: V.self) + oneMinusB1 * g
                 let v = b2 * UnsafeRawPointer(secondMoments + index).loadUnaligned(as: V.self) + oneMinusB2 * (g * g)
                 let p = UnsafeRawPointer(parameters + index).loadUnaligned(as: V.self) - rate * m / (v.squareRoot() + eps)
@@ -34,7 +36,7 @@ public enum AdamKernel {
                 index += 16
             }
             while index < range.upperBound {
-                let g = gradients[index]
+                let g = gradients[index] * gradientScale
                 let m = Float(beta1) * firstMoments[index] + Float(1 - beta1) * g
                 let v = Float(beta2) * secondMoments[index] + Float(1 - beta2) * (g * g)
                 firstMoments[index] = m

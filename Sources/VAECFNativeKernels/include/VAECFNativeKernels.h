@@ -93,6 +93,38 @@ double vaecf_sum_exp_shifted_avx512(const float *x, long count, float shift);
 long vaecf_gather_at_least_avx512(const float *x, long count, float threshold, float *scores, int32_t *items);
 float vaecf_add_bias_chunk_maxima_avx512(float *x, const float *bias, long count, long chunk, float *maxima);
 
+// MARK: bfloat16 products
+
+/// 1 when this CPU (and the operating system) supports AVX-512F, BW, VL and AVX512-BF16 (vdpbf16ps); 0 otherwise.
+int vaecf_bf16_kernels_available(void);
+
+/// Which of the instructions the bfloat16 kernels need this CPU has: 1 AVX-512F, 2 AVX-512BW, 4 AVX-512VL,
+/// 8 AVX512-BF16 (0 off x86-64).
+int vaecf_bf16_feature_mask(void);
+
+/// The bfloat16 nearest to x (ties to even; NaN stays a quiet NaN, infinities stay infinite), as its bits.
+uint16_t vaecf_bf16_from_float(float x);
+
+/// The float with the value of the bfloat16 x (exact).
+float vaecf_float_from_bf16(uint16_t x);
+
+/// output[i] = x[i] rounded to bfloat16 (vaecf_bf16_from_float) and widened back to float.
+void vaecf_bf16_round_floats(const float *x, long count, float *output);
+
+/// Bytes of the workspace that vaecf_bf16_gemm_block needs (packed panels; about 1.2 MB).
+long vaecf_bf16_workspace_bytes(void);
+
+/// C[row_start ..< row_end, column_start ..< column_end] = alpha * op(A) op(B) + beta * C (row-major, the
+/// conventions of cblas_sgemm) with op(A) and op(B) rounded to bfloat16 (ties to even) as they are packed, the
+/// products accumulated in float (vdpbf16ps: pairs of k in order, depth blocks of 256 in order) and C in float.
+/// beta == 0 does not read C. An element's value depends only on the inputs and k, never on the block of C a
+/// call computes, so splitting C between threads gives the same bits. workspace: vaecf_bf16_workspace_bytes()
+/// bytes, owned by the calling thread. Call only when vaecf_bf16_kernels_available().
+void vaecf_bf16_gemm_block(
+    int transpose_a, int transpose_b, long row_start, long row_end, long column_start, long column_end, long k,
+    float alpha, const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
+    void *workspace);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,51 @@
+import VAECFCore
+import VAECFNativeKernels
+
+/// Row-major products with bfloat16 inputs and float32 accumulation: `C = alpha * op(A) * op(B) + beta * C`
+/// with `A` and `B` given in float, rounded to bfloat16 (ties to even) while they are packed, multiplied by
+/// `vdpbf16ps` (AVX512-BF16) into float accumulators, and `C` kept in float.
+///
+/// Reproducibility: an element's value depends only on the inputs and `k` (pairs of `k` in order, depth blocks
+/// in order), never on how `C` is split between threads: the same bits for any thread count.
+enum BFloat16Products {
+    /// Whether this CPU runs the kernels (AVX-512F, BW, VL and AVX512-BF16).
+    static let isSupported = vaecf_bf16_kernels_available() != 0
+
+    /// Rows and columns of the kernel's register tile: the units in which `C` is split between threads.
+    static let tileRows = 12
+    static let tileColumns = 32
+
+    /// Same contract as `PortableGEMM.multiply` (sizes positive, strides checked by `GEMM.multiply`).
+    static func multiply(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threadCount: Int,
+        parallelThreshold: Int = PortableGEMM.defaultParallelThreshold
+    ) {
+        precondition(isSupported, "bfloat16 products need AVX512-BF16")
+        // Split the larger side of C, as the portable GEMM does: each thread packs its share of that side's
+        // operand and all of the other one.
+        let splitRows = m >= n
+        let unit = splitRows ? tileRows : tileColumns
+        let extent = splitRows ? m : n
+        let units = (extent + unit - 1) / unit
+        let workers = m * n * k < parallelThreshold ? 1 : max(1, min(threadCount, units))
+        let operands = UncheckedSendable((a, b, c))
+        let workspaceBytes = vaecf_bf16_workspace_bytes()
+        ParallelExecutor(threadCount: workers).forEachChunk(count: units) { _, range in
+            let (a, b, c) = operands.value
+            let start = range.lowerBound * unit
+            let end = min(range.upperBound * unit, extent)
+            let rows = splitRows ? start..<end : 0..<m
+            let columns = splitRows ? 0..<n : start..<end
+            let workspace = UnsafeMutableRawPointer.allocate(byteCount: workspaceBytes, alignment: 64)
+            defer { workspace.deallocate() }
+            vaecf_bf16_gemm_block(
+                transposeA ? 1 : 0, transposeB ? 1 : 0, rows.lowerBound, rows.upperBound, columns.lowerBound,
+                columns.upperBound, k, alpha, a, lda, b, ldb, beta, c, ldc, workspace)
+        }
+    }
+
+    /// The bfloat16 nearest to `value` (ties to even), widened back to float: what the kernels multiply.
+    static func rounded(_ value: Float) -> Float { vaecf_float_from_bf16(vaecf_bf16_from_float(value)) }
+}

@@ -1,0 +1,248 @@
+#include "VAECFNativeKernels.h"
+
+#include <string.h>
+
+/// Rows and columns of a register tile: 12 rows x 32 columns = 24 accumulators of 16 floats.
+#define MR 12
+#define NR 32
+/// Depth of a block in pairs (256 values of k): an A micro-panel (6 KB) and a B micro-panel (16 KB) stay in L1.
+#define KC_PAIRS 128
+/// Rows of op(A) packed at a time (a multiple of MR): the packed block (144 KB) lives in L2.
+#define MC 288
+/// Columns of op(B) packed at a time (a multiple of NR): the packed block (1 MB) is read from L2 / L3.
+#define NC 2048
+
+long vaecf_bf16_workspace_bytes(void) {
+    return (long)MC * KC_PAIRS * 4 + (long)NC * KC_PAIRS * 4 + 128;
+}
+
+/// The bfloat16 nearest to x, ties to even, in the low 16 bits; NaN stays NaN (quiet).
+static inline uint32_t bf16_bits(float x) {
+    uint32_t u;
+    memcpy(&u, &x, 4);
+    if ((u & 0x7FFFFFFFu) > 0x7F800000u) return (u >> 16) | 0x40u;
+    return (u + 0x7FFFu + ((u >> 16) & 1u)) >> 16;
+}
+
+uint16_t vaecf_bf16_from_float(float x) { return (uint16_t)bf16_bits(x); }
+
+float vaecf_float_from_bf16(uint16_t x) {
+    uint32_t u = (uint32_t)x << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+void vaecf_bf16_round_floats(const float *x, long count, float *output) {
+    for (long i = 0; i < count; i++) output[i] = vaecf_float_from_bf16((uint16_t)bf16_bits(x[i]));
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+#define KERNEL __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+#define INLINE __attribute__((always_inline)) static inline
+
+int vaecf_bf16_kernels_available(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16");
+}
+
+int vaecf_bf16_feature_mask(void) {
+    __builtin_cpu_init();
+    return (__builtin_cpu_supports("avx512f") ? 1 : 0) | (__builtin_cpu_supports("avx512bw") ? 2 : 0)
+        | (__builtin_cpu_supports("avx512vl") ? 4 : 0) | (__builtin_cpu_supports("avx512bf16") ? 8 : 0);
+}
+
+/// vaecf_bf16_from_float on 16 lanes: the bfloat16 in the low half of each 32-bit lane.
+INLINE KERNEL __m512i round_lanes(__m512 x) {
+    __m512i u = _mm512_castps_si512(x);
+    __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
+    __m512i rounded = _mm512_srli_epi32(_mm512_add_epi32(u, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7FFF))), 16);
+    __mmask16 nan = _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
+    __m512i quiet = _mm512_or_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(0x40));
+    return _mm512_mask_mov_epi32(rounded, nan, quiet);
+}
+
+/// Pairs (low: the even step, high: the odd one) from two 16-lane vectors of the two steps.
+INLINE KERNEL __m512i pair_lanes(__m512 even, __m512 odd) {
+    return _mm512_or_si512(round_lanes(even), _mm512_slli_epi32(round_lanes(odd), 16));
+}
+
+INLINE __mmask16 lane_mask(long count) {
+    return count >= 16 ? (__mmask16)0xFFFF : (count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1));
+}
+
+/// Packs op(A)[rows, depth] (rows <= MC; element (r, p) at a[r * rs + p * ds]) into micro-panels of MR rows:
+/// panel i, pair q holds MR 32-bit pairs (A[r, 2q], A[r, 2q + 1]) as bfloat16; missing rows and steps are zero.
+static KERNEL void pack_a(const float *a, long rs, long ds, long rows, long depth, uint32_t *packed) {
+    long pairs = (depth + 1) / 2;
+    for (long panel = 0; panel < rows; panel += MR) {
+        long count = rows - panel < MR ? rows - panel : MR;
+        uint32_t *out = packed + (panel / MR) * pairs * MR;
+        if (rs == 1) {
+            // Transposed storage: the rows of one step are contiguous.
+            __mmask16 mask = lane_mask(count);
+            for (long q = 0; q < pairs; q++) {
+                const float *even = a + panel + 2 * q * ds;
+                __m512 e = _mm512_maskz_loadu_ps(mask, even);
+                __m512 o = 2 * q + 1 < depth ? _mm512_maskz_loadu_ps(mask, even + ds) : _mm512_setzero_ps();
+                _mm512_mask_storeu_epi32(out + q * MR, (__mmask16)((1u << MR) - 1), pair_lanes(e, o));
+            }
+        } else {
+            for (long r = 0; r < MR; r++) {
+                if (r >= count) {
+                    for (long q = 0; q < pairs; q++) out[q * MR + r] = 0;
+                    continue;
+                }
+                const float *row = a + (panel + r) * rs;
+                long p = 0;
+                if (ds == 1) {
+                    for (; p + 32 <= depth; p += 32) {
+                        // 32 steps = 16 pairs: even and odd steps split by permutes.
+                        __m512 x0 = _mm512_loadu_ps(row + p), x1 = _mm512_loadu_ps(row + p + 16);
+                        __m512i r0 = round_lanes(x0), r1 = round_lanes(x1);
+                        __m256i h0 = _mm512_cvtepi32_epi16(r0), h1 = _mm512_cvtepi32_epi16(r1);
+                        uint32_t values[16];
+                        _mm256_storeu_si256((__m256i *)values, h0);
+                        _mm256_storeu_si256((__m256i *)(values + 8), h1);
+                        for (long i = 0; i < 16; i++) out[(p / 2 + i) * MR + r] = values[i];
+                    }
+                }
+                for (; p < depth; p += 2) {
+                    uint32_t low = bf16_bits(row[p * ds]);
+                    uint32_t high = p + 1 < depth ? bf16_bits(row[(p + 1) * ds]) : 0;
+                    out[(p / 2) * MR + r] = low | (high << 16);
+                }
+            }
+        }
+    }
+}
+
+/// Packs op(B)[depth, columns] (columns <= NC; element (p, c) at b[p * ds + c * cs]) into micro-panels of NR
+/// columns: panel j, pair q holds NR 32-bit pairs (B[2q, c], B[2q + 1, c]); missing columns and steps are zero.
+static KERNEL void pack_b(const float *b, long ds, long cs, long depth, long columns, uint32_t *packed) {
+    long pairs = (depth + 1) / 2;
+    for (long panel = 0; panel < columns; panel += NR) {
+        long count = columns - panel < NR ? columns - panel : NR;
+        uint32_t *out = packed + (panel / NR) * pairs * NR;
+        if (cs == 1) {
+            __mmask16 low_mask = lane_mask(count), high_mask = lane_mask(count - 16);
+            for (long q = 0; q < pairs; q++) {
+                const float *even = b + 2 * q * ds + panel;
+                int has_odd = 2 * q + 1 < depth;
+                for (int half = 0; half < 2; half++) {
+                    __mmask16 mask = half ? high_mask : low_mask;
+                    __m512 e = _mm512_maskz_loadu_ps(mask, even + 16 * half);
+                    __m512 o = has_odd ? _mm512_maskz_loadu_ps(mask, even + ds + 16 * half) : _mm512_setzero_ps();
+                    _mm512_storeu_si512(out + q * NR + 16 * half, pair_lanes(e, o));
+                }
+            }
+        } else {
+            for (long c = 0; c < NR; c++) {
+                if (c >= count) {
+                    for (long q = 0; q < pairs; q++) out[q * NR + c] = 0;
+                    continue;
+                }
+                const float *column = b + (panel + c) * cs;
+                long p = 0;
+                if (ds == 1) {
+                    for (; p + 32 <= depth; p += 32) {
+                        __m512i r0 = round_lanes(_mm512_loadu_ps(column + p));
+                        __m512i r1 = round_lanes(_mm512_loadu_ps(column + p + 16));
+                        uint32_t values[16];
+                        _mm256_storeu_si256((__m256i *)values, _mm512_cvtepi32_epi16(r0));
+                        _mm256_storeu_si256((__m256i *)(values + 8), _mm512_cvtepi32_epi16(r1));
+                        for (long i = 0; i < 16; i++) out[(p / 2 + i) * NR + c] = values[i];
+                    }
+                }
+                for (; p < depth; p += 2) {
+                    uint32_t low = bf16_bits(column[p * ds]);
+                    uint32_t high = p + 1 < depth ? bf16_bits(column[(p + 1) * ds]) : 0;
+                    out[(p / 2) * NR + c] = low | (high << 16);
+                }
+            }
+        }
+    }
+}
+
+/// One MR x NR tile: acc = sum over the pairs of the panels (vdpbf16ps, float accumulation, pairs in order),
+/// then C = alpha * acc + beta * C for the valid rows and columns (beta == 0: C is not read).
+static KERNEL void tile(
+    long pairs, const uint32_t *a, const uint32_t *b, float alpha, float beta, float *c, long ldc, long rows,
+    long columns) {
+    __m512 acc[MR][2];
+    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    for (long q = 0; q < pairs; q++) {
+        __m512bh b0 = (__m512bh)_mm512_loadu_si512(b + q * NR);
+        __m512bh b1 = (__m512bh)_mm512_loadu_si512(b + q * NR + 16);
+        const uint32_t *aq = a + q * MR;
+        for (int r = 0; r < MR; r++) {
+            __m512bh x = (__m512bh)_mm512_set1_epi32((int)aq[r]);
+            acc[r][0] = _mm512_dpbf16_ps(acc[r][0], x, b0);
+            acc[r][1] = _mm512_dpbf16_ps(acc[r][1], x, b1);
+        }
+    }
+    __mmask16 low_mask = lane_mask(columns), high_mask = lane_mask(columns - 16);
+    __m512 alpha_vector = _mm512_set1_ps(alpha), beta_vector = _mm512_set1_ps(beta);
+    for (int r = 0; r < MR; r++) {
+        if (r >= rows) break;
+        float *row = c + r * ldc;
+        __m512 low = _mm512_mul_ps(alpha_vector, acc[r][0]);
+        __m512 high = _mm512_mul_ps(alpha_vector, acc[r][1]);
+        if (beta != 0) {
+            low = _mm512_fmadd_ps(beta_vector, _mm512_maskz_loadu_ps(low_mask, row), low);
+            high = _mm512_fmadd_ps(beta_vector, _mm512_maskz_loadu_ps(high_mask, row + 16), high);
+        }
+        _mm512_mask_storeu_ps(row, low_mask, low);
+        _mm512_mask_storeu_ps(row + 16, high_mask, high);
+    }
+}
+
+void vaecf_bf16_gemm_block(
+    int transpose_a, int transpose_b, long row_start, long row_end, long column_start, long column_end, long k,
+    float alpha, const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
+    void *workspace) {
+    long a_rs = transpose_a ? 1 : lda, a_ds = transpose_a ? lda : 1;
+    long b_ds = transpose_b ? 1 : ldb, b_cs = transpose_b ? ldb : 1;
+    uintptr_t base = ((uintptr_t)workspace + 63) & ~(uintptr_t)63;
+    uint32_t *packed_a = (uint32_t *)base;
+    uint32_t *packed_b = packed_a + (long)MC * KC_PAIRS;
+    long kc = 2 * KC_PAIRS;
+    for (long jc = column_start; jc < column_end; jc += NC) {
+        long nc = column_end - jc < NC ? column_end - jc : NC;
+        for (long pc = 0; pc < k; pc += kc) {
+            long depth = k - pc < kc ? k - pc : kc;
+            long pairs = (depth + 1) / 2;
+            pack_b(b + pc * b_ds + jc * b_cs, b_ds, b_cs, depth, nc, packed_b);
+            // The first depth block applies beta; later ones accumulate into C.
+            float block_beta = pc == 0 ? beta : 1.0f;
+            for (long ic = row_start; ic < row_end; ic += MC) {
+                long mc = row_end - ic < MC ? row_end - ic : MC;
+                pack_a(a + ic * a_rs + pc * a_ds, a_rs, a_ds, mc, depth, packed_a);
+                for (long jr = 0; jr < nc; jr += NR) {
+                    const uint32_t *b_panel = packed_b + (jr / NR) * pairs * NR;
+                    long columns = nc - jr < NR ? nc - jr : NR;
+                    for (long ir = 0; ir < mc; ir += MR) {
+                        tile(pairs, packed_a + (ir / MR) * pairs * MR, b_panel, alpha, block_beta,
+                             c + (ic + ir) * ldc + jc + jr, ldc, mc - ir < MR ? mc - ir : MR, columns);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#else
+
+int vaecf_bf16_kernels_available(void) { return 0; }
+
+int vaecf_bf16_feature_mask(void) { return 0; }
+
+void vaecf_bf16_gemm_block(
+    int transpose_a, int transpose_b, long row_start, long row_end, long column_start, long column_end, long k,
+    float alpha, const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
+    void *workspace) {}
+
+#endif
