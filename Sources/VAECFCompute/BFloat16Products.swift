@@ -7,9 +7,9 @@ import VAECFNativeKernels
 ///
 /// Reproducibility: an element's value depends only on the inputs and `k` (pairs of `k` in order, depth blocks
 /// in order), never on how `C` is split between threads: the same bits for any thread count.
-enum BFloat16Products {
+package enum BFloat16Products {
     /// Whether this CPU runs the kernels (AVX-512F, BW, VL and AVX512-BF16).
-    static let isSupported = vaecf_bf16_kernels_available() != 0
+    package static let isSupported = vaecf_bf16_kernels_available() != 0
 
     /// Rows and columns of the kernel's register tile: the units in which `C` is split between threads.
     static let tileRows = 12
@@ -47,5 +47,5 @@ enum BFloat16Products {
     }
 
     /// The bfloat16 nearest to `value` (ties to even), widened back to float: what the kernels multiply.
-    static func rounded(_ value: Float) -> Float { vaecf_float_from_bf16(vaecf_bf16_from_float(value)) }
+    package static func rounded(_ value: Float) -> Float { vaecf_float_from_bf16(vaecf_bf16_from_float(value)) }
 }

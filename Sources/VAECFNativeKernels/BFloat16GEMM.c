@@ -167,18 +167,19 @@ static KERNEL void pack_b(const float *b, long ds, long cs, long depth, long col
     }
 }
 
-/// One MR x NR tile: acc = sum over the pairs of the panels (vdpbf16ps, float accumulation, pairs in order),
-/// then C = alpha * acc + beta * C for the valid rows and columns (beta == 0: C is not read).
-static KERNEL void tile(
-    long pairs, const uint32_t *a, const uint32_t *b, float alpha, float beta, float *c, long ldc, long rows,
-    long columns) {
+/// R rows (R <= MR, a constant after inlining) of one tile: acc = sum over the pairs of the panels (vdpbf16ps,
+/// float accumulation, pairs in order), then C = alpha * acc + beta * C (+ bias when not NULL) for the valid
+/// columns (beta == 0: C is not read). A panels hold MR values per pair whatever R is.
+INLINE KERNEL void tile_rows(
+    const int R, long pairs, const uint32_t *a, const uint32_t *b, float alpha, float beta, const float *bias,
+    float *c, long ldc, long columns) {
     __m512 acc[MR][2];
-    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    for (int r = 0; r < R; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
     for (long q = 0; q < pairs; q++) {
         __m512bh b0 = (__m512bh)_mm512_loadu_si512(b + q * NR);
         __m512bh b1 = (__m512bh)_mm512_loadu_si512(b + q * NR + 16);
         const uint32_t *aq = a + q * MR;
-        for (int r = 0; r < MR; r++) {
+        for (int r = 0; r < R; r++) {
             __m512bh x = (__m512bh)_mm512_set1_epi32((int)aq[r]);
             acc[r][0] = _mm512_dpbf16_ps(acc[r][0], x, b0);
             acc[r][1] = _mm512_dpbf16_ps(acc[r][1], x, b1);
@@ -186,8 +187,9 @@ static KERNEL void tile(
     }
     __mmask16 low_mask = lane_mask(columns), high_mask = lane_mask(columns - 16);
     __m512 alpha_vector = _mm512_set1_ps(alpha), beta_vector = _mm512_set1_ps(beta);
-    for (int r = 0; r < MR; r++) {
-        if (r >= rows) break;
+    __m512 bias_low = bias ? _mm512_maskz_loadu_ps(low_mask, bias) : _mm512_setzero_ps();
+    __m512 bias_high = bias ? _mm512_maskz_loadu_ps(high_mask, bias + 16) : _mm512_setzero_ps();
+    for (int r = 0; r < R; r++) {
         float *row = c + r * ldc;
         __m512 low = _mm512_mul_ps(alpha_vector, acc[r][0]);
         __m512 high = _mm512_mul_ps(alpha_vector, acc[r][1]);
@@ -195,9 +197,33 @@ static KERNEL void tile(
             low = _mm512_fmadd_ps(beta_vector, _mm512_maskz_loadu_ps(low_mask, row), low);
             high = _mm512_fmadd_ps(beta_vector, _mm512_maskz_loadu_ps(high_mask, row + 16), high);
         }
+        if (bias) {
+            low = _mm512_add_ps(low, bias_low);
+            high = _mm512_add_ps(high, bias_high);
+        }
         _mm512_mask_storeu_ps(row, low_mask, low);
         _mm512_mask_storeu_ps(row + 16, high_mask, high);
     }
+}
+
+#define TILE_VARIANT(R) \
+    static KERNEL void tile_##R(long pairs, const uint32_t *a, const uint32_t *b, float alpha, float beta, \
+                                const float *bias, float *c, long ldc, long columns) { \
+        tile_rows(R, pairs, a, b, alpha, beta, bias, c, ldc, columns); \
+    }
+TILE_VARIANT(1) TILE_VARIANT(2) TILE_VARIANT(3) TILE_VARIANT(4) TILE_VARIANT(5) TILE_VARIANT(6)
+TILE_VARIANT(7) TILE_VARIANT(8) TILE_VARIANT(9) TILE_VARIANT(10) TILE_VARIANT(11) TILE_VARIANT(12)
+
+typedef void (*tile_function)(long, const uint32_t *, const uint32_t *, float, float, const float *, float *, long, long);
+static const tile_function tiles[MR + 1] = {
+    0, tile_1, tile_2, tile_3, tile_4, tile_5, tile_6, tile_7, tile_8, tile_9, tile_10, tile_11, tile_12,
+};
+
+/// The tile of `rows` (1 ... MR) rows: only the valid rows are computed.
+INLINE void tile(
+    long pairs, const uint32_t *a, const uint32_t *b, float alpha, float beta, const float *bias, float *c, long ldc,
+    long rows, long columns) {
+    tiles[rows](pairs, a, b, alpha, beta, bias, c, ldc, columns);
 }
 
 void vaecf_bf16_gemm_block(
@@ -225,10 +251,50 @@ void vaecf_bf16_gemm_block(
                     const uint32_t *b_panel = packed_b + (jr / NR) * pairs * NR;
                     long columns = nc - jr < NR ? nc - jr : NR;
                     for (long ir = 0; ir < mc; ir += MR) {
-                        tile(pairs, packed_a + (ir / MR) * pairs * MR, b_panel, alpha, block_beta,
+                        tile(pairs, packed_a + (ir / MR) * pairs * MR, b_panel, alpha, block_beta, NULL,
                              c + (ic + ir) * ldc + jc + jr, ldc, mc - ir < MR ? mc - ir : MR, columns);
                     }
                 }
+            }
+        }
+    }
+}
+
+long vaecf_bf16_packed_bytes(long depth, long columns) {
+    return ((columns + NR - 1) / NR) * ((depth + 1) / 2) * NR * 4;
+}
+
+long vaecf_bf16_packed_workspace_bytes(long depth) {
+    return (long)MC * ((depth + 1) / 2) * 4 + 128;
+}
+
+void vaecf_bf16_pack_weights(
+    const float *weights, long depth, long columns, long ld, long first_panel, long end_panel, void *packed) {
+    long pairs = (depth + 1) / 2;
+    for (long panel = first_panel; panel < end_panel; panel++) {
+        long start = panel * NR;
+        long width = columns - start < NR ? columns - start : NR;
+        pack_b(weights + start, ld, 1, depth, width, (uint32_t *)packed + panel * pairs * NR);
+    }
+}
+
+void vaecf_bf16_packed_multiply(
+    const void *packed, long depth, long columns, long first_panel, long end_panel, const float *x, long ldx, long m,
+    const float *bias, float *output, long ldo, void *workspace) {
+    long pairs = (depth + 1) / 2;
+    uintptr_t base = ((uintptr_t)workspace + 63) & ~(uintptr_t)63;
+    uint32_t *packed_a = (uint32_t *)base;
+    const uint32_t *weights = (const uint32_t *)packed;
+    for (long ic = 0; ic < m; ic += MC) {
+        long mc = m - ic < MC ? m - ic : MC;
+        pack_a(x + ic * ldx, ldx, 1, mc, depth, packed_a);
+        for (long panel = first_panel; panel < end_panel; panel++) {
+            long start = panel * NR;
+            long width = columns - start < NR ? columns - start : NR;
+            const uint32_t *b_panel = weights + panel * pairs * NR;
+            for (long ir = 0; ir < mc; ir += MR) {
+                tile(pairs, packed_a + (ir / MR) * pairs * MR, b_panel, 1.0f, 0.0f, bias ? bias + start : NULL,
+                     output + (ic + ir) * ldo + start, ldo, mc - ir < MR ? mc - ir : MR, width);
             }
         }
     }
@@ -244,5 +310,16 @@ void vaecf_bf16_gemm_block(
     int transpose_a, int transpose_b, long row_start, long row_end, long column_start, long column_end, long k,
     float alpha, const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
     void *workspace) {}
+
+long vaecf_bf16_packed_bytes(long depth, long columns) { return 0; }
+
+long vaecf_bf16_packed_workspace_bytes(long depth) { return 0; }
+
+void vaecf_bf16_pack_weights(
+    const float *weights, long depth, long columns, long ld, long first_panel, long end_panel, void *packed) {}
+
+void vaecf_bf16_packed_multiply(
+    const void *packed, long depth, long columns, long first_panel, long end_panel, const float *x, long ldx, long m,
+    const float *bias, float *output, long ldo, void *workspace) {}
 
 #endif

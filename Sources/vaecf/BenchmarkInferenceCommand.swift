@@ -34,8 +34,8 @@ struct BenchmarkInferenceCommand: ParsableCommand {
     @Option(name: .customLong("batch-k"), help: "Items returned per user at the large batch.") var batchK: Int = 100
     @Option(help: "Rounds of the large batch, each followed by the plain sgemm (medians reported).")
     var repetitions: Int = 3
-    @Option(help: "Output-layer weights: float32 or float16.") var precision: InferencePrecision = .float32
-    @Option(help: "Prepared dataset of --model: compare test metrics in float32 and float16.",
+    @Option(help: "Output-layer weights: float32, float16 or bfloat16 (bfloat16 products; needs AVX512-BF16).") var precision: InferencePrecision = .float32
+    @Option(help: "Prepared dataset of --model: compare test metrics in float32, float16 and (where the CPU has AVX512-BF16) bfloat16.",
             transform: URL.init(fileURLWithPath:))
     var data: URL?
     @Option(help: "Seed of the fresh model and of the random queries.") var seed: UInt64 = 1
@@ -44,6 +44,9 @@ struct BenchmarkInferenceCommand: ParsableCommand {
 
     func validate() throws {
         if items < 1 { throw ValidationError("--items must be at least 1") }
+        if !precision.missingInstructions.isEmpty {
+            throw ValidationError(ComputePrecisionError.unsupported(.bfloat16, missingInstructions: precision.missingInstructions).description)
+        }
         if queries < 1 { throw ValidationError("--queries must be at least 1") }
         if queryItems < 1 { throw ValidationError("--query-items must be at least 1") }
         if k < 1 || batchK < 1 { throw ValidationError("--k and --batch-k must be at least 1") }
@@ -129,7 +132,7 @@ struct BenchmarkInferenceCommand: ParsableCommand {
             throw CommandFailure("\(model.path) was not trained on \(data.path) (\(dataset.fingerprintHex))")
         }
         var result = [String: [String: Double]]()
-        for precision in InferencePrecision.allCases {
+        for precision in InferencePrecision.supportedCases {
             let recommender = Recommender(file: file, gemm: gemm, threadCount: threads, precision: precision)
             let evaluator = Evaluator(
                 foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 500, executor: executor)

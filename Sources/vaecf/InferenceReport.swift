@@ -102,8 +102,10 @@ struct InferenceReport: Codable {
                     .map { "\($0.key) \(format($0.value, 5))" }.joined(separator: "  ")
                 lines.append("test \(precision): \(text)  (\(Int(metrics["users"] ?? 0)) users)")
             }
-            if let single = quality["float32"]?["ndcg@100"], let half = quality["float16"]?["ndcg@100"] {
-                lines.append("NDCG@100 change float16 - float32: \(String(format: "%+.6f", half - single))")
+            for narrow in ["float16", "bfloat16"] {
+                if let single = quality["float32"]?["ndcg@100"], let value = quality[narrow]?["ndcg@100"] {
+                    lines.append("NDCG@100 change \(narrow) - float32: \(String(format: "%+.6f", value - single))")
+                }
             }
         }
         return lines

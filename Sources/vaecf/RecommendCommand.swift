@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VAECF
+import VAECFCompute
 import VAECFData
 
 extension RecommendationFileFormat: ExpressibleByArgument {}
@@ -39,12 +40,15 @@ struct RecommendCommand: ParsableCommand {
     @Option(name: .customLong("rating-threshold"), help: "Keep ratings >= this value (when the input has ratings).")
     var ratingThreshold: Double = 3.5
     @Option(name: .customLong("batch-size"), help: "Batch mode: users scored per forward pass.") var batchSize: Int = 1000
-    @Option(help: "Output-layer weights: float32 or float16.") var precision: InferencePrecision = .float32
+    @Option(help: "Output-layer weights: float32, float16 or bfloat16 (bfloat16 products; needs AVX512-BF16).") var precision: InferencePrecision = .float32
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
         if k < 1 { throw ValidationError("--k must be at least 1") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if !precision.missingInstructions.isEmpty {
+            throw ValidationError(ComputePrecisionError.unsupported(.bfloat16, missingInstructions: precision.missingInstructions).description)
+        }
         switch (items, input) {
         case (nil, nil): throw ValidationError("give the user's items with --items, or a file of users with --input")
         case (.some, .some): throw ValidationError("--items and --input cannot be used together")

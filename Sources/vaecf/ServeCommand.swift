@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     var model: URL
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port; the address is printed).") var port = 8080
-    @Option(help: "Weights of the output layer at inference: float32 or float16 (fp16).")
+    @Option(help: "Weights of the output layer at inference: float32, float16 (fp16) or bfloat16 (bf16: bfloat16 products; needs AVX512-BF16).")
     var precision: InferencePrecision = .float32
     @Option(name: .customLong("max-batch"), help: "Most queries in one coalesced forward pass.") var maxBatch = 256
     @Option(name: .customLong("max-wait-ms"), help: "Longest wait for more queries once one is queued, in milliseconds.")
@@ -50,6 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+        if !precision.missingInstructions.isEmpty {
+            throw ValidationError(ComputePrecisionError.unsupported(.bfloat16, missingInstructions: precision.missingInstructions).description)
+        }
         if let adminPort {
             guard (0...65_535).contains(adminPort) else { throw ValidationError("--admin-port must be in 0...65535") }
             guard adminPort == 0 || adminPort != port else { throw ValidationError("--admin-port must differ from --port") }

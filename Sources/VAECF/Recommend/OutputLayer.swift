@@ -16,10 +16,12 @@ struct OutputLayer: @unchecked Sendable {
     let itemCount: Int
     /// The half-precision copy for `.float16`.
     let half: HalfPrecisionMatrix?
+    /// The bfloat16 copy for `.bfloat16` (every row count runs on it).
+    let bfloat16: BFloat16Matrix?
     /// The float32 product for a few users (float32 only).
     let smallBatch: SmallBatchProduct?
 
-    /// - Parameter executor: packs the weights for `.float32`, quantizes them for `.float16`.
+    /// - Parameter executor: packs the weights for `.float32`, quantizes them for `.float16` and `.bfloat16`.
     init(model: MultVAE, precision: InferencePrecision, executor: ParallelExecutor) {
         let layer = model.layout.decoder[model.layout.decoder.count - 1]
         let tensor = model.layout.tensors[layer.weight]
@@ -30,6 +32,9 @@ struct OutputLayer: @unchecked Sendable {
         itemCount = tensor.columns
         half = precision == .float16
             ? HalfPrecisionMatrix(weight, rows: tensor.rows, columns: tensor.columns, ld: tensor.columns) : nil
+        bfloat16 = precision == .bfloat16
+            ? BFloat16Matrix(weight, rows: tensor.rows, columns: tensor.columns, ld: tensor.columns, executor: executor)
+            : nil
         smallBatch = precision == .float32
             ? SmallBatchProduct(weight: weight, depth: width, columns: itemCount, ldw: itemCount, executor: executor) : nil
     }
@@ -55,6 +60,11 @@ struct OutputLayer: @unchecked Sendable {
         output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, decoded: FloatBuffer? = nil,
         deferringBias: Bool = false
     ) -> Bool {
+        if let bfloat16 {
+            bfloat16.multiply(
+                input: input, m: rows, lda: width, bias: bias, output: output, ldc: itemCount, executor: engine.executor)
+            return false
+        }
         let gemmWeights: UnsafePointer<Float>? = if let half {
             rows > half.streamingRowLimit ? decoded.map { UnsafePointer($0.pointer) } : nil
         } else {

@@ -1,3 +1,4 @@
+import VAECFCompute
 /// One item and its score.
 ///
 /// `score` is the model's softmax probability of the item for the user (see ``Recommender``): the
@@ -83,16 +84,28 @@ public struct ModelDescription: Sendable, Codable, Equatable {
 }
 
 /// Storage precision of the output layer's weights `[hidden, items]` at inference. Accumulation is always
-/// in float32; `float16` halves the memory streamed per query (the output layer dominates it).
+/// in float32; `float16` and `bfloat16` halve the memory streamed per query (the output layer dominates it).
+/// `bfloat16` also rounds the layer's input to bfloat16 and multiplies with AVX512-BF16 instructions
+/// (``ComputePrecision/bfloat16``): it needs a CPU that has them (``missingInstructions``).
 public enum InferencePrecision: String, Sendable, Codable, CaseIterable {
-    case float32, float16
+    case float32, float16, bfloat16
 
-    /// Parses `float32` / `fp32` / `f32` and `float16` / `fp16` / `f16` / `half`, in any case.
+    /// Parses `float32` / `fp32` / `f32`, `float16` / `fp16` / `f16` / `half` and `bfloat16` / `bf16`, in any
+    /// case.
     public init?(name: String) {
         switch name.lowercased() {
         case "float32", "fp32", "f32": self = .float32
         case "float16", "fp16", "f16", "half": self = .float16
+        case "bfloat16", "bf16": self = .bfloat16
         default: return nil
         }
     }
+
+    /// The instructions this precision needs that the CPU lacks (empty when it runs here).
+    public var missingInstructions: [String] {
+        self == .bfloat16 ? ComputePrecision.missingInstructions(for: .bfloat16) : []
+    }
+
+    /// The precisions this CPU runs.
+    public static var supportedCases: [InferencePrecision] { allCases.filter { $0.missingInstructions.isEmpty } }
 }

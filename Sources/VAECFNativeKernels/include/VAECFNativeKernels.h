@@ -125,6 +125,26 @@ void vaecf_bf16_gemm_block(
     float alpha, const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
     void *workspace);
 
+/// Bytes of a [depth, columns] matrix packed by vaecf_bf16_pack_weights: panels of 32 columns, each holding
+/// every pair of rows as 32 pairs of bfloat16 (the last panel padded with zeros).
+long vaecf_bf16_packed_bytes(long depth, long columns);
+
+/// Bytes of the workspace of one vaecf_bf16_packed_multiply call for `depth`.
+long vaecf_bf16_packed_workspace_bytes(long depth);
+
+/// Packs the panels first_panel ..< end_panel of weights [depth, columns] (row stride ld), rounded to bfloat16
+/// (ties to even), into packed (vaecf_bf16_packed_bytes bytes, 64-byte aligned).
+void vaecf_bf16_pack_weights(
+    const float *weights, long depth, long columns, long ld, long first_panel, long end_panel, void *packed);
+
+/// output[j * ldo + c] = sum over r of bf16(x_j[r]) * W[r, c] (+ bias[c] when not NULL) for the m input rows
+/// x_j = x[j * ldx ...] and the columns c < columns of the panels first_panel ..< end_panel: the products and
+/// the float accumulation of vaecf_bf16_gemm_block (each value depends only on its row and column). workspace:
+/// vaecf_bf16_packed_workspace_bytes(depth) bytes. Call only when vaecf_bf16_kernels_available().
+void vaecf_bf16_packed_multiply(
+    const void *packed, long depth, long columns, long first_panel, long end_panel, const float *x, long ldx, long m,
+    const float *bias, float *output, long ldo, void *workspace);
+
 #ifdef __cplusplus
 }
 #endif
