@@ -111,12 +111,12 @@ float vaecf_float_from_bf16(uint16_t x);
 /// output[i] = x[i] rounded to bfloat16 (vaecf_bf16_from_float) and widened back to float.
 void vaecf_bf16_round_floats(const float *x, long count, float *output);
 
-/// Bytes of the workspace that vaecf_bf16_gemm_block needs (packed panels; about 1.2 MB).
+/// Bytes of the workspace that vaecf_bf16_gemm_block needs (packed panels; about 3 MB).
 long vaecf_bf16_workspace_bytes(void);
 
 /// C[row_start ..< row_end, column_start ..< column_end] = alpha * op(A) op(B) + beta * C (row-major, the
 /// conventions of cblas_sgemm) with op(A) and op(B) rounded to bfloat16 (ties to even) as they are packed, the
-/// products accumulated in float (vdpbf16ps: pairs of k in order, depth blocks of 256 in order) and C in float.
+/// products accumulated in float (vdpbf16ps: pairs of k in order, depth blocks of 640 in order) and C in float.
 /// beta == 0 does not read C. An element's value depends only on the inputs and k, never on the block of C a
 /// call computes, so splitting C between threads gives the same bits. workspace: vaecf_bf16_workspace_bytes()
 /// bytes, owned by the calling thread. Call only when vaecf_bf16_kernels_available().
