@@ -42,6 +42,8 @@ public struct ModelFile: Sendable {
         public var modelKind: ModelKind?
         /// EASE's L2 weight lambda (EASE files only).
         public var easeLambda: Double?
+        /// The training users' block after the weights (see ``TrainingUsers``); absent when the file keeps none.
+        public var trainingUsers: TrainingUsersHeader?
 
         /// The model kind: EASE when recorded, else Mult-VAE or Mult-DAE as `model` says.
         public var resolvedKind: ModelKind {
@@ -94,6 +96,8 @@ public struct ModelFile: Sendable {
     public var path: String = ""
     /// Set by ``readModel(_:)`` when the weights come from a training checkpoint: a one-line note saying so.
     public var notice: String?
+    /// The training users' rows, kept so that they can be asked for by id (`nil`: the file keeps none).
+    public var trainingUsers: TrainingUsers?
 
     public init(header: Header, parameters: [Float], optimizer: OptimizerState?, bestParameters: [Float]?) {
         self.header = header
@@ -117,6 +121,7 @@ public struct ModelFile: Sendable {
         let blocks = floatBlocks
         var header = header
         header.blocks = blocks.map(\.count)
+        header.trainingUsers = trainingUsers.map(TrainingUsersHeader.init)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json: Data
@@ -143,6 +148,7 @@ public struct ModelFile: Sendable {
                 }
                 try emit(prefix)
                 for block in blocks where !block.isEmpty { try emit(block) }
+                if let trainingUsers { try emit(Self.encodedTrainingUsers(trainingUsers)) }
                 let sum = checksum.finalize().littleEndian
                 do { try handle.write(contentsOf: withUnsafeBytes(of: sum) { Data($0) }) } catch {
                     throw AtomicFileError(path: url.path, reason: error.localizedDescription)
