@@ -13,16 +13,17 @@ final class ItemSimilarityIndex: Sendable {
     let unitVectors: [Float]
 
     init(model: TrainedModel) {
-        let (values, dimension) = model.itemVectors()
+        var (values, dimension) = model.itemVectors()
+        Self.normalizeRows(&values, dimension: dimension)
         itemCount = model.itemCount
         self.dimension = dimension
-        unitVectors = Self.normalizedRows(values, dimension: dimension)
+        unitVectors = values
     }
 
-    /// `values` with every row of `dimension` floats scaled to unit length (norms in Double; zero rows stay zero).
-    static func normalizedRows(_ values: [Float], dimension: Int) -> [Float] {
-        var result = values
-        guard dimension > 0 else { return result }
+    /// Scales every row of `dimension` floats of `result` to unit length, in place (norms in Double; zero rows
+    /// stay zero).
+    static func normalizeRows(_ result: inout [Float], dimension: Int) {
+        guard dimension > 0 else { return }
         for start in stride(from: 0, to: result.count, by: dimension) {
             var squares = 0.0
             for index in start..<(start + dimension) { squares += Double(result[index]) * Double(result[index]) }
@@ -30,7 +31,6 @@ final class ItemSimilarityIndex: Sendable {
             let scale = Float(1 / squares.squareRoot())
             for index in start..<(start + dimension) { result[index] *= scale }
         }
-        return result
     }
 
     /// Writes the cosine of each item of `items` with every item into `output`, `[items.count, itemCount]`.
