@@ -15,13 +15,34 @@ extension TrainedModel {
     func itemVectors() -> (values: [Float], dimension: Int) {
         switch self {
         case .autoencoder(let model):
-            let output = model.layout.tensors[model.layout.decoder[model.layout.decoder.count - 1].weight]
-            return (Self.transposed(model.parameters.pointer + output.offset, rows: output.rows, columns: output.columns),
-                    output.rows)
+            let layout = model.layout
+            let input = layout.tensors[layout.encoder[0].weight]
+            let output = layout.tensors[layout.decoder[layout.decoder.count - 1].weight]
+            let inputRows = Array(UnsafeBufferPointer(start: model.parameters.pointer + input.offset, count: input.count))
+            let outputColumns = Self.transposed(model.parameters.pointer + output.offset, rows: output.rows, columns: output.columns)
+            return Self.concatenatedUnitRows([(inputRows, input.columns), (outputColumns, output.rows)], rows: input.rows)
         case .ease(let model):
             return (Self.transposed(model.weights.pointer, rows: model.itemCount, columns: model.itemCount),
                     model.itemCount)
         }
+    }
+
+    /// The rows of every part (`[rows, dimension]` each) scaled to unit length and laid side by side,
+    /// `[rows, sum of dimensions]`: the cosine of two such rows is the mean of the parts' cosines.
+    static func concatenatedUnitRows(_ parts: [(values: [Float], dimension: Int)], rows: Int) -> (values: [Float], dimension: Int) {
+        let width = parts.reduce(0) { $0 + $1.dimension }
+        var result = [Float](repeating: 0, count: rows * width)
+        var column = 0
+        for var (values, dimension) in parts {
+            ItemSimilarityIndex.normalizeRows(&values, dimension: dimension)
+            for row in 0..<rows {
+                result.replaceSubrange(
+                    (row * width + column)..<(row * width + column + dimension),
+                    with: values[(row * dimension)..<((row + 1) * dimension)])
+            }
+            column += dimension
+        }
+        return (result, width)
     }
 
     /// The transpose `[columns, rows]` of the row-major matrix `[rows, columns]` at `source`.

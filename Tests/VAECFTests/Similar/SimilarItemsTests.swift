@@ -4,11 +4,12 @@ import Testing
 import VAECFCompute
 import VAECFCore
 
-/// Similar items: cosine over the output layer's columns (Mult-VAE) or the columns of `B` (EASE).
+/// Similar items: cosine over the first encoder layer's rows and the output layer's columns (Mult-VAE), or the
+/// columns of `B` (EASE).
 @Suite("Similar items")
 struct SimilarItemsTests {
     /// A 4-item Mult-VAE whose output-layer columns (3-d) are item0 = item1 = (1, 0, 0), item2 = (0, 1, 0),
-    /// item3 = (1, 1, 0); every other weight zero.
+    /// item3 = (1, 1, 0); every other weight zero (so the encoder rows add nothing to the cosines).
     static func handMadeModel() -> MultVAE {
         let configuration = MultVAEConfiguration(itemCount: 4, encoderDimensions: [3, 2])
         let model = MultVAE(configuration: configuration, parameters: [Float](repeating: 0, count: ParameterLayout(configuration: configuration).count))
@@ -47,13 +48,17 @@ struct SimilarItemsTests {
         #expect(second.items.map(\.id) == ["item0"])
     }
 
-    @Test("cosines equal a direct Double computation over the output layer's columns, in batches too")
+    @Test("cosines equal a direct Double computation: the mean of the input-row and output-column cosines, in batches too")
     func cosinesMatchDirectComputation() throws {
         let model = RecommendFixture.model()
         let items = model.configuration.itemCount
         let output = model.layout.tensors[model.layout.decoder[model.layout.decoder.count - 1].weight]
-        let pointer = model.parameters.pointer + output.offset
-        let column = { (item: Int) in (0..<output.rows).map { pointer[$0 * items + item] } }
+        let input = model.layout.tensors[model.layout.encoder[0].weight]
+        let outputWeights = model.parameters.pointer + output.offset
+        let inputWeights = model.parameters.pointer + input.offset
+        let column = { (item: Int) in (0..<output.rows).map { outputWeights[$0 * items + item] } }
+        let row = { (item: Int) in (0..<input.columns).map { inputWeights[item * input.columns + $0] } }
+        let expected = { (a: Int, b: Int) in (Self.cosine(column(a), column(b)) + Self.cosine(row(a), row(b))) / 2 }
         let recommender = RecommendFixture.recommender(model)
         let queries = [0, 7, 49].map { SimilarItemsQuery(item: "item\($0)", count: items) }
         let results = try recommender.similarItems(queries)
@@ -62,7 +67,7 @@ struct SimilarItemsTests {
             #expect(!result.items.contains { $0.id == "item\(query)" })
             for scored in result.items {
                 let other = try #require(Int(scored.id.dropFirst(4)))
-                #expect(abs(Double(scored.score) - Self.cosine(column(query), column(other))) < 1e-5)
+                #expect(abs(Double(scored.score) - expected(query, other)) < 1e-5)
             }
             #expect(result.items.map(\.score) == result.items.map(\.score).sorted(by: >))
         }
