@@ -8,8 +8,8 @@ struct SimilarCommand: ParsableCommand {
         commandName: "similar",
         abstract: "List the items most similar to an item (cosine over the model's learned item vectors).",
         discussion: """
-            Similarity is the cosine between item vectors: Mult-VAE / Mult-DAE use each item's column of the \
-            output layer's weight, EASE each item's column of B. The item itself never appears. Several --item \
+            Similarity is the cosine between item vectors: Mult-VAE / Mult-DAE use each item's row of the \
+            first encoder layer's weight, EASE each item's column of B. The item itself never appears. Several --item \
             options give one answer each, in order; an item id the model does not know is an error (nothing is \
             printed). --json prints one line per item: {"item":..,"items":[{"id":..,"score":..}],"unknown":[..]}, \
             where unknown lists ids of --allow and --deny the model does not know.
