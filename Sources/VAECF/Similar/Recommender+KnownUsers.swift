@@ -13,10 +13,24 @@ extension Recommender {
     public func recommend(
         user: String, count: Int, exclude: [String] = [], excludingSeen: Bool = true
     ) throws(RecommenderError) -> RecommendationResult {
-        let foldIn = Array(try trainingItems(ofUser: user))
+        try recommend(users: [user], count: count, exclude: exclude, excludingSeen: excludingSeen)[0]
+    }
+
+    /// Recommendations for several training users, in order, in one batched forward pass (blocks of
+    /// ``blockRows`` users); the same answers as one ``recommend(user:count:exclude:excludingSeen:)`` call each.
+    /// - Throws: as ``recommend(user:count:exclude:excludingSeen:)``, for the first user that cannot be answered.
+    public func recommend(
+        users: [String], count: Int, exclude: [String] = [], excludingSeen: Bool = true
+    ) throws(RecommenderError) -> [RecommendationResult] {
         let extra = catalog.resolve(RecommendationQuery(items: exclude, count: 0))
-        let excluded = excludingSeen ? ItemCatalog.sortedUnique(foldIn + extra.foldIn) : extra.foldIn
-        return rank([ResolvedQuery(foldIn: foldIn, excluded: excluded, count: max(0, count), unknown: extra.unknown)])[0]
+        var queries = [ResolvedQuery]()
+        queries.reserveCapacity(users.count)
+        for user in users {
+            let foldIn = Array(try trainingItems(ofUser: user))
+            let excluded = excludingSeen ? ItemCatalog.sortedUnique(foldIn + extra.foldIn) : extra.foldIn
+            queries.append(ResolvedQuery(foldIn: foldIn, excluded: excluded, count: max(0, count), unknown: extra.unknown))
+        }
+        return rank(queries)
     }
 
     /// The fold-in query of a training user, by original id: their training items (original ids) and `count`;

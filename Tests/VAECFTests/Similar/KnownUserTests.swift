@@ -33,6 +33,18 @@ struct KnownUserTests {
         }
     }
 
+    @Test("several users in one call give the answers of one call each; an unknown one fails the call")
+    func batch() throws {
+        let recommender = try Self.recommender()
+        let users = ["carol", "alice", "bob", "alice"]
+        let batch = try recommender.recommend(users: users, count: 8, exclude: ["item11"])
+        #expect(batch.count == users.count)
+        for (user, result) in zip(users, batch) {
+            #expect(result == (try recommender.recommend(user: user, count: 8, exclude: ["item11"])))
+        }
+        #expect(throws: RecommenderError.unknownUser("zed")) { try recommender.recommend(users: ["alice", "zed"], count: 3) }
+    }
+
     @Test("excludingSeen: false can return the user's training items")
     func includingSeen() throws {
         let recommender = try Self.recommender()
