@@ -46,6 +46,13 @@ struct ModelFileTrainingUsersTests {
         read.path = "old.model"
         let recommender = Recommender(file: read, gemm: .portable(threadCount: 1), threadCount: 1)
         #expect(throws: RecommenderError.noTrainingUsers(model: "old.model")) { try recommender.recommend(user: "carol", count: 5) }
+        // A file checked in before training users existed (the fuzz seed) reads as before, without them.
+        let seed = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../Fuzz/corpus/model/seed-model").standardized
+        let old = try ModelFile.readModel(seed)
+        #expect(old.trainingUsers == nil && old.header.itemIDs.count == 6)
+        let seedRecommender = Recommender(file: old, gemm: .portable(threadCount: 1), threadCount: 1)
+        #expect(throws: RecommenderError.noTrainingUsers(model: seed.path)) { try seedRecommender.recommend(user: "u1", count: 2) }
     }
 
     /// Refused with `reason` after `change` edits the header or the block's bytes (the checksum kept valid).
