@@ -8,6 +8,7 @@ import Prometheus
 /// - `vaecf_http_errors_total{route, code}` for every error response, by ``APIError/code``;
 /// - `vaecf_batch_size` (histogram of queries per coalesced forward pass) and
 ///   `vaecf_forward_pass_duration_seconds` (histogram);
+/// - `vaecf_similar_items_total` and `vaecf_similar_items_duration_seconds` (histogram) for similar-items queries;
 /// - `vaecf_recommendations_total` (queries answered), `vaecf_model_reloads_total{result}` and
 ///   `vaecf_model_items` (items of the model in service).
 public final class ServerMetrics: Sendable {
@@ -67,6 +68,18 @@ public final class ServerMetrics: Sendable {
         batchSizes.record(Double(queries))
         forwardPassDurations.record(.nanoseconds(Int64(seconds * 1e9)))
         recommendations.increment(by: Int64(queries))
+    }
+
+    /// Records one similar-items query that took `seconds` (`vaecf_similar_items_total`,
+    /// `vaecf_similar_items_duration_seconds`).
+    func recordSimilarItems(seconds: Double) {
+        registry.makeCounter(
+            descriptor: Self.name("similar_items", unit: "total", help: "Similar-items queries answered."), labels: []
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: Self.name("similar_items_duration", unit: "seconds", help: "Duration of one similar-items query."),
+            labels: [], buckets: Self.latencyBuckets
+        ).record(.nanoseconds(Int64(seconds * 1e9)))
     }
 
     /// Records a reload attempt and, on success, the new model's size.

@@ -20,7 +20,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             switch httpError.status {
             case .notFound:
                 let path = request.uri.path
-                apiError = allowedMethods[path].map { .methodNotAllowed(request.method, path: path, allowed: $0) }
+                apiError = allowed(on: path).map { .methodNotAllowed(request.method, path: path, allowed: $0) }
                     ?? .notFound(path)
             case .contentTooLarge: apiError = APIError(.contentTooLarge, code: "body_too_large", "the request body is too large")
             default:
@@ -33,6 +33,18 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         metrics.recordError(route: context.endpointPath ?? "unmatched", code: apiError.code)
         return apiError.makeResponse()
+    }
+
+    /// The methods `path` serves: its entry, or that of a pattern whose `{name}` components match any one component.
+    func allowed(on path: String) -> [HTTPRequest.Method]? {
+        if let methods = allowedMethods[path] { return methods }
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        return allowedMethods.first { pattern, _ in
+            let parts = pattern.split(separator: "/", omittingEmptySubsequences: false)
+            return parts.count == components.count && zip(parts, components).allSatisfy { part, component in
+                part == component || (part.hasPrefix("{") && part.hasSuffix("}") && !component.isEmpty)
+            }
+        }?.value
     }
 }
 

@@ -5,6 +5,9 @@ extension RecommendationService {
     ///
     /// - `POST /v1/recommend`: ``RecommendRequest`` -> ``RecommendationResult``;
     /// - `POST /v1/recommend/batch`: ``BatchRecommendRequest`` -> ``BatchRecommendResponse``;
+    /// - `GET /v1/items/{id}/similar?k=N`: ``SimilarItemsResponse`` (the item's most similar items, cosine);
+    /// - `GET /v1/users/{id}/recommendations?k=N`: ``RecommendationResult`` for a user seen in training (the model
+    ///   file must keep its training users), their training items left out;
     /// - `GET /healthz`: ``HealthResponse``; `GET /v1/model`: ``ModelDescription``;
     /// - `GET /metrics`: Prometheus text.
     ///
@@ -16,6 +19,7 @@ extension RecommendationService {
         router.add(middleware: JSONErrorMiddleware(metrics: metrics, allowedMethods: [
             "/healthz": [.get, .head], "/v1/model": [.get, .head], "/metrics": [.get, .head],
             "/v1/recommend": [.post], "/v1/recommend/batch": [.post],
+            "/v1/items/{id}/similar": [.get, .head], "/v1/users/{id}/recommendations": [.get, .head],
         ]))
         router.get("/healthz") { _, _ in try Self.json(HealthResponse(status: "ok")) }
         router.get("/v1/model") { _, _ in try Self.json(self.publicDescription) }
@@ -25,6 +29,10 @@ extension RecommendationService {
         }
         router.post("/v1/recommend") { request, _ in try await self.handleRecommend(request) }
         router.post("/v1/recommend/batch") { request, _ in try await self.handleBatch(request) }
+        router.get("/v1/items/{id}/similar") { request, context in try await self.handleSimilar(request, context: context) }
+        router.get("/v1/users/{id}/recommendations") { request, context in
+            try await self.handleUserRecommendations(request, context: context)
+        }
         return router
     }
 

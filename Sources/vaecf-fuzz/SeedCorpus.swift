@@ -46,11 +46,14 @@ enum SeedCorpus {
         let checkpoint = ModelFile(
             header: checkpointHeader, parameters: zeros, optimizer: .init(firstMoments: zeros, secondMoments: zeros),
             bestParameters: network.parameters.array)
+        var withUsers = model
+        withUsers.trainingUsers = try TrainingUsers(
+            userIDs: ["u1", "u2", "u3"], rows: CSRMatrix(columnCount: 6, rows: [[0, 2], [], [1, 3, 5]]))
         var files = [(String, [UInt8])]()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vaecf-seeds-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        for (name, file) in [("model", model), ("checkpoint", checkpoint)] {
+        for (name, file) in [("model", model), ("checkpoint", checkpoint), ("model-users", withUsers)] {
             let url = folder.appendingPathComponent(name)
             try file.write(to: url)
             files.append((name, Array(try Data(contentsOf: url))))

@@ -19,6 +19,9 @@ extension InfoCommand {
             "trained: \(header.epoch) epochs, \(header.step) updates, best validation after epoch \(header.bestEpoch + 1) (\(header.backend), \(header.threads) threads)",
         ]
         if let validation = header.validation { lines.append("validation: \(validation)") }
+        lines.append(file.trainingUsers.map {
+            "training users kept: \($0.count) (\($0.rows.nonZeroCount) interactions, \(formatByteCount($0.binaryByteCount)) of rows): recommend --user works"
+        } ?? "training users kept: none (recommend --user needs a model trained without --no-user-histories)")
         if header.kind == .checkpoint {
             lines.append(header.bestEpoch >= 0
                 ? "as a model (test, recommend, serve): its best-validation weights (epoch \(header.bestEpoch + 1))"

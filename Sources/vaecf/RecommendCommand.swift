@@ -10,10 +10,11 @@ extension RecommendationFileFormat: ExpressibleByArgument {}
 struct RecommendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recommend",
-        abstract: "Recommend items for a user's items (--items) or for every user of an interaction file (--input).",
+        abstract: "Recommend items for a user's items (--items), a training user by id (--user) or every user of a file (--input).",
         discussion: """
             Scores are the model's softmax probabilities over all items. The user's own items and --exclude \
-            never appear. Ids the model does not know are reported on standard error (and in the JSON output) \
+            never appear. --user ID asks for a user seen in training (the model file keeps their items unless \
+            trained with --no-user-histories); their training items never appear. Ids the model does not know are reported on standard error (and in the JSON output) \
             and otherwise ignored; a user with no known item gets the model's prior (popular items).
             Batch mode reads a ratings file (MovieLens formats or csv with a header, see `vaecf prepare`), \
             groups it by user, scores --batch-size users per forward pass and writes csv (user,rank,item,score) \
@@ -23,6 +24,8 @@ struct RecommendCommand: ParsableCommand {
 
     @Option(help: "Model file from `vaecf train` (a checkpoint gives its best-validation weights).", transform: URL.init(fileURLWithPath:)) var model: URL
     @Option(help: "The user's items: original ids separated by commas.") var items: String?
+    @Option(help: "A user seen in training, by original id (the model file must keep its training users).")
+    var user: String?
     @Option(help: "Items never to recommend, separated by commas.") var exclude: String?
     @Option(help: "How many items to return per user.") var k: Int = 20
     @Flag(help: "Single user: print {\"items\": [{\"id\", \"score\"}], \"unknown\": [...]} as JSON.") var json = false
@@ -49,8 +52,13 @@ struct RecommendCommand: ParsableCommand {
         if !precision.missingInstructions.isEmpty {
             throw ValidationError(ComputePrecisionError.unsupported(.bfloat16, missingInstructions: precision.missingInstructions).description)
         }
+        if user != nil {
+            if items != nil || input != nil { throw ValidationError("--user cannot be combined with --items or --input") }
+            if output != nil || format != nil { throw ValidationError("--output and --format need --input") }
+            return
+        }
         switch (items, input) {
-        case (nil, nil): throw ValidationError("give the user's items with --items, or a file of users with --input")
+        case (nil, nil): throw ValidationError("give the user's items with --items, a training user with --user, or a file of users with --input")
         case (.some, .some): throw ValidationError("--items and --input cannot be used together")
         case (.some(let list), nil):
             if Self.identifiers(list).isEmpty { throw ValidationError("--items must name at least one item id") }
@@ -74,7 +82,9 @@ struct RecommendCommand: ParsableCommand {
         let recommender = try Recommender.load(
             model, gemm: engine.gemm, threadCount: compute.threadCount, precision: precision)
         let excluded = exclude.map(Self.identifiers) ?? []
-        if let items {
+        if let user {
+            try printResult(try recommender.recommend(user: user, count: k, exclude: excluded))
+        } else if let items {
             try recommendOne(recommender, items: Self.identifiers(items), excluded: excluded)
         } else if let input {
             try recommendFile(recommender, input: input, excluded: excluded)
@@ -89,15 +99,28 @@ struct RecommendCommand: ParsableCommand {
         if !items.contains(where: { recommender.index(of: $0) != nil }) {
             printError("warning: no known item: recommending from an empty history (the model's most likely items)")
         }
+        try printResult(result)
+    }
+
+    /// Prints one user's answer as a table, or as JSON with --json; warns about unknown ids.
+    func printResult(_ result: RecommendationResult) throws {
+        if user != nil, !result.unknown.isEmpty {
+            printError("warning: not in the model: \(result.unknown.joined(separator: ", "))")
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
             return
         }
-        let width = max(4, result.items.map(\.id.count).max() ?? 0)
+        Self.printTable(result.items)
+    }
+
+    /// Prints `rank  item  score` lines, the ids padded to one width.
+    static func printTable(_ items: [ScoredItem]) {
+        let width = max(4, items.map(\.id.count).max() ?? 0)
         print("rank  " + "item".padding(toLength: width, withPad: " ", startingAt: 0) + "  score")
-        for (rank, item) in result.items.enumerated() {
+        for (rank, item) in items.enumerated() {
             let rankText = String(rank + 1)
             print(String(repeating: " ", count: max(0, 4 - rankText.count)) + rankText + "  "
                 + item.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(format: "%.6g", item.score))

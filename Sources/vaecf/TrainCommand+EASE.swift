@@ -27,8 +27,16 @@ extension TrainCommand {
             itemIDs: dataset.itemIDs, datasetFingerprint: dataset.fingerprintHex,
             validation: validation.userCount > 0 ? validation : nil, gemm: engine.gemm,
             threads: engine.executor.threadCount)
-        try file.write(to: output)
+        try withTrainingUsers(file, dataset: dataset).write(to: output)
         if validation.userCount > 0 { print("validation: \(validation)") }
         print("model saved to \(output.path)")
+    }
+
+    /// `file` keeping the training users' rows of `dataset`, unless --no-user-histories.
+    func withTrainingUsers(_ file: ModelFile, dataset: InteractionDataset) throws -> ModelFile {
+        guard !noUserHistories else { return file }
+        var file = file
+        file.trainingUsers = try TrainingUsers(userIDs: dataset.trainUserIDs, rows: dataset.train)
+        return file
     }
 }

@@ -39,6 +39,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Resumable checkpoint path (default: OUTPUT.checkpoint).", transform: URL.init(fileURLWithPath:))
     var checkpoint: URL?
     @Flag(help: "Do not write checkpoints.") var noCheckpoint = false
+    @Flag(help: "Do not keep the training users' items in the model file (then `recommend --user` and the server's user endpoint cannot answer).")
+    var noUserHistories = false
     @Option(name: .customLong("checkpoint-interval"), help: "Seconds between checkpoints (0: after every epoch).")
     var checkpointInterval: Double = 60
     @Flag(help: "Continue from the checkpoint if there is one.") var resume = false
@@ -113,7 +115,7 @@ struct TrainCommand: ParsableCommand {
             log?.write(event)
         }
         guard isRoot else { return }
-        try trainer.modelFile().write(to: output)
+        try withTrainingUsers(trainer.modelFile(), dataset: dataset).write(to: output)
         if let best = trainer.bestMetrics {
             print("best validation after epoch \(trainer.bestEpoch + 1): \(best)")
         }

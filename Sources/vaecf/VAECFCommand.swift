@@ -9,7 +9,7 @@ struct VAECFCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DemoCommand.self, PrepareCommand.self, SynthCommand.self, DownloadCommand.self, InfoCommand.self,
-            TrainCommand.self, TestCommand.self, CompareCommand.self, TuneCommand.self, RecommendCommand.self, ServeCommand.self, BenchmarkCommand.self,
+            TrainCommand.self, TestCommand.self, CompareCommand.self, TuneCommand.self, RecommendCommand.self, SimilarCommand.self, ServeCommand.self, BenchmarkCommand.self,
         ])
 
     /// Parses and runs the command; under an MPI launcher with several ranks, only the commands that work

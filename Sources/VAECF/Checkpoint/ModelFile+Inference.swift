@@ -22,6 +22,7 @@ extension ModelFile {
         var model = ModelFile(header: header, parameters: bestParameters, optimizer: nil, bestParameters: nil)
         model.header.kind = .model
         model.path = path
+        model.trainingUsers = trainingUsers
         model.notice = Self.checkpointNotice(path: path, bestEpoch: header.bestEpoch)
         return model
     }

@@ -46,7 +46,8 @@ extension ModelFile {
         let layoutCount = try validatedBlockLength(of: header, fileSize: bytes.count, path: path)
         // Each block is at most the file's size (checked above), so this product cannot overflow.
         let payload = bytes.count - prefixSize - headerLength - 8
-        let expected = header.blocks.count * layoutCount * MemoryLayout<Float>.size
+        let weightBytes = header.blocks.count * layoutCount * MemoryLayout<Float>.size
+        let expected = weightBytes + (try trainingUsersByteCount(of: header, fileSize: bytes.count, path: path))
         guard expected == payload else {
             let total = bytes.count - payload + expected
             throw failure(expected > payload
@@ -70,6 +71,8 @@ extension ModelFile {
             optimizer: isCheckpoint ? OptimizerState(firstMoments: blocks[1], secondMoments: blocks[2]) : nil,
             bestParameters: isCheckpoint ? blocks[3] : nil)
         file.path = path
+        file.trainingUsers = try decodeTrainingUsers(
+            bytes, from: prefixSize + headerLength + weightBytes, header: header, path: path)
         return file
     }
 

@@ -48,6 +48,8 @@ public struct ModelFile: Sendable {
         public var precision: ComputePrecision?
         /// Loss scaling's mode and state (checkpoints of runs that scale the loss only).
         public var lossScale: DynamicLossScale?
+        /// The training users' block after the weights (see ``TrainingUsers``); absent when the file keeps none.
+        public var trainingUsers: TrainingUsersHeader?
 
         /// The model kind: EASE when recorded, else Mult-VAE or Mult-DAE as `model` says.
         public var resolvedKind: ModelKind {
@@ -103,6 +105,8 @@ public struct ModelFile: Sendable {
     public var path: String = ""
     /// Set by ``readModel(_:)`` when the weights come from a training checkpoint: a one-line note saying so.
     public var notice: String?
+    /// The training users' rows, kept so that they can be asked for by id (`nil`: the file keeps none).
+    public var trainingUsers: TrainingUsers?
 
     public init(header: Header, parameters: [Float], optimizer: OptimizerState?, bestParameters: [Float]?) {
         self.header = header
@@ -126,6 +130,7 @@ public struct ModelFile: Sendable {
         let blocks = floatBlocks
         var header = header
         header.blocks = blocks.map(\.count)
+        header.trainingUsers = trainingUsers.map(TrainingUsersHeader.init)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json: Data
@@ -152,6 +157,7 @@ public struct ModelFile: Sendable {
                 }
                 try emit(prefix)
                 for block in blocks where !block.isEmpty { try emit(block) }
+                if let trainingUsers { try emit(Self.encodedTrainingUsers(trainingUsers)) }
                 let sum = checksum.finalize().littleEndian
                 do { try handle.write(contentsOf: withUnsafeBytes(of: sum) { Data($0) }) } catch {
                     throw AtomicFileError(path: url.path, reason: error.localizedDescription)

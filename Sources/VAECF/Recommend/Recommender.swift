@@ -35,6 +35,10 @@ public final class Recommender: Sendable {
     /// Row maxima and softmax sums of the ranking.
     let reductions = RowReductions()
     let workspace: Locked<InferenceWorkspace>
+    /// The training users the model file keeps, for queries by user id (``recommend(user:count:exclude:excludingSeen:)``).
+    let trainingUsers: TrainingUsers?
+    /// The normalized item vectors of similar-items queries, built on the first one.
+    let similarityCache = Locked(SimilarityCache())
 
     /// A recommender for `model`, whose output column `i` is the item `itemIDs[i]`.
     ///
@@ -55,13 +59,16 @@ public final class Recommender: Sendable {
     }
 
     /// A recommender for a model of any kind; EASE always scores in float32 (`precision` applies to the
-    /// autoencoders' output layer).
+    /// autoencoders' output layer). `trainingUsers`: the training users' rows, for queries by user id.
     public init(
         trained model: TrainedModel, itemIDs: [String], gemm: GEMM, threadCount: Int,
-        precision: InferencePrecision = .float32, description: ModelDescription? = nil, blockRows: Int? = nil
+        precision: InferencePrecision = .float32, description: ModelDescription? = nil, blockRows: Int? = nil,
+        trainingUsers: TrainingUsers? = nil
     ) {
         precondition(itemIDs.count == model.itemCount, "one id per item is needed")
+        precondition(trainingUsers.map { $0.rows.columnCount == model.itemCount } ?? true, "training users' rows must span the model's items")
         self.model = model
+        self.trainingUsers = trainingUsers
         catalog = ItemCatalog(identifiers: itemIDs)
         let executor = ParallelExecutor(threadCount: max(1, threadCount))
         var described = description ?? ModelDescription(
@@ -101,7 +108,7 @@ public final class Recommender: Sendable {
             validation: validation, precision: precision.rawValue, epochs: file.header.epoch, path: file.path)
         self.init(
             trained: TrainedModel(file: file), itemIDs: file.header.itemIDs, gemm: gemm, threadCount: threadCount,
-            precision: precision, description: description)
+            precision: precision, description: description, trainingUsers: file.trainingUsers)
     }
 
     /// Reads a model file or checkpoint (see ``ModelFile/readModel(_:)``) and prepares it for queries.

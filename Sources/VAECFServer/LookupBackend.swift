@@ -1,0 +1,43 @@
+import Foundation
+import VAECF
+
+/// A backend that also answers queries by id: similar items and recommendations for a training user.
+/// ``Recommender`` is one; a backend that is not gets a 501 on those endpoints.
+public protocol LookupBackend: RecommendationBackend {
+    /// The similar items of every query, in order (blocking CPU work).
+    func similarItems(_ queries: [SimilarItemsQuery]) throws(RecommenderError) -> [RecommendationResult]
+    /// The fold-in query of a training user: their training items, which the answer leaves out.
+    func query(forUser user: String, count: Int) throws(RecommenderError) -> RecommendationQuery
+}
+
+extension Recommender: LookupBackend {}
+
+/// `GET /v1/items/{id}/similar` answer: the item and its most similar items, best first (cosine scores).
+public struct SimilarItemsResponse: Codable, Sendable, Equatable {
+    /// The item asked about (original id).
+    public var item: String
+    /// At most `k` items, best first; `score` is the cosine similarity in `[-1, 1]`.
+    public var items: [ScoredItem]
+
+    public init(item: String, items: [ScoredItem]) {
+        self.item = item
+        self.items = items
+    }
+}
+
+extension APIError {
+    /// The 4xx of a query by id that the model cannot answer.
+    init(_ error: RecommenderError) {
+        switch error {
+        case .unknownItem: self.init(.notFound, code: "unknown_item", error.description)
+        case .unknownUser: self.init(.notFound, code: "unknown_user", error.description)
+        case .noTrainingUsers:
+            self.init(.notFound, code: "no_user_histories",
+                      "the model in service keeps no training users, so users cannot be asked for by id; send the user's items to POST /v1/recommend")
+        }
+    }
+
+    /// 501 when the backend in service cannot answer queries by id.
+    static let lookupUnsupported = APIError(
+        .notImplemented, code: "not_supported", "the model in service does not answer queries by item or user id")
+}
