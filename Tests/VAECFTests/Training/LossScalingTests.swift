@@ -69,7 +69,7 @@ struct LossScalingTests {
         let configuration = MultVAEConfiguration(itemCount: dataset.itemCount, encoderDimensions: [40, 10])
         func run(injecting steps: Set<Int>) throws -> (Trainer, RankingMetrics, [Float]) {
             let trainer = Trainer(
-                dataset: dataset, model: configuration, training: smallTraining(epochs: 8), engine: makeEngine(),
+                dataset: dataset, model: configuration, training: smallTraining(epochs: 5), engine: makeEngine(),
                 lossScaling: .dynamic)
             trainer.injectedOverflowSteps = steps
             var afterFirstEpoch: [Float] = []
@@ -154,11 +154,11 @@ struct LossScalingTests {
     func bfloat16Training() throws {
         let dataset = try smallDataset()
         let configuration = MultVAEConfiguration(itemCount: dataset.itemCount, encoderDimensions: [40, 10])
-        func run(_ precision: ComputePrecision, threads: Int) throws -> (Trainer, RankingMetrics) {
+        func run(_ precision: ComputePrecision, threads: Int, epochs: Int = 8) throws -> (Trainer, RankingMetrics) {
             let gemm = try GEMM.portable(threadCount: threads).withPrecision(precision)
             let engine = MultVAEEngine(gemm: gemm, executor: ParallelExecutor(threadCount: threads), logitBlockRows: 40)
             let trainer = Trainer(
-                dataset: dataset, model: configuration, training: smallTraining(epochs: 12), engine: engine,
+                dataset: dataset, model: configuration, training: smallTraining(epochs: epochs), engine: engine,
                 lossScaling: precision == .bfloat16 ? .dynamic : .none)
             _ = try trainer.run(checkpoint: nil) { _ in }
             let metrics = trainer.evaluate(
@@ -167,9 +167,10 @@ struct LossScalingTests {
         }
         let (single, singleMetrics) = try run(.float32, threads: 2)
         let (mixed, mixedMetrics) = try run(.bfloat16, threads: 2)
-        let (again, _) = try run(.bfloat16, threads: 2)
+        let (first, _) = try run(.bfloat16, threads: 2, epochs: 1)
+        let (again, _) = try run(.bfloat16, threads: 2, epochs: 1)
         #expect(Self.bits(mixed.model.parameters) != Self.bits(single.model.parameters))
-        #expect(Self.bits(mixed.model.parameters) == Self.bits(again.model.parameters))
+        #expect(Self.bits(first.model.parameters) == Self.bits(again.model.parameters))
         #expect(abs(mixedMetrics.ndcgAt100 - singleMetrics.ndcgAt100) < 0.03, "\(mixedMetrics) vs \(singleMetrics)")
         #expect(mixed.modelFile().header.precision == .bfloat16 && single.modelFile().header.precision == nil)
     }
