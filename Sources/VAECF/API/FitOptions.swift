@@ -1,0 +1,92 @@
+import Foundation
+import VAECFCompute
+import VAECFCore
+
+/// How ``CollaborativeFilter/fit(_:options:progress:)`` trains: the model kind, every hyperparameter, the
+/// validation users that pick the best epoch, threads and precision.
+public struct FitOptions: Sendable, Equatable {
+    /// The model kind (Mult-VAE by default).
+    public var model: ModelKind = .multvae
+    /// Optimization and annealing settings (``TrainingConfiguration``, the paper preset by default); its
+    /// `seed` drives every random choice of the fit, including which users validate.
+    public var training = TrainingConfiguration(preset: .paper)
+    /// Encoder widths after the input, latent size last (`[600, 200]` in the paper); autoencoders only.
+    public var encoderDimensions = [600, 200]
+    /// Hidden-layer activation.
+    public var activation: Activation = .tanh
+    /// Probability that an input entry is kept by dropout (0.5 in the paper).
+    public var keepProbability = 0.5
+    /// EASE's L2 weight.
+    public var easeLambda = 500.0
+    /// Users held out to choose the best epoch (each with at least 5 items gets a random 20% of them to rank,
+    /// the rest as input). 0: every user trains and the last epoch is kept.
+    public var validationUsers = 0
+    /// Rows whose weight is below this do not count.
+    public var minimumWeight: Float = 1
+    /// Worker threads (`nil`: `VAECF_THREADS` or all cores).
+    public var threads: Int?
+    /// Precision of the dense products (``ComputePrecision``).
+    public var precision: ComputePrecision = .float32
+    /// Loss scaling (``LossScaling``); `nil`: dynamic with bfloat16, none with float32.
+    public var lossScaling: LossScaling?
+    /// Whether the model keeps its training users' items, so that they can be asked for by id (and their
+    /// items excluded) after ``CollaborativeFilter/save(to:)`` and ``CollaborativeFilter/load(from:)``.
+    public var keepsTrainingUsers = true
+
+    /// The paper's settings with `seed`.
+    public init(model: ModelKind = .multvae, preset: TrainingConfiguration.Preset = .paper, seed: UInt64 = 0) {
+        self.model = model
+        training = TrainingConfiguration(preset: preset, seed: seed)
+    }
+
+    var threadCount: Int { max(1, threads ?? ParallelExecutor.defaultThreadCount) }
+
+    /// The autoencoder's shape for `itemCount` items.
+    func network(itemCount: Int) -> MultVAEConfiguration {
+        MultVAEConfiguration(
+            itemCount: itemCount, encoderDimensions: encoderDimensions, activation: activation,
+            keepProbability: keepProbability, variational: model != .multdae)
+    }
+}
+
+/// What a fit reports as it goes.
+public struct FitProgress: Sendable {
+    /// 0-based epoch just finished, and the number of epochs.
+    public var epoch: Int
+    public var epochs: Int
+    /// Mean loss terms of the epoch.
+    public var loss: LossBreakdown
+    /// Validation metrics after the epoch (when validated), and whether they are the best so far.
+    public var validation: RankingMetrics?
+    public var isBest: Bool
+    /// Seconds since the fit started, and the estimate of the seconds left.
+    public var elapsedSeconds: Double
+    public var remainingSeconds: Double
+}
+
+/// Why a fit, a query or a file operation of ``CollaborativeFilter`` failed.
+public enum CollaborativeFilterError: Error, Equatable, LocalizedError, CustomStringConvertible {
+    /// No user has an interaction that counts (weight at least ``FitOptions/minimumWeight``).
+    case noInteractions
+    /// More validation users were asked for than leave a user to train on.
+    case tooFewUsers(users: Int, validationUsers: Int)
+    /// A setting cannot be used (described).
+    case invalidOption(String)
+    /// The fit was cancelled (its task was cancelled).
+    case cancelled
+    /// The fit failed (training diverged, EASE could not be solved, the precision is not supported ...).
+    case fitFailed(String)
+
+    public var description: String {
+        switch self {
+        case .noInteractions: "no interaction counts: every row's weight is below the minimum weight"
+        case .tooFewUsers(let users, let validation):
+            "\(users) users cannot give \(validation) validation users and at least one training user"
+        case .invalidOption(let reason): "invalid option: \(reason)"
+        case .cancelled: "the fit was cancelled"
+        case .fitFailed(let reason): "the fit failed: \(reason)"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}

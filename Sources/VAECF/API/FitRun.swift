@@ -1,0 +1,87 @@
+import Dispatch
+import VAECFCompute
+import VAECFCore
+import VAECFData
+
+/// One fit of ``CollaborativeFilter``: the dataset, the engine and the epochs, on the calling thread.
+struct FitRun {
+    let options: FitOptions
+    let progress: @Sendable (FitProgress) -> Void
+    let isCancelled: () -> Bool
+
+    init(options: FitOptions, progress: @escaping @Sendable (FitProgress) -> Void, isCancelled: @escaping () -> Bool) {
+        self.options = options
+        self.progress = progress
+        self.isCancelled = isCancelled
+    }
+
+    func model(of interactions: Interactions) throws(CollaborativeFilterError) -> ModelFile {
+        if let problem = options.training.invalidSetting { throw .invalidOption(problem) }
+        let dataset = try InteractionSplit.dataset(
+            interactions, minimumWeight: options.minimumWeight, validationUsers: options.validationUsers,
+            seed: options.training.seed)
+        let engine = try makeEngine()
+        var file = options.model == .ease ? try fitEASE(dataset, engine: engine) : try train(dataset, engine: engine)
+        if options.validationUsers == 0 { file.header.validation = nil }
+        if options.keepsTrainingUsers {
+            do { file.trainingUsers = try TrainingUsers(userIDs: dataset.trainUserIDs, rows: dataset.train) } catch {
+                throw .fitFailed(error.description)
+            }
+        }
+        return file
+    }
+
+    func makeEngine() throws(CollaborativeFilterError) -> MultVAEEngine {
+        let threads = options.threadCount
+        do {
+            let gemm = try GEMM.load(threadCount: threads).withPrecision(options.precision)
+            return MultVAEEngine(gemm: gemm, executor: ParallelExecutor(threadCount: threads))
+        } catch {
+            throw .fitFailed(error.description)
+        }
+    }
+
+    func train(_ dataset: InteractionDataset, engine: MultVAEEngine) throws(CollaborativeFilterError) -> ModelFile {
+        var training = options.training
+        // Without validation users, validate (on nobody) only after the last epoch: the last weights are kept.
+        if options.validationUsers == 0 { training.validationStep = max(1, training.epochs) }
+        let trainer = Trainer(
+            dataset: dataset, model: options.network(itemCount: dataset.itemCount), training: training, engine: engine,
+            lossScaling: options.lossScaling ?? (options.precision == .bfloat16 ? .dynamic : .none))
+        let start = DispatchTime.now().uptimeNanoseconds
+        while trainer.completedEpochs < training.epochs {
+            if isCancelled() { throw .cancelled }
+            let summary: EpochSummary
+            do { summary = try trainer.trainEpoch() } catch { throw .fitFailed(error.description) }
+            var report = FitProgress(
+                epoch: summary.epoch, epochs: training.epochs, loss: summary.loss, validation: nil, isBest: false,
+                elapsedSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, remainingSeconds: 0)
+            if trainer.validationDue {
+                let (metrics, isBest) = trainer.validate()
+                if options.validationUsers > 0 { (report.validation, report.isBest) = (metrics, isBest) }
+            }
+            report.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            report.remainingSeconds = report.elapsedSeconds / Double(summary.epoch + 1)
+                * Double(training.epochs - summary.epoch - 1)
+            progress(report)
+        }
+        return trainer.modelFile()
+    }
+
+    func fitEASE(_ dataset: InteractionDataset, engine: MultVAEEngine) throws(CollaborativeFilterError) -> ModelFile {
+        let solver = EASESolver(lambda: options.easeLambda, gemm: engine.gemm, executor: engine.executor)
+        let fitted: EASEModel
+        do { fitted = try solver.fit(train: dataset.train).model } catch { throw .fitFailed(error.description) }
+        let validation = TrainedModel.ease(fitted).evaluate(
+            engine: engine, foldIn: dataset.validationFoldIn, heldOut: dataset.validationHeldOut,
+            batchSize: options.training.batchSizeValidation)
+        progress(FitProgress(
+            epoch: 0, epochs: 1, loss: LossBreakdown(negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: 0, regularization: 0),
+            validation: options.validationUsers > 0 ? validation : nil, isBest: true, elapsedSeconds: 0,
+            remainingSeconds: 0))
+        return fitted.modelFile(
+            itemIDs: dataset.itemIDs, datasetFingerprint: dataset.fingerprintHex,
+            validation: validation.userCount > 0 ? validation : nil, gemm: engine.gemm,
+            threads: engine.executor.threadCount)
+    }
+}
