@@ -22,6 +22,8 @@ let package = Package(
         // Already in the graph through Hummingbird; named here because the server's channel handlers use them.
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
+        // `swift package generate-documentation` (a command plugin: nothing is linked).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // MARK: Public API

@@ -44,7 +44,10 @@ public final class CollaborativeFilter: Sendable {
     /// Runs on a thread of its own with ``FitOptions/threads`` workers, so the calling task's executor stays
     /// free; cancelling the task stops the fit after the current epoch. Deterministic for a seed
     /// (``FitOptions/training``) and thread count.
-    /// - Parameter progress: called after every epoch (from the fit's thread).
+    /// - Parameters:
+    ///   - interactions: the rows to learn from; rows below ``FitOptions/minimumWeight`` do not count.
+    ///   - options: model kind, hyperparameters, validation users, threads, precision.
+    ///   - progress: called after every epoch (from the fit's thread).
     /// - Throws: ``CollaborativeFilterError``.
     public static func fit(
         _ interactions: Interactions, options: FitOptions = FitOptions(),

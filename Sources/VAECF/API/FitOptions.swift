@@ -25,7 +25,7 @@ public struct FitOptions: Sendable, Equatable {
     public var minimumWeight: Float = 1
     /// Worker threads (`nil`: `VAECF_THREADS` or all cores).
     public var threads: Int?
-    /// Precision of the dense products (``ComputePrecision``).
+    /// Precision of the dense products (`ComputePrecision`).
     public var precision: ComputePrecision = .float32
     /// Loss scaling (``LossScaling``); `nil`: dynamic with bfloat16, none with float32.
     public var lossScaling: LossScaling?

@@ -27,7 +27,7 @@ public struct Interactions: Sendable, Equatable {
     /// The rows of an interaction file (CSV, TSV, MovieLens `u.data` / `ratings.dat`, gzip or zip of one; the
     /// format is detected as `vaecf prepare` does) whose rating is at least `minimumRating` (3.5 in the paper's
     /// protocol; files without ratings keep every row), each of weight 1.
-    /// - Throws: ``DataError`` naming the file, the line and what was expected.
+    /// - Throws: `DataError` naming the file, the line and what was expected.
     public static func read(contentsOf url: URL, minimumRating: Double = 3.5) throws(DataError) -> Interactions {
         var options = ReaderOptions()
         options.ratingThreshold = minimumRating

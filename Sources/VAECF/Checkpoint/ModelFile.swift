@@ -43,7 +43,7 @@ public struct ModelFile: Sendable {
         public var modelKind: ModelKind?
         /// EASE's L2 weight lambda (EASE files only).
         public var easeLambda: Double?
-        /// The dense products' precision in training when it was not float32 (``ComputePrecision``); absent:
+        /// The dense products' precision in training when it was not float32 (`ComputePrecision`); absent:
         /// float32. The weights are float32 either way, and serve in any precision.
         public var precision: ComputePrecision?
         /// Loss scaling's mode and state (checkpoints of runs that scale the loss only).

@@ -86,7 +86,7 @@ public struct ModelDescription: Sendable, Codable, Equatable {
 /// Storage precision of the output layer's weights `[hidden, items]` at inference. Accumulation is always
 /// in float32; `float16` and `bfloat16` halve the memory streamed per query (the output layer dominates it).
 /// `bfloat16` also rounds the layer's input to bfloat16 and multiplies with AVX512-BF16 instructions
-/// (``ComputePrecision/bfloat16``): it needs a CPU that has them (``missingInstructions``).
+/// (`ComputePrecision.bfloat16`): it needs a CPU that has them (``missingInstructions``).
 public enum InferencePrecision: String, Sendable, Codable, CaseIterable {
     case float32, float16, bfloat16
 
