@@ -89,6 +89,27 @@ INLINE __mmask16 lane_mask(long count) {
     return count >= 16 ? (__mmask16)0xFFFF : (count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1));
 }
 
+/// Writes the pairs of one line of `depth` steps (step p at line[p * step]) to out[q * stride], q = 0 ... : the
+/// column of a panel, in pairs along the depth (zero padded). Contiguous lines convert 32 steps at a time.
+static KERNEL void pack_line(const float *line, long step, long depth, uint32_t *out, long stride) {
+    long p = 0;
+    if (step == 1) {
+        for (; p + 32 <= depth; p += 32) {
+            // 32 steps = 16 pairs: the low halves of the rounded lanes, narrowed, are the pairs in order.
+            __m512i r0 = round_lanes(_mm512_loadu_ps(line + p)), r1 = round_lanes(_mm512_loadu_ps(line + p + 16));
+            uint32_t values[16];
+            _mm256_storeu_si256((__m256i *)values, _mm512_cvtepi32_epi16(r0));
+            _mm256_storeu_si256((__m256i *)(values + 8), _mm512_cvtepi32_epi16(r1));
+            for (long i = 0; i < 16; i++) out[(p / 2 + i) * stride] = values[i];
+        }
+    }
+    for (; p < depth; p += 2) {
+        uint32_t low = bf16_bits(line[p * step]);
+        uint32_t high = p + 1 < depth ? bf16_bits(line[(p + 1) * step]) : 0;
+        out[(p / 2) * stride] = low | (high << 16);
+    }
+}
+
 /// Packs op(A)[rows, depth] (rows <= MC; element (r, p) at a[r * rs + p * ds]) into micro-panels of MR rows:
 /// panel i, pair q holds MR 32-bit pairs (A[r, 2q], A[r, 2q + 1]) as bfloat16; missing rows and steps are zero.
 static KERNEL void pack_a(const float *a, long rs, long ds, long rows, long depth, uint32_t *packed) {
@@ -109,26 +130,8 @@ static KERNEL void pack_a(const float *a, long rs, long ds, long rows, long dept
             for (long r = 0; r < MR; r++) {
                 if (r >= count) {
                     for (long q = 0; q < pairs; q++) out[q * MR + r] = 0;
-                    continue;
-                }
-                const float *row = a + (panel + r) * rs;
-                long p = 0;
-                if (ds == 1) {
-                    for (; p + 32 <= depth; p += 32) {
-                        // 32 steps = 16 pairs: even and odd steps split by permutes.
-                        __m512 x0 = _mm512_loadu_ps(row + p), x1 = _mm512_loadu_ps(row + p + 16);
-                        __m512i r0 = round_lanes(x0), r1 = round_lanes(x1);
-                        __m256i h0 = _mm512_cvtepi32_epi16(r0), h1 = _mm512_cvtepi32_epi16(r1);
-                        uint32_t values[16];
-                        _mm256_storeu_si256((__m256i *)values, h0);
-                        _mm256_storeu_si256((__m256i *)(values + 8), h1);
-                        for (long i = 0; i < 16; i++) out[(p / 2 + i) * MR + r] = values[i];
-                    }
-                }
-                for (; p < depth; p += 2) {
-                    uint32_t low = bf16_bits(row[p * ds]);
-                    uint32_t high = p + 1 < depth ? bf16_bits(row[(p + 1) * ds]) : 0;
-                    out[(p / 2) * MR + r] = low | (high << 16);
+                } else {
+                    pack_line(a + (panel + r) * rs, ds, depth, out + r, MR);
                 }
             }
         }
@@ -157,24 +160,8 @@ static KERNEL void pack_b(const float *b, long ds, long cs, long depth, long col
             for (long c = 0; c < NR; c++) {
                 if (c >= count) {
                     for (long q = 0; q < pairs; q++) out[q * NR + c] = 0;
-                    continue;
-                }
-                const float *column = b + (panel + c) * cs;
-                long p = 0;
-                if (ds == 1) {
-                    for (; p + 32 <= depth; p += 32) {
-                        __m512i r0 = round_lanes(_mm512_loadu_ps(column + p));
-                        __m512i r1 = round_lanes(_mm512_loadu_ps(column + p + 16));
-                        uint32_t values[16];
-                        _mm256_storeu_si256((__m256i *)values, _mm512_cvtepi32_epi16(r0));
-                        _mm256_storeu_si256((__m256i *)(values + 8), _mm512_cvtepi32_epi16(r1));
-                        for (long i = 0; i < 16; i++) out[(p / 2 + i) * NR + c] = values[i];
-                    }
-                }
-                for (; p < depth; p += 2) {
-                    uint32_t low = bf16_bits(column[p * ds]);
-                    uint32_t high = p + 1 < depth ? bf16_bits(column[(p + 1) * ds]) : 0;
-                    out[(p / 2) * NR + c] = low | (high << 16);
+                } else {
+                    pack_line(b + (panel + c) * cs, ds, depth, out + c, NR);
                 }
             }
         }

@@ -58,15 +58,7 @@ struct BFloat16OutputTests {
         let queries = RecommendFixture.randomQueries(count: 30, k: 10, seed: 6)
         let exact = single.recommend(queries)
         let approximate = mixed.recommend(queries)
-        var overlap = 0
-        var worst = 0.0
-        for (a, b) in zip(exact, approximate) {
-            overlap += Set(a.items.map(\.id)).intersection(b.items.map(\.id)).count
-            let scores = Dictionary(uniqueKeysWithValues: b.items.map { ($0.id, $0.score) })
-            for item in a.items {
-                if let other = scores[item.id] { worst = max(worst, Double(abs(other - item.score) / item.score)) }
-            }
-        }
+        let (overlap, worst) = RecommendFixture.agreement(exact, approximate)
         #expect(overlap >= 270, "top-10 overlap \(overlap) of 300")
         #expect(worst <= 0.03, "largest relative score difference \(worst)")
         // A user's values do not depend on the other queries of the call.

@@ -71,4 +71,21 @@ enum RecommendFixture {
         let normalizer = largest + log(logits.reduce(0.0) { $0 + exp(Double($1) - largest) })
         return (Array(indices.prefix(selected)), values.prefix(selected).map { exp(Double($0) - normalizer) })
     }
+
+    /// How far `approximate` answers are from `exact` ones: the total top-k overlap and the largest relative
+    /// score difference of an item both return.
+    static func agreement(
+        _ exact: [RecommendationResult], _ approximate: [RecommendationResult]
+    ) -> (overlap: Int, worstRelativeDifference: Double) {
+        var overlap = 0
+        var worst = 0.0
+        for (a, b) in zip(exact, approximate) {
+            overlap += Set(a.items.map(\.id)).intersection(b.items.map(\.id)).count
+            let scores = Dictionary(uniqueKeysWithValues: b.items.map { ($0.id, $0.score) })
+            for item in a.items {
+                if let other = scores[item.id] { worst = max(worst, Double(abs(other - item.score) / item.score)) }
+            }
+        }
+        return (overlap, worst)
+    }
 }
