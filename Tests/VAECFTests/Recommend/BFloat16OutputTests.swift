@@ -52,13 +52,7 @@ struct BFloat16OutputTests {
 
     @Test("bfloat16 recommendations agree with float32: nearly the same top items, close scores", needsKernels)
     func agreesWithFloat32() {
-        let model = RecommendFixture.model(seed: 8)
-        let single = RecommendFixture.recommender(model, precision: .float32)
-        let mixed = RecommendFixture.recommender(model, precision: .bfloat16)
-        let queries = RecommendFixture.randomQueries(count: 30, k: 10, seed: 6)
-        let exact = single.recommend(queries)
-        let approximate = mixed.recommend(queries)
-        let (overlap, worst) = RecommendFixture.agreement(exact, approximate)
+        let (mixed, queries, approximate, overlap, worst) = RecommendFixture.againstFloat32(.bfloat16)
         #expect(overlap >= 270, "top-10 overlap \(overlap) of 300")
         #expect(worst <= 0.03, "largest relative score difference \(worst)")
         // A user's values do not depend on the other queries of the call.

@@ -75,13 +75,7 @@ struct HalfPrecisionTests {
 
     @Test("float16 recommendations agree with float32: the same top items, close scores")
     func agreesWithFloat32() {
-        let model = RecommendFixture.model(seed: 8)
-        let single = RecommendFixture.recommender(model, precision: .float32)
-        let half = RecommendFixture.recommender(model, precision: .float16)
-        let queries = RecommendFixture.randomQueries(count: 30, k: 10, seed: 6)
-        let exact = single.recommend(queries)
-        let approximate = half.recommend(queries)
-        let (overlap, worst) = RecommendFixture.agreement(exact, approximate)
+        let (half, queries, approximate, overlap, worst) = RecommendFixture.againstFloat32(.float16)
         #expect(worst <= 2e-3, "largest relative score difference \(worst)")
         #expect(overlap >= 290, "top-10 overlap \(overlap) of 300")
         // Batch and single queries agree in float16 too: the same items; with the native kernels, up to the

@@ -88,4 +88,17 @@ enum RecommendFixture {
         }
         return (overlap, worst)
     }
+
+    /// 30 random queries (top 10) answered in float32 and in `precision` by recommenders of one model.
+    static func againstFloat32(_ precision: InferencePrecision) -> (
+        narrow: Recommender, queries: [RecommendationQuery], answers: [RecommendationResult], overlap: Int,
+        worstRelativeDifference: Double
+    ) {
+        let model = model(seed: 8)
+        let narrow = recommender(model, precision: precision)
+        let queries = randomQueries(count: 30, k: 10, seed: 6)
+        let answers = narrow.recommend(queries)
+        let (overlap, worst) = agreement(recommender(model, precision: .float32).recommend(queries), answers)
+        return (narrow, queries, answers, overlap, worst)
+    }
 }
