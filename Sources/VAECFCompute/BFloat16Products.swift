@@ -31,18 +31,15 @@ package enum BFloat16Products {
         let units = (extent + unit - 1) / unit
         let workers = m * n * k < parallelThreshold ? 1 : max(1, min(threadCount, units))
         let operands = UncheckedSendable((a, b, c))
-        let workspaceBytes = vaecf_bf16_workspace_bytes()
         ParallelExecutor(threadCount: workers).forEachChunk(count: units) { _, range in
             let (a, b, c) = operands.value
             let start = range.lowerBound * unit
             let end = min(range.upperBound * unit, extent)
             let rows = splitRows ? start..<end : 0..<m
             let columns = splitRows ? 0..<n : start..<end
-            let workspace = UnsafeMutableRawPointer.allocate(byteCount: workspaceBytes, alignment: 64)
-            defer { workspace.deallocate() }
             vaecf_bf16_gemm_block(
                 transposeA ? 1 : 0, transposeB ? 1 : 0, rows.lowerBound, rows.upperBound, columns.lowerBound,
-                columns.upperBound, k, alpha, a, lda, b, ldb, beta, c, ldc, workspace)
+                columns.upperBound, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
         }
     }
 

@@ -1,5 +1,6 @@
 #include "VAECFNativeKernels.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /// Rows and columns of a register tile: MR rows x NV vectors of 16 columns (12 x 32: 24 accumulators).
@@ -68,6 +69,20 @@ int vaecf_bf16_feature_mask(void) {
     __builtin_cpu_init();
     return (__builtin_cpu_supports("avx512f") ? 1 : 0) | (__builtin_cpu_supports("avx512bw") ? 2 : 0)
         | (__builtin_cpu_supports("avx512vl") ? 4 : 0) | (__builtin_cpu_supports("avx512bf16") ? 8 : 0);
+}
+
+/// A workspace of at least `bytes` bytes owned by the calling thread, kept for its later calls (the workers
+/// of a training loop call the kernels thousands of times: fresh megabytes each time cost page faults); NULL
+/// when memory runs out.
+static void *thread_workspace(long bytes) {
+    static __thread void *buffer = NULL;
+    static __thread long capacity = 0;
+    if (bytes > capacity) {
+        free(buffer);
+        buffer = malloc((size_t)bytes);
+        capacity = buffer ? bytes : 0;
+    }
+    return buffer;
 }
 
 /// vaecf_bf16_from_float on 16 lanes: the bfloat16 in the low half of each 32-bit lane.
@@ -227,6 +242,8 @@ void vaecf_bf16_gemm_block(
     void *workspace) {
     long a_rs = transpose_a ? 1 : lda, a_ds = transpose_a ? lda : 1;
     long b_ds = transpose_b ? 1 : ldb, b_cs = transpose_b ? ldb : 1;
+    if (!workspace) workspace = thread_workspace(vaecf_bf16_workspace_bytes());
+    if (!workspace) return;
     uintptr_t base = ((uintptr_t)workspace + 63) & ~(uintptr_t)63;
     uint32_t *packed_a = (uint32_t *)base;
     uint32_t *packed_b = packed_a + (long)MC * KC_PAIRS;
@@ -277,6 +294,8 @@ void vaecf_bf16_packed_multiply(
     const void *packed, long depth, long columns, long first_panel, long end_panel, const float *x, long ldx, long m,
     const float *bias, float *output, long ldo, void *workspace) {
     long pairs = (depth + 1) / 2;
+    if (!workspace) workspace = thread_workspace(vaecf_bf16_packed_workspace_bytes(depth));
+    if (!workspace) return;
     uintptr_t base = ((uintptr_t)workspace + 63) & ~(uintptr_t)63;
     uint32_t *packed_a = (uint32_t *)base;
     const uint32_t *weights = (const uint32_t *)packed;

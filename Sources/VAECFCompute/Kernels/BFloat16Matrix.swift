@@ -47,14 +47,10 @@ package final class BFloat16Matrix: @unchecked Sendable {
     ) {
         guard m > 0 else { return }
         let operands = UncheckedSendable((storage, output))
-        let workspaceBytes = vaecf_bf16_packed_workspace_bytes(rows)
         executor.forEachChunk(count: panelCount, minimumChunk: 8) { _, panels in
             let (storage, output) = operands.value
-            let workspace = UnsafeMutableRawPointer.allocate(byteCount: workspaceBytes, alignment: 64)
-            defer { workspace.deallocate() }
             vaecf_bf16_packed_multiply(
-                storage, rows, columns, panels.lowerBound, panels.upperBound, input, lda, m, bias, output, ldc,
-                workspace)
+                storage, rows, columns, panels.lowerBound, panels.upperBound, input, lda, m, bias, output, ldc, nil)
         }
     }
 }

@@ -119,7 +119,8 @@ long vaecf_bf16_workspace_bytes(void);
 /// products accumulated in float (vdpbf16ps: pairs of k in order, depth blocks of 640 in order) and C in float.
 /// beta == 0 does not read C. An element's value depends only on the inputs and k, never on the block of C a
 /// call computes, so splitting C between threads gives the same bits. workspace: vaecf_bf16_workspace_bytes()
-/// bytes, owned by the calling thread. Call only when vaecf_bf16_kernels_available().
+/// bytes owned by the calling thread, or NULL for a buffer the thread keeps for its later calls (about 3 MB per
+/// thread that ever calls). Call only when vaecf_bf16_kernels_available().
 void vaecf_bf16_gemm_block(
     int transpose_a, int transpose_b, long row_start, long row_end, long column_start, long column_end, long k,
     float alpha, const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
@@ -140,7 +141,8 @@ void vaecf_bf16_pack_weights(
 /// output[j * ldo + c] = sum over r of bf16(x_j[r]) * W[r, c] (+ bias[c] when not NULL) for the m input rows
 /// x_j = x[j * ldx ...] and the columns c < columns of the panels first_panel ..< end_panel: the products and
 /// the float accumulation of vaecf_bf16_gemm_block (each value depends only on its row and column). workspace:
-/// vaecf_bf16_packed_workspace_bytes(depth) bytes. Call only when vaecf_bf16_kernels_available().
+/// vaecf_bf16_packed_workspace_bytes(depth) bytes, or NULL for the calling thread's kept buffer. Call only when
+/// vaecf_bf16_kernels_available().
 void vaecf_bf16_packed_multiply(
     const void *packed, long depth, long columns, long first_panel, long end_panel, const float *x, long ldx, long m,
     const float *bias, float *output, long ldo, void *workspace);
