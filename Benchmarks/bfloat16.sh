@@ -2,7 +2,8 @@
 # Mixed precision against float32 in the same run (release build): the three decoder GEMM shapes, training
 # throughput on the ML-20M-shaped synthetic data (nvidia and paper presets), the output layer at inference,
 # and the test metrics of the ml-100k reference split for seeds in SEEDS (default 0 1 2). Needs a CPU with
-# AVX512-BF16. ROUNDS (default 2) alternates the precisions; compare medians.
+# AVX512-BF16. ROUNDS (default 2) alternates the precisions; compare medians. A set OPENBLAS_CORETYPE is
+# honoured by the float32 runs: unset it to let vaecf choose the kernels from the CPU flags.
 #
 #   Benchmarks/bfloat16.sh                 # writes /tmp/vaecf-ratings.csv once (numpy, a few minutes)
 #   SKIP_TRAINING=1 Benchmarks/bfloat16.sh # products, inference and accuracy only
