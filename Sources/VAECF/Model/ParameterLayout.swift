@@ -22,8 +22,20 @@ public struct ParameterLayout: Sendable, Equatable {
     public let encoder: [(weight: Int, bias: Int)]
     /// Indices into `tensors` of each decoder layer's (weight, bias).
     public let decoder: [(weight: Int, bias: Int)]
+    /// RecVAE: indices of each hidden layer's LayerNorm (gain, bias); empty for Mult-VAE and Mult-DAE.
+    public let normalizations: [(gain: Int, bias: Int)]
+    /// The floats of the encoder (`0 ..< count`) and of the decoder (`encoderParameters.upperBound ..<`).
+    public let encoderParameters: Range<Int>
+    public let decoderParameters: Range<Int>
+    /// RecVAE: where the frozen copy of the encoder (the prior's `encoder_old`, tensors `prior.encoder.*`)
+    /// starts; its tensors follow in the encoder's order and sizes. Nil for the other models.
+    public let previousEncoderOffset: Int?
 
     public init(configuration: MultVAEConfiguration) {
+        if let recVAE = configuration.recVAE {
+            self = ParameterLayout(recVAE: recVAE, configuration: configuration)
+            return
+        }
         var tensors = [ParameterTensor]()
         var offset = 0
         func add(_ name: String, _ rows: Int, _ columns: Int, kernel: Bool) -> Int {
@@ -47,6 +59,52 @@ public struct ParameterLayout: Sendable, Equatable {
         self.count = offset
         self.encoder = encoder
         self.decoder = decoder
+        normalizations = []
+        let encoderEnd = tensors[decoder[0].weight].offset
+        encoderParameters = 0..<encoderEnd
+        decoderParameters = encoderEnd..<offset
+        previousEncoderOffset = nil
+    }
+
+    /// RecVAE's layout: `encoder.L.{weight, bias, norm.gain, norm.bias}` for each hidden layer, `encoder.head`
+    /// (`[hidden, 2 x latent]`, `mu | logvar`), `decoder.0` (`[latent, items]`), then `prior.encoder.*`, the
+    /// frozen copy of every encoder tensor.
+    init(recVAE: RecVAESettings, configuration: MultVAEConfiguration) {
+        var tensors = [ParameterTensor]()
+        var offset = 0
+        func add(_ name: String, _ rows: Int, _ columns: Int, kernel: Bool) -> Int {
+            tensors.append(ParameterTensor(name: name, rows: rows, columns: columns, offset: offset, isKernel: kernel))
+            offset += rows * columns
+            return tensors.count - 1
+        }
+        let hidden = configuration.encoderDimensions[0]
+        let latent = configuration.latentDimension
+        var encoder = [(weight: Int, bias: Int)]()
+        var normalizations = [(gain: Int, bias: Int)]()
+        for layer in 0..<recVAE.hiddenLayers {
+            let input = layer == 0 ? configuration.itemCount : hidden
+            encoder.append((add("encoder.\(layer).weight", input, hidden, kernel: true),
+                            add("encoder.\(layer).bias", 1, hidden, kernel: false)))
+            normalizations.append((add("encoder.\(layer).norm.gain", 1, hidden, kernel: false),
+                                   add("encoder.\(layer).norm.bias", 1, hidden, kernel: false)))
+        }
+        encoder.append((add("encoder.head.weight", hidden, 2 * latent, kernel: true),
+                        add("encoder.head.bias", 1, 2 * latent, kernel: false)))
+        let encoderEnd = offset
+        let decoder = [(add("decoder.0.weight", latent, configuration.itemCount, kernel: true),
+                        add("decoder.0.bias", 1, configuration.itemCount, kernel: false))]
+        let decoderEnd = offset
+        for tensor in tensors[0..<(encoder.last!.bias + 1)] {
+            _ = add("prior." + tensor.name, tensor.rows, tensor.columns, kernel: false)
+        }
+        self.tensors = tensors
+        count = offset
+        self.encoder = encoder
+        self.decoder = decoder
+        self.normalizations = normalizations
+        encoderParameters = 0..<encoderEnd
+        decoderParameters = encoderEnd..<decoderEnd
+        previousEncoderOffset = decoderEnd
     }
 
     public static func == (lhs: ParameterLayout, rhs: ParameterLayout) -> Bool { lhs.tensors == rhs.tensors }

@@ -96,6 +96,7 @@ public final class Trainer {
     /// Runs one epoch of updates and returns its summary (in a group, the same on every member).
     /// - Throws: ``TrainingError/nonFiniteLoss`` when the objective becomes NaN or infinite.
     public func trainEpoch() throws(TrainingError) -> EpochSummary {
+        if let settings = model.configuration.recVAE { return try trainRecVAEEpoch(settings) }
         let epoch = completedEpochs
         let start = DispatchTime.now().uptimeNanoseconds
         var sums = LossBreakdown(negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: 0, regularization: 0)
@@ -219,7 +220,7 @@ public final class Trainer {
             kind: kind, model: model.configuration, training: training, itemIDs: dataset.itemIDs,
             datasetFingerprint: datasetFingerprint, epoch: completedEpochs, step: optimizer.stepCount,
             bestEpoch: bestEpoch, validation: bestMetrics, backend: engine.gemm.backendName,
-            threads: engine.executor.threadCount, modelKind: model.configuration.variational ? .multvae : .multdae)
+            threads: engine.executor.threadCount, modelKind: ModelKind(configuration: model.configuration))
     }
 }
 
