@@ -72,21 +72,15 @@ extension MultVAEEngine {
         let product = workspace.preActivations[layer].pointer
         let normalized = workspace.normalized[layer].pointer
         let inverseDeviations = workspace.inverseDeviations[layer].pointer
-        let inverseWidth = 1 / Double(width)
+        let inverseWidth = 1 / Float(width)
         executor.forEachChunk(count: rows, minimumChunk: 8) { _, chunk in
             for row in chunk {
                 let dh = hiddenGradient + row * width
                 let xhat = normalized + row * width
                 let ds = preGradient + row * width
-                var gradientSum = 0.0
-                var projection = 0.0
-                for index in 0..<width {
-                    let scaled = Double(gain[index] * dh[index])
-                    gradientSum += scaled
-                    projection += scaled * Double(xhat[index])
-                }
-                let meanGradient = Float(gradientSum * inverseWidth)
-                let meanProjection = Float(projection * inverseWidth)
+                let (gradientSum, projection) = Self.gradientMoments(gain: gain, gradient: dh, normalized: xhat, count: width)
+                let meanGradient = gradientSum * inverseWidth
+                let meanProjection = projection * inverseWidth
                 let inverse = inverseDeviations[row]
                 for index in 0..<width {
                     ds[index] = (gain[index] * dh[index] - meanGradient - xhat[index] * meanProjection) * inverse
@@ -101,6 +95,32 @@ extension MultVAEEngine {
                       into: gradients.pointer + layout.tensors[layout.normalizations[layer].bias].offset)
         addColumnSums(preGradient, rows: rows, width: width,
                       into: gradients.pointer + layout.tensors[layout.encoder[layer].bias].offset)
+    }
+
+    /// `(sum g dh, sum g dh xhat)` over a row, in 16 float lanes added in order (thread-count independent).
+    static func gradientMoments(
+        gain: UnsafePointer<Float>, gradient: UnsafePointer<Float>, normalized: UnsafePointer<Float>, count: Int
+    ) -> (Float, Float) {
+        typealias V = VectorMath.Vector
+        var sums = V()
+        var projections = V()
+        var index = 0
+        while index + 16 <= count {
+            let scaled = UnsafeRawPointer(gain + index).loadUnaligned(as: V.self)
+                * UnsafeRawPointer(gradient + index).loadUnaligned(as: V.self)
+            sums += scaled
+            projections += scaled * UnsafeRawPointer(normalized + index).loadUnaligned(as: V.self)
+            index += 16
+        }
+        var sum = sums.sum()
+        var projection = projections.sum()
+        while index < count {
+            let scaled = gain[index] * gradient[index]
+            sum += scaled
+            projection += scaled * normalized[index]
+            index += 1
+        }
+        return (sum, projection)
     }
 
     /// `sums[width] += column sums of x[rows, width]`, columns split between the workers (each column's rows

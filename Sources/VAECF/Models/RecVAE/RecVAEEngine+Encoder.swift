@@ -61,17 +61,11 @@ extension MultVAEEngine {
                 for previous in 0..<layer { VectorMath.add(workspace.hidden[previous].pointer + row * width, to: s, count: width) }
                 let xhat = normalized + row * width
                 Swish.apply(s, into: xhat, count: width)
-                var sum = 0.0
-                for index in 0..<width { sum += Double(xhat[index]) }
-                let mean = sum / Double(width)
-                var squares = 0.0
-                for index in 0..<width {
-                    let deviation = Double(xhat[index]) - mean
-                    squares += deviation * deviation
-                }
+                let mean = Double(Self.laneSum(xhat, count: width) { $0 }) / Double(width)
+                let center = Float(mean)
+                let squares = Double(Self.laneSum(xhat, count: width) { ($0 - center) * ($0 - center) })
                 let inverse = Float(1 / (squares / Double(width) + epsilon).squareRoot())
                 inverseDeviations[row] = inverse
-                let center = Float(mean)
                 let h = output + row * width
                 for index in 0..<width {
                     xhat[index] = (xhat[index] - center) * inverse
@@ -79,5 +73,27 @@ extension MultVAEEngine {
                 }
             }
         }
+    }
+
+    /// `sum f(x[i])` over `x[0 ..< count]` in 16 float lanes (each lane adds its elements in order, then the
+    /// lanes are added in order): the same bits for any thread count.
+    @inline(__always)
+    static func laneSum(
+        _ x: UnsafePointer<Float>, count: Int, _ transform: (VectorMath.Vector) -> VectorMath.Vector
+    ) -> Float {
+        var lanes = VectorMath.Vector()
+        var index = 0
+        while index + 16 <= count {
+            lanes += transform(UnsafeRawPointer(x + index).loadUnaligned(as: VectorMath.Vector.self))
+            index += 16
+        }
+        var tail = VectorMath.Vector()
+        for lane in 0..<(count - index) { tail[lane] = x[index + lane] }
+        // The tail's unused lanes hold 0; mask their transformed values out.
+        let transformed = transform(tail)
+        for lane in 0..<(count - index) { lanes[lane] += transformed[lane] }
+        var total: Float = 0
+        for lane in 0..<16 { total += lanes[lane] }
+        return total
     }
 }

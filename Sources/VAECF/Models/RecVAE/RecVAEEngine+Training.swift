@@ -22,7 +22,10 @@ extension MultVAEEngine {
         precondition(gradients.count >= model.layout.count, "gradient buffer does not match the model")
         let layout = model.layout
         let range = phase == .encoder ? layout.encoderParameters : layout.decoderParameters
-        (gradients.pointer + range.lowerBound).update(repeating: 0, count: range.count)
+        let start = gradients.pointer + range.lowerBound
+        executor.forEachChunk(count: range.count, minimumChunk: 1 << 16) { _, chunk in
+            (start + chunk.lowerBound).update(repeating: 0, count: chunk.count)
+        }
         let batchSize = rows.count
         guard batchSize > 0 else {
             return LossBreakdown(negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: 1, regularization: 0)
