@@ -61,15 +61,19 @@ struct RecVAETrainingTests {
     func learns() throws {
         let dataset = try smallDataset()
         let engine = makeEngine()
-        let trainer = Trainer(dataset: dataset, model: Self.configuration(itemCount: dataset.itemCount), training: Self.training(epochs: 6), engine: engine)
+        var training = Self.training(epochs: 8)
+        training.learningRate = 5e-3
+        let configuration = MultVAEConfiguration(
+            itemCount: dataset.itemCount, encoderDimensions: [24, 8], recVAE: RecVAESettings(hiddenLayers: 3, gamma: 0.005))
+        let trainer = Trainer(dataset: dataset, model: configuration, training: training, engine: engine)
         var summaries = [EpochSummary]()
         let model = try trainer.run(checkpoint: nil) { event in
             if case .epochFinished(let summary) = event { summaries.append(summary) }
         }
         let layout = trainer.model.layout
         #expect(Self.slice(trainer.model, layout.previousEncoderOffset!..<layout.count) == Self.slice(trainer.model, layout.encoderParameters))
-        let steps = Self.training(epochs: 6).stepsPerEpoch(userCount: dataset.train.rowCount)
-        #expect(summaries.count == 6 && summaries.last!.step == 6 * 4 * steps)
+        let steps = training.stepsPerEpoch(userCount: dataset.train.rowCount)
+        #expect(summaries.count == 8 && summaries.last!.step == 8 * 4 * steps)
         #expect(summaries.allSatisfy { $0.loss.kullbackLeibler > 0 && $0.users == 4 * dataset.train.rowCount })
         let trained = TrainedModel.autoencoder(model)
         #expect(trained.kind == .recvae)

@@ -12,6 +12,22 @@
 /// Training alternates, per ``Trainer`` epoch, ``encoderPasses`` passes over the users that update only the
 /// encoder (dropout on), the prior refresh, and ``decoderPasses`` passes that update only the decoder (dropout
 /// off), each group with its own Adam moments and step count.
+///
+/// Where this differs from the reference, and why:
+/// - Adam is the project's kernel in TensorFlow 1's form (epsilon added to `sqrt(v)` before the bias
+///   correction), not PyTorch's (epsilon added after it): one optimizer code path for every model; the two differ
+///   only while `sqrt(v)` is near epsilon.
+/// - The decoder passes skip the prior's encoder and the KL term, and the encoder passes skip the decoder's weight
+///   gradient: neither reaches the parameters that pass updates (the reference computes and then discards them),
+///   so the updates are the same with less work.
+/// - The epoch's reported loss averages the encoder passes' steps; the reference's training-set NDCG on 1% of the
+///   users (a log line) is not computed.
+/// - Randomness comes from ``RandomSource`` streams (initialization with PyTorch's default distributions,
+///   shuffles, dropout masks and latent noise per batch row), so runs are bitwise reproducible and resumable.
+/// - A model file keeps the prior's frozen encoder (`prior.encoder.*`) as the checkpoint does: one weight layout
+///   for both (the serving path never reads it).
+/// - One process only (no `mpirun`), and the reference's options `--beta` (a constant KL weight),
+///   `--not-alternating` and `--implicitslim` are not offered.
 public struct RecVAESettings: Sendable, Codable, Equatable {
     /// Densely connected hidden layers of the encoder (5 in the reference).
     public var hiddenLayers: Int
