@@ -36,33 +36,27 @@ public struct ParameterLayout: Sendable, Equatable {
             self = ParameterLayout(recVAE: recVAE, configuration: configuration)
             return
         }
-        var tensors = [ParameterTensor]()
-        var offset = 0
-        func add(_ name: String, _ rows: Int, _ columns: Int, kernel: Bool) -> Int {
-            tensors.append(ParameterTensor(name: name, rows: rows, columns: columns, offset: offset, isKernel: kernel))
-            offset += rows * columns
-            return tensors.count - 1
-        }
+        var list = TensorList()
         var encoder = [(weight: Int, bias: Int)]()
         for (index, layer) in configuration.encoderLayers.enumerated() {
-            let weight = add("encoder.\(index).weight", layer.input, layer.output, kernel: true)
-            let bias = add("encoder.\(index).bias", 1, layer.output, kernel: false)
+            let weight = list.add("encoder.\(index).weight", layer.input, layer.output, kernel: true)
+            let bias = list.add("encoder.\(index).bias", 1, layer.output, kernel: false)
             encoder.append((weight, bias))
         }
         var decoder = [(weight: Int, bias: Int)]()
         for (index, layer) in configuration.decoderLayers.enumerated() {
-            let weight = add("decoder.\(index).weight", layer.input, layer.output, kernel: true)
-            let bias = add("decoder.\(index).bias", 1, layer.output, kernel: false)
+            let weight = list.add("decoder.\(index).weight", layer.input, layer.output, kernel: true)
+            let bias = list.add("decoder.\(index).bias", 1, layer.output, kernel: false)
             decoder.append((weight, bias))
         }
-        self.tensors = tensors
-        self.count = offset
+        tensors = list.tensors
+        count = list.offset
         self.encoder = encoder
         self.decoder = decoder
         normalizations = []
         let encoderEnd = tensors[decoder[0].weight].offset
         encoderParameters = 0..<encoderEnd
-        decoderParameters = encoderEnd..<offset
+        decoderParameters = encoderEnd..<count
         previousEncoderOffset = nil
     }
 
@@ -70,35 +64,29 @@ public struct ParameterLayout: Sendable, Equatable {
     /// (`[hidden, 2 x latent]`, `mu | logvar`), `decoder.0` (`[latent, items]`), then `prior.encoder.*`, the
     /// frozen copy of every encoder tensor.
     init(recVAE: RecVAESettings, configuration: MultVAEConfiguration) {
-        var tensors = [ParameterTensor]()
-        var offset = 0
-        func add(_ name: String, _ rows: Int, _ columns: Int, kernel: Bool) -> Int {
-            tensors.append(ParameterTensor(name: name, rows: rows, columns: columns, offset: offset, isKernel: kernel))
-            offset += rows * columns
-            return tensors.count - 1
-        }
+        var list = TensorList()
         let hidden = configuration.encoderDimensions[0]
         let latent = configuration.latentDimension
         var encoder = [(weight: Int, bias: Int)]()
         var normalizations = [(gain: Int, bias: Int)]()
         for layer in 0..<recVAE.hiddenLayers {
             let input = layer == 0 ? configuration.itemCount : hidden
-            encoder.append((add("encoder.\(layer).weight", input, hidden, kernel: true),
-                            add("encoder.\(layer).bias", 1, hidden, kernel: false)))
-            normalizations.append((add("encoder.\(layer).norm.gain", 1, hidden, kernel: false),
-                                   add("encoder.\(layer).norm.bias", 1, hidden, kernel: false)))
+            encoder.append((list.add("encoder.\(layer).weight", input, hidden, kernel: true),
+                            list.add("encoder.\(layer).bias", 1, hidden, kernel: false)))
+            normalizations.append((list.add("encoder.\(layer).norm.gain", 1, hidden, kernel: false),
+                                   list.add("encoder.\(layer).norm.bias", 1, hidden, kernel: false)))
         }
-        encoder.append((add("encoder.head.weight", hidden, 2 * latent, kernel: true),
-                        add("encoder.head.bias", 1, 2 * latent, kernel: false)))
-        let encoderEnd = offset
-        let decoder = [(add("decoder.0.weight", latent, configuration.itemCount, kernel: true),
-                        add("decoder.0.bias", 1, configuration.itemCount, kernel: false))]
-        let decoderEnd = offset
-        for tensor in tensors[0..<(encoder.last!.bias + 1)] {
-            _ = add("prior." + tensor.name, tensor.rows, tensor.columns, kernel: false)
+        encoder.append((list.add("encoder.head.weight", hidden, 2 * latent, kernel: true),
+                        list.add("encoder.head.bias", 1, 2 * latent, kernel: false)))
+        let encoderEnd = list.offset
+        let decoder = [(list.add("decoder.0.weight", latent, configuration.itemCount, kernel: true),
+                        list.add("decoder.0.bias", 1, configuration.itemCount, kernel: false))]
+        let decoderEnd = list.offset
+        for tensor in list.tensors[0..<(encoder.last!.bias + 1)] {
+            _ = list.add("prior." + tensor.name, tensor.rows, tensor.columns, kernel: false)
         }
-        self.tensors = tensors
-        count = offset
+        tensors = list.tensors
+        count = list.offset
         self.encoder = encoder
         self.decoder = decoder
         self.normalizations = normalizations
@@ -108,4 +96,17 @@ public struct ParameterLayout: Sendable, Equatable {
     }
 
     public static func == (lhs: ParameterLayout, rhs: ParameterLayout) -> Bool { lhs.tensors == rhs.tensors }
+}
+
+/// Tensors appended one after another in a flat buffer.
+private struct TensorList {
+    var tensors = [ParameterTensor]()
+    var offset = 0
+
+    /// Appends a `[rows, columns]` tensor and returns its index.
+    mutating func add(_ name: String, _ rows: Int, _ columns: Int, kernel: Bool) -> Int {
+        tensors.append(ParameterTensor(name: name, rows: rows, columns: columns, offset: offset, isKernel: kernel))
+        offset += rows * columns
+        return tensors.count - 1
+    }
 }

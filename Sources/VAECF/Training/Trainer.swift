@@ -85,7 +85,12 @@ public final class Trainer {
 
     /// The users of epoch `epoch`, shuffled, cut into batches.
     public func batches(ofEpoch epoch: Int) -> [ArraySlice<Int>] {
-        var random = RandomSource(seed: training.seed, stream: 0xE90C_0000 &+ UInt64(epoch))
+        batches(stream: 0xE90C_0000 &+ UInt64(epoch))
+    }
+
+    /// The training users shuffled by `RandomSource(seed: training.seed, stream: stream)`, cut into batches.
+    func batches(stream: UInt64) -> [ArraySlice<Int>] {
+        var random = RandomSource(seed: training.seed, stream: stream)
         let order = random.permutation(count: dataset.train.rowCount)
         let steps = training.stepsPerEpoch(userCount: order.count)
         return (0..<steps).map { step in
@@ -181,7 +186,8 @@ public final class Trainer {
     public func run(checkpoint: URL?, checkpointInterval: Double = 0, report: (TrainingEvent) -> Void) throws -> MultVAE {
         var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
         report(.started(epoch: completedEpochs, epochs: training.epochs,
-                        stepsPerEpoch: training.stepsPerEpoch(userCount: dataset.train.rowCount),
+                        stepsPerEpoch: training.stepsPerEpoch(userCount: dataset.train.rowCount)
+                            * (model.configuration.recVAE?.passesPerEpoch ?? 1),
                         trainUsers: dataset.train.rowCount, parameterCount: model.layout.count))
         let isRoot = (group?.rank ?? 0) == 0
         while completedEpochs < training.epochs {

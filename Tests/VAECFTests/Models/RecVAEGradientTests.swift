@@ -60,26 +60,8 @@ struct RecVAEGradientTests {
             return klOnly ? loss.kullbackLeibler : loss.total
         }
         let range = phase == .encoder ? model.layout.encoderParameters : model.layout.decoderParameters
-        var worst = [String: Double]()
-        let step: Float = 2e-3
-        for tensor in model.layout.tensors where range.contains(tensor.offset) {
-            var numerator = 0.0
-            var denominator = 0.0
-            for index in Swift.stride(from: 0, to: tensor.count, by: max(1, tensor.count / 40)) {
-                let position = tensor.offset + index
-                let original = model.parameters.pointer[position]
-                model.parameters.pointer[position] = original + step
-                let plus = objective()
-                model.parameters.pointer[position] = original - step
-                let minus = objective()
-                model.parameters.pointer[position] = original
-                let numeric = (plus - minus) / (2 * Double(step))
-                numerator += (numeric - Double(analytic[position])) * (numeric - Double(analytic[position]))
-                denominator += numeric * numeric + Double(analytic[position]) * Double(analytic[position])
-            }
-            worst[tensor.name] = denominator == 0 ? 0 : (numerator / denominator).squareRoot()
-        }
-        return worst
+        let tensors = model.layout.tensors.filter { range.contains($0.offset) }
+        return finiteDifferenceErrors(model: model, tensors: tensors, analytic: analytic, objective: objective)
     }
 
     @Test("encoder phase: every encoder tensor (fc layers, LayerNorm gains and biases, mu/logvar head), whole objective")

@@ -50,11 +50,6 @@ extension Trainer {
 
     /// The users of RecVAE's pass `pass` (counted over the whole run), shuffled, cut into batches.
     func recVAEBatches(ofPass pass: Int) -> [ArraySlice<Int>] {
-        var random = RandomSource(seed: training.seed, stream: 0x2EC0_0000 &+ UInt64(pass))
-        let order = random.permutation(count: dataset.train.rowCount)
-        let steps = training.stepsPerEpoch(userCount: order.count)
-        return (0..<steps).map { step in
-            order[(step * training.batchSizeTrain)..<min(order.count, (step + 1) * training.batchSizeTrain)]
-        }
+        batches(stream: 0x2EC0_0000 &+ UInt64(pass))
     }
 }
