@@ -38,7 +38,8 @@ struct BenchmarkTrainCommand: ParsableCommand {
         training.epochs = timedEpochs + 1
         let engine = compute.makeEngine()
         let model = kind == .recvae ? run.network(itemCount: dataset.itemCount) : try options.model(itemCount: dataset.itemCount)
-        let hidden = model.decoderLayers.last!.input
+        // The output layer's input width: RecVAE's decoder reads the latent code directly.
+        let hidden = model.recVAE == nil ? model.decoderLayers.last!.input : model.latentDimension
         let sgemmRows = min(training.batchSizeTrain, engine.logitBlockRows)
         let sgemm = engine.gemm.measureThroughput(
             m: sgemmRows, n: dataset.itemCount, k: hidden, repetitions: sgemmRepetitions)
