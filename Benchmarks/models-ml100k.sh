@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The models side by side on the reference ml-100k split (release build): EASE's validation / test metrics
-# over a few lambdas, then `vaecf compare` (most-popular, Mult-VAE, Mult-DAE, EASE; paper preset) for the
-# training seeds in SEEDS (default 0 1 2). EASE_LAMBDA sets compare's lambda (default 1000).
+# over a few lambdas, then `vaecf compare` (most-popular, Mult-VAE, Mult-DAE, EASE, RecVAE; paper preset, RecVAE
+# its own recvae preset) for the training seeds in SEEDS (default 0 1 2). EASE_LAMBDA sets compare's lambda
+# (default 1000).
 #
 #   Benchmarks/models-ml100k.sh             # needs ../shared/splits/ml-100k
 set -euo pipefail
@@ -16,6 +17,6 @@ for lambda in ${LAMBDAS:-200 500 700 1000 1500}; do
 done
 for seed in ${SEEDS:-0 1 2}; do
     echo "seed $seed"
-    "$VAECF_BINARY" compare --data "$work/data.vaecf" --models multvae,multdae,ease \
+    "$VAECF_BINARY" compare --data "$work/data.vaecf" --models multvae,multdae,ease,recvae \
         --ease-lambda "${EASE_LAMBDA:-1000}" --preset paper --seed "$seed" 2> /dev/null
 done

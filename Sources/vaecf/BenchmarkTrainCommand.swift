@@ -11,13 +11,16 @@ struct BenchmarkTrainCommand: ParsableCommand {
         discussion: """
             Runs one warm-up epoch, then --timed-epochs timed ones, on a prepared dataset. For the ML-20M-shaped \
             synthetic data: python3 synth_ratings.py --out /tmp/ratings.csv && vaecf prepare /tmp/ratings.csv \
-            --output /tmp/ml20m.vaecf.
+            --output /tmp/ml20m.vaecf. With --model recvae an epoch is RecVAE's (3 encoder passes and 1 decoder \
+            pass over the users, its preset recvae unless --preset is given): users/s counts each pass's users, \
+            and the operations are RecVAE's (TrainingCost.recVAE).
             """)
 
     @Option(help: "Prepared dataset.", transform: URL.init(fileURLWithPath:)) var data: URL
     @Option(name: .customLong("timed-epochs"), help: "Epochs timed after the warm-up epoch.") var timedEpochs = 2
     @Option(name: .customLong("sgemm-repetitions"), help: "Timed repetitions of the reference sgemm.") var sgemmRepetitions = 10
     @Flag(help: "Print one JSON object.") var json = false
+    @Option(name: .customLong("model"), help: "multvae (default), multdae or recvae.") var modelArgument: ModelKind?
     @OptionGroup var options: TrainingOptions
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var precision: PrecisionOptions
@@ -26,15 +29,20 @@ struct BenchmarkTrainCommand: ParsableCommand {
     func validate() throws {
         if timedEpochs < 1 { throw ValidationError("--timed-epochs must be at least 1") }
         if sgemmRepetitions < 1 { throw ValidationError("--sgemm-repetitions must be at least 1") }
+        if modelArgument == .ease { throw ValidationError("--model ease has no training epochs to time") }
     }
 
     func run() throws {
         let dataset = try DatasetFile.read(data)
-        var training = options.training
+        let kind = modelArgument ?? .multvae
+        try lossScale.check(model: kind)
+        let run = try options.runConfiguration(model: kind)
+        var training = kind == .recvae ? run.training : options.training
         training.epochs = timedEpochs + 1
         let engine = try compute.makeEngine(precision: precision.precision)
-        let model = try options.model(itemCount: dataset.itemCount)
-        let hidden = model.decoderLayers.last!.input
+        let model = kind == .recvae ? run.network(itemCount: dataset.itemCount) : try options.model(itemCount: dataset.itemCount)
+        // The output layer's input width: RecVAE's decoder reads the latent code directly.
+        let hidden = model.recVAE == nil ? model.decoderLayers.last!.input : model.latentDimension
         let sgemmRows = min(training.batchSizeTrain, engine.logitBlockRows)
         let sgemm = engine.gemm.measureThroughput(
             m: sgemmRows, n: dataset.itemCount, k: hidden, repetitions: sgemmRepetitions)
@@ -48,7 +56,12 @@ struct BenchmarkTrainCommand: ParsableCommand {
         var entries = 0
         var updates = 0
         for epoch in 1...timedEpochs {
-            for batch in trainer.batches(ofEpoch: epoch) {
+            if let recVAE = model.recVAE {
+                users += recVAE.passesPerEpoch * dataset.train.rowCount
+                entries += recVAE.passesPerEpoch * dataset.train.nonZeroCount
+                updates += recVAE.passesPerEpoch * training.stepsPerEpoch(userCount: dataset.train.rowCount)
+            }
+            for batch in trainer.batches(ofEpoch: epoch) where model.recVAE == nil {
                 users += batch.count
                 entries += batch.reduce(0) { $0 + dataset.train.count(ofRow: $1) }
                 updates += 1
@@ -57,7 +70,12 @@ struct BenchmarkTrainCommand: ParsableCommand {
             seconds.append(summary.seconds)
             printError(String(format: "epoch %d: %.2f s, %.0f users/s", epoch, summary.seconds, summary.usersPerSecond))
         }
-        let cost = TrainingCost(configuration: model, users: users, entries: entries, updates: updates)
+        let cost = model.recVAE.map {
+            TrainingCost.recVAE(
+                configuration: model, encoderPasses: $0.encoderPasses * timedEpochs,
+                decoderPasses: $0.decoderPasses * timedEpochs, users: dataset.train.rowCount,
+                entries: dataset.train.nonZeroCount, updates: updates)
+        } ?? TrainingCost(configuration: model, users: users, entries: entries, updates: updates)
         let totalSeconds = seconds.reduce(0, +)
         let usersPerSecond = Double(users) / totalSeconds
         let achieved = cost.total / totalSeconds / 1e9
@@ -70,7 +88,8 @@ struct BenchmarkTrainCommand: ParsableCommand {
             "peak_rss_bytes": peak, "epochs": timedEpochs,
             "batch_size": training.batchSizeTrain, "threads": engine.executor.threadCount, "blas": engine.gemm.backendName,
             "epoch_seconds": seconds, "flop_per_epoch": cost.total / Double(timedEpochs),
-            "sgemm_shape": [sgemmRows, hidden, dataset.itemCount], "preset": options.preset.rawValue,
+            "sgemm_shape": [sgemmRows, hidden, dataset.itemCount], "model": kind.rawValue,
+            "preset": (options.presetArgument ?? .defaultPreset(for: kind)).rawValue,
             "epoch_time_over_product_time": totalSeconds / productSeconds,
             "train_users": dataset.train.rowCount, "items": dataset.itemCount,
         ]

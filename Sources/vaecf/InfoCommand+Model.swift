@@ -39,6 +39,13 @@ extension InfoCommand {
         if header.resolvedKind == .ease {
             return ["architecture: \(model.itemCount) x \(model.itemCount) item weights, lambda \(header.easeLambda ?? 0), parameters \(parameterCount)"]
         }
+        if let recVAE = model.recVAE {
+            let hidden = model.encoderDimensions[0]
+            return [
+                "architecture: \(model.itemCount) items -> \(recVAE.hiddenLayers) x \(hidden) (swish, LayerNorm, dense connections) -> 2 x \(model.latentDimension) -> \(model.itemCount) items, composite prior with a frozen encoder copy",
+                "gamma \(recVAE.gamma), \(recVAE.encoderPasses) encoder and \(recVAE.decoderPasses) decoder passes per epoch, keep probability \(model.keepProbability), parameters \(parameterCount)",
+            ]
+        }
         let latent = model.variational ? "2 x \(model.latentDimension)" : "\(model.latentDimension)"
         return [
             "architecture: \(model.itemCount) items -> \((model.encoderDimensions.dropLast().map(String.init) + [latent]).joined(separator: " -> ")) -> \(model.encoderDimensions.reversed().dropFirst().map(String.init).joined(separator: " -> ")) -> \(model.itemCount) items",

@@ -17,6 +17,13 @@ struct LossScaleOptions: ParsableArguments {
     func mode(for precision: ComputePrecision) -> LossScaling {
         lossScale ?? (precision == .bfloat16 ? .dynamic : .none)
     }
+
+    /// Refuses a loss scale for a model that trains without one (RecVAE).
+    func check(model: ModelKind) throws {
+        if model == .recvae, let lossScale, lossScale != .none {
+            throw ValidationError("--loss-scale applies to Mult-VAE and Mult-DAE; RecVAE trains without loss scaling")
+        }
+    }
 }
 
 extension LossScaling: ExpressibleByArgument {}

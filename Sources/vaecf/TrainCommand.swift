@@ -8,11 +8,13 @@ import VAECFMPI
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model (Mult-VAE, Mult-DAE or EASE) on a prepared dataset; keeps the best-validation model.",
+        abstract: "Train a model (Mult-VAE, Mult-DAE, RecVAE or EASE) on a prepared dataset; keeps the best-validation model.",
         discussion: """
             --model chooses the model: multvae (default), multdae (the denoising autoencoder: the same network \
-            without sampling or KL term) or ease (closed form, fitted once with --ease-lambda; the training \
-            options and checkpoints do not apply).
+            without sampling or KL term), recvae (RecVAE: --encoder-dims gives its hidden width and latent size, \
+            --gamma its KL weight per interaction; each epoch is 3 encoder passes and 1 decoder pass; its \
+            preset is recvae) or ease (closed form, fitted once with --ease-lambda; the training options and \
+            checkpoints do not apply).
 
             Writes the best model to --output and a resumable checkpoint to \
             --checkpoint (default: OUTPUT.checkpoint) every --checkpoint-interval seconds and at the end. With --resume, training continues from that checkpoint \
@@ -47,7 +49,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("log-path"), help: "JSON-lines performance log (appended).", transform: URL.init(fileURLWithPath:))
     var logPath: URL?
     @Flag(help: "Print only the summary.") var quiet = false
-    @Option(name: .customLong("model"), help: "Model: multvae, multdae or ease. (default: multvae)")
+    @Option(name: .customLong("model"), help: "Model: multvae, multdae, recvae or ease. (default: multvae)")
     var modelArgument: ModelKind?
     @Option(name: .customLong("ease-lambda"), help: "EASE's L2 weight lambda (--model ease). (default: 500)") var easeLambda: Double?
     @Option(help: "Configuration file (JSON, as `vaecf tune` writes); given options override its values.", transform: URL.init(fileURLWithPath:))
@@ -75,10 +77,14 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try runConfiguration(announce: (MPILaunch.detect()?.rank ?? 0) == 0)
+        try lossScale.check(model: configuration.model)
         if configuration.model == .ease {
             if resume { throw CommandFailure("EASE is fitted in closed form: there is nothing to --resume") }
             try fitEASE(configuration)
         } else if let launch = MPILaunch.detect(), launch.size > 1 {
+            if configuration.model == .recvae {
+                throw CommandFailure("RecVAE trains in one process: run `vaecf train --model recvae` without mpirun")
+            }
             try runAsRank(of: launch)
         } else {
             try train(group: nil)

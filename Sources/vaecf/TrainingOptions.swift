@@ -9,7 +9,7 @@ extension Activation: ExpressibleByArgument {}
 /// The model and optimization options of `train`, `demo` and `benchmark train`, named after the reference's
 /// options. Every value defaults to the chosen preset's.
 struct TrainingOptions: ParsableArguments {
-    @Option(name: .customLong("preset"), help: "Hyperparameter preset: paper (original Mult-VAE) or nvidia (NVIDIA VAE-CF). (default: paper)")
+    @Option(name: .customLong("preset"), help: "Hyperparameter preset: paper (original Mult-VAE), nvidia (NVIDIA VAE-CF) or recvae (RecVAE's reference). (default: recvae for --model recvae, else paper)")
     var presetArgument: TrainingConfiguration.Preset?
     @Option(help: "Training epochs.") var epochs: Int?
     @Option(name: .customLong("batch-size-train"), help: "Users per update (global batch).") var batchSizeTrain: Int?
@@ -28,6 +28,7 @@ struct TrainingOptions: ParsableArguments {
     var encoderDimensionsArgument: String?
     @Option(name: .customLong("keep-probability"), help: "Probability that dropout keeps an input entry in training (1: no dropout). (default: 0.5)")
     var keepProbability: Double?
+    @Option(help: "RecVAE: KL weight per interaction of the user (--model recvae). (default: 0.005)") var gamma: Double?
     @Option(name: .customLong("seed"), help: "Seed of every random choice in training (initialization, shuffling, dropout, noise). (default: 0)")
     var seedArgument: UInt64?
 
@@ -43,7 +44,7 @@ struct TrainingOptions: ParsableArguments {
         var given = Set<TrainingSetting>()
         if presetArgument != nil {
             given.formUnion(TrainingSetting.allCases.filter {
-                !$0.isAdjustableOnResume && ![.seed, .encoderDimensions, .activation, .keepProbability, .model].contains($0)
+                !$0.isAdjustableOnResume && ![.seed, .encoderDimensions, .activation, .keepProbability, .model, .gamma].contains($0)
             })
         }
         let options: [(TrainingSetting, Bool)] = [
@@ -52,7 +53,7 @@ struct TrainingOptions: ParsableArguments {
             (.totalAnnealSteps, totalAnnealSteps != nil), (.annealCap, annealCap != nil), (.lam, lam != nil),
             (.lr, lr != nil), (.beta1, beta1 != nil), (.beta2, beta2 != nil), (.topResults, topResults != nil),
             (.activation, activationArgument != nil), (.encoderDimensions, encoderDimensionsArgument != nil),
-            (.seed, seedArgument != nil), (.keepProbability, keepProbability != nil),
+            (.seed, seedArgument != nil), (.keepProbability, keepProbability != nil), (.gamma, gamma != nil),
         ]
         given.formUnion(options.filter(\.1).map(\.0))
         return given
@@ -72,6 +73,7 @@ struct TrainingOptions: ParsableArguments {
         }
         if let lam, !(lam >= 0) { throw ValidationError("--lam must not be negative") }
         if let annealCap, !(annealCap >= 0) { throw ValidationError("--anneal-cap must not be negative") }
+        if let gamma, !(gamma >= 0 && gamma.isFinite) { throw ValidationError("--gamma must be a finite number >= 0") }
         if let keepProbability, !(keepProbability > 0 && keepProbability <= 1) {
             throw ValidationError("--keep-probability must be in (0, 1], got \(keepProbability)")
         }
@@ -110,12 +112,21 @@ struct TrainingOptions: ParsableArguments {
 
     /// The run of a `model`: `base` (a configuration file's) or the preset's, with every given option applied.
     func runConfiguration(model: ModelKind, startingFrom base: RunConfiguration? = nil) throws -> RunConfiguration {
+        let preset = presetArgument ?? .defaultPreset(for: model)
         var configuration = base ?? RunConfiguration(model: model, training: TrainingConfiguration(preset: preset, seed: seed))
         configuration.model = model
         configuration.training = training(startingFrom: configuration.training)
         if encoderDimensionsArgument != nil { configuration.encoderDimensions = try parsedEncoderDimensions() }
         if let activationArgument { configuration.activation = activationArgument }
         if let keepProbability { configuration.keepProbability = keepProbability }
+        if let gamma {
+            guard model == .recvae else { throw ValidationError("--gamma applies to --model recvae only") }
+            configuration.recVAE = RecVAESettings(
+                hiddenLayers: configuration.resolvedRecVAE.hiddenLayers, gamma: gamma,
+                encoderPasses: configuration.resolvedRecVAE.encoderPasses,
+                decoderPasses: configuration.resolvedRecVAE.decoderPasses)
+        }
+        if model == .recvae, let problem = configuration.invalidSetting { throw ValidationError(problem) }
         return configuration
     }
 }

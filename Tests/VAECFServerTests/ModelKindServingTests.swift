@@ -7,7 +7,7 @@ import VAECFCompute
 import VAECFCore
 import VAECFServer
 
-/// The server, unchanged, around a Mult-DAE and an EASE model file.
+/// The server, unchanged, around a Mult-DAE, an EASE and a RecVAE model file.
 @Suite("Server with every model kind")
 struct ModelKindServingTests {
     static let itemCount = 40
@@ -23,6 +23,17 @@ struct ModelKindServingTests {
         try ModelFile(header: header, parameters: model.parameters.array, optimizer: nil, bestParameters: nil).write(to: url)
     }
 
+    /// A RecVAE file with seeded random weights.
+    static func writeRecVAE(to url: URL) throws {
+        let model = MultVAE(
+            configuration: MultVAEConfiguration(itemCount: itemCount, encoderDimensions: [12, 4], recVAE: RecVAESettings(hiddenLayers: 2)),
+            seed: 2)
+        let header = ModelFile.Header(
+            kind: .model, model: model.configuration, training: nil, itemIDs: itemIDs, datasetFingerprint: "recvae",
+            epoch: 1, step: 1, bestEpoch: 0, validation: nil, backend: "portable", threads: 1, modelKind: .recvae)
+        try ModelFile(header: header, parameters: model.parameters.array, optimizer: nil, bestParameters: nil).write(to: url)
+    }
+
     /// An EASE file fitted on seeded random interactions.
     static func writeEASE(to url: URL) throws {
         var random = RandomSource(seed: 4)
@@ -34,17 +45,22 @@ struct ModelKindServingTests {
             .write(to: url)
     }
 
-    @Test("GET /v1/model names the kind; POST /v1/recommend ranks without the user's items", arguments: ["multdae", "ease"])
+    @Test("GET /v1/model names the kind; POST /v1/recommend ranks without the user's items", arguments: ["multdae", "ease", "recvae"])
     func serves(kind: String) async throws {
         let folder = try ServerTest.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("\(kind).model")
-        if kind == "ease" { try Self.writeEASE(to: url) } else { try Self.writeDenoising(to: url) }
+        switch kind {
+        case "ease": try Self.writeEASE(to: url)
+        case "recvae": try Self.writeRecVAE(to: url)
+        default: try Self.writeDenoising(to: url)
+        }
         let recommender = try ServerTest.realLoader(url.path)
         try await ServerTest.withService(recommender, path: url.path, loader: ServerTest.realLoader) { service in
             try await Application(router: service.makeRouter()).test(.router) { client in
                 let model = try ServerTest.decode(ModelDescription.self, try await client.execute(uri: "/v1/model", method: .get))
                 #expect(model.model == kind && model.itemCount == Self.itemCount)
+                #expect(kind != "recvae" || model.activation == "swish")
                 let body = ServerTest.body(#"{"items": ["item3", "item7"], "k": 8, "exclude": ["item8"]}"#)
                 let response = try await client.execute(uri: "/v1/recommend", method: .post, body: body)
                 #expect(response.status == .ok)

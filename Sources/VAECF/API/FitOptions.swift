@@ -18,6 +18,8 @@ public struct FitOptions: Sendable, Equatable {
     public var keepProbability = 0.5
     /// EASE's L2 weight.
     public var easeLambda = 500.0
+    /// RecVAE's own settings (hidden layers, gamma, encoder and decoder passes per epoch).
+    public var recVAE = RecVAESettings()
     /// Users held out to choose the best epoch (each with at least 5 items gets a random 20% of them to rank,
     /// the rest as input). 0: every user trains and the last epoch is kept.
     public var validationUsers = 0
@@ -33,17 +35,23 @@ public struct FitOptions: Sendable, Equatable {
     /// items excluded) after ``CollaborativeFilter/save(to:)`` and ``CollaborativeFilter/load(from:)``.
     public var keepsTrainingUsers = true
 
-    /// The paper's settings with `seed`.
-    public init(model: ModelKind = .multvae, preset: TrainingConfiguration.Preset = .paper, seed: UInt64 = 0) {
+    /// The settings of `preset` (by default the model's own: `recvae` for RecVAE, the paper's otherwise) with
+    /// `seed`.
+    public init(model: ModelKind = .multvae, preset: TrainingConfiguration.Preset? = nil, seed: UInt64 = 0) {
         self.model = model
-        training = TrainingConfiguration(preset: preset, seed: seed)
+        training = TrainingConfiguration(preset: preset ?? .defaultPreset(for: model), seed: seed)
     }
 
     var threadCount: Int { max(1, threads ?? ParallelExecutor.defaultThreadCount) }
 
     /// The autoencoder's shape for `itemCount` items.
     func network(itemCount: Int) -> MultVAEConfiguration {
-        MultVAEConfiguration(
+        if model == .recvae {
+            return MultVAEConfiguration(
+                itemCount: itemCount, encoderDimensions: encoderDimensions, keepProbability: keepProbability,
+                recVAE: recVAE)
+        }
+        return MultVAEConfiguration(
             itemCount: itemCount, encoderDimensions: encoderDimensions, activation: activation,
             keepProbability: keepProbability, variational: model != .multdae)
     }

@@ -12,6 +12,12 @@ extension ModelFile {
         guard configuration.encoderDimensions.count >= 1, widths.allSatisfy({ (1...maximumWidth).contains($0) }) else {
             throw failure("the header describes an impossible network (\(configuration.itemCount) items, encoder \(configuration.encoderDimensions))")
         }
+        if let recVAE = configuration.recVAE {
+            guard configuration.encoderDimensions.count == 2, configuration.variational, header.modelKind != .ease else {
+                throw failure("the header describes an impossible RecVAE (encoder \(configuration.encoderDimensions); a RecVAE has a hidden width and a latent size)")
+            }
+            if let problem = recVAE.invalidSetting { throw failure("its RecVAE settings are unusable: \(problem)") }
+        }
         guard configuration.itemCount == header.itemIDs.count else {
             throw failure("the header lists \(header.itemIDs.count) item ids for \(configuration.itemCount) items")
         }
@@ -55,6 +61,7 @@ extension ModelFile {
     /// The number of floats of ``ParameterLayout`` for `configuration`, or `nil` when it overflows `Int`.
     /// The widths must already be positive and at most ``maximumWidth``.
     static func parameterCount(_ configuration: MultVAEConfiguration) -> Int? {
+        if let recVAE = configuration.recVAE { return recVAEParameterCount(configuration, hiddenLayers: recVAE.hiddenLayers) }
         var total = 0
         for layer in configuration.encoderLayers + configuration.decoderLayers {
             let (kernel, kernelOverflow) = layer.input.multipliedReportingOverflow(by: layer.output)
@@ -63,6 +70,26 @@ extension ModelFile {
             guard !kernelOverflow, !biasOverflow, !sumOverflow else { return nil }
             total = sum
         }
+        return total
+    }
+
+    /// The floats of RecVAE's ``ParameterLayout`` (encoder, decoder, the prior's copy of the encoder), or `nil`
+    /// when it overflows `Int`.
+    static func recVAEParameterCount(_ configuration: MultVAEConfiguration, hiddenLayers: Int) -> Int? {
+        let (items, hidden, latent) = (configuration.itemCount, configuration.encoderDimensions[0], configuration.latentDimension)
+        var total = 0
+        func add(_ rows: Int, _ columns: Int) -> Bool {
+            let (product, productOverflow) = rows.multipliedReportingOverflow(by: columns)
+            let (sum, sumOverflow) = total.addingReportingOverflow(product)
+            total = sum
+            return !productOverflow && !sumOverflow
+        }
+        for layer in 0..<hiddenLayers {
+            guard add(layer == 0 ? items : hidden, hidden), add(3, hidden) else { return nil }
+        }
+        guard add(hidden + 1, 2 * latent) else { return nil }
+        let encoder = total
+        guard add(latent + 1, items), add(1, encoder) else { return nil }
         return total
     }
 }

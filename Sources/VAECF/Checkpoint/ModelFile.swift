@@ -53,7 +53,7 @@ public struct ModelFile: Sendable {
 
         /// The model kind: EASE when recorded, else Mult-VAE or Mult-DAE as `model` says.
         public var resolvedKind: ModelKind {
-            modelKind == .ease ? .ease : (model.variational ? .multvae : .multdae)
+            modelKind == .ease ? .ease : ModelKind(configuration: model)
         }
 
         /// Floats of one weight block of this model.

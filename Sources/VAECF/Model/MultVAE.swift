@@ -15,6 +15,10 @@ public final class MultVAE: @unchecked Sendable {
         layout = ParameterLayout(configuration: configuration)
         parameters = FloatBuffer(count: layout.count)
         var random = RandomSource(seed: seed, stream: 0x1A17)
+        if configuration.recVAE != nil {
+            initializeRecVAE(random: &random)
+            return
+        }
         for tensor in layout.tensors {
             let destination = parameters.pointer + tensor.offset
             if tensor.isKernel {

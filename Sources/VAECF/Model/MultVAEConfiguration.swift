@@ -18,9 +18,12 @@ public struct MultVAEConfiguration: Sendable, Codable, Equatable {
     /// Mult-VAE (`true`) or Mult-DAE (`false`). Stored in a model file only when `false`, so Mult-VAE headers
     /// are those of earlier versions and files without the field load as Mult-VAE.
     public var variational: Bool
+    /// Set for a RecVAE (``RecVAESettings``): `encoderDimensions` is then `[hidden width, latent size]`, and
+    /// `activation` and `variational` do not apply (swish, always variational). Stored only when set.
+    public var recVAE: RecVAESettings?
 
     public init(itemCount: Int, encoderDimensions: [Int] = [600, 200], activation: Activation = .tanh,
-                keepProbability: Double = 0.5, variational: Bool = true) {
+                keepProbability: Double = 0.5, variational: Bool = true, recVAE: RecVAESettings? = nil) {
         precondition(!encoderDimensions.isEmpty && encoderDimensions.allSatisfy { $0 > 0 }, "invalid encoder dimensions")
         precondition(itemCount > 0, "itemCount must be positive")
         self.itemCount = itemCount
@@ -28,10 +31,12 @@ public struct MultVAEConfiguration: Sendable, Codable, Equatable {
         self.activation = activation
         self.keepProbability = keepProbability
         self.variational = variational
+        self.recVAE = recVAE
+        precondition(recVAE == nil || (encoderDimensions.count == 2 && variational), "a RecVAE has [hidden, latent] dimensions")
     }
 
     private enum CodingKeys: String, CodingKey {
-        case itemCount, encoderDimensions, activation, keepProbability, variational
+        case itemCount, encoderDimensions, activation, keepProbability, variational, recVAE
     }
 
     public init(from decoder: any Decoder) throws {
@@ -41,6 +46,7 @@ public struct MultVAEConfiguration: Sendable, Codable, Equatable {
         activation = try container.decode(Activation.self, forKey: .activation)
         keepProbability = try container.decode(Double.self, forKey: .keepProbability)
         variational = try container.decodeIfPresent(Bool.self, forKey: .variational) ?? true
+        recVAE = try container.decodeIfPresent(RecVAESettings.self, forKey: .recVAE)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -50,6 +56,7 @@ public struct MultVAEConfiguration: Sendable, Codable, Equatable {
         try container.encode(activation, forKey: .activation)
         try container.encode(keepProbability, forKey: .keepProbability)
         if !variational { try container.encode(variational, forKey: .variational) }
+        try container.encodeIfPresent(recVAE, forKey: .recVAE)
     }
 
     /// Width of the encoder's last layer: `2 x latent` (`mu | logvar`) for Mult-VAE, `latent` for Mult-DAE.

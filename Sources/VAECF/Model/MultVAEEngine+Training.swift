@@ -49,7 +49,6 @@ extension MultVAEEngine {
         }
         let configuration = model.configuration
         let latentSize = configuration.latentDimension
-        let itemCount = configuration.itemCount
         let dropout = noise.map { (keepProbability: configuration.keepProbability, seed: $0.dropoutSeed) }
         let firstStream = shard.firstRow
         gatherBatch(data, rows: rows, dropout: dropout, firstStream: firstStream)
@@ -89,64 +88,16 @@ extension MultVAEEngine {
 
         // Decoder hidden layers, then the output layer and the softmax block by block.
         let outputInput = decodeHidden(model: model, input: z, rows: batchSize)
-        let outputLayer = model.layout.decoder[model.layout.decoder.count - 1]
-        let outputTensor = model.layout.tensors[outputLayer.weight]
-        let hiddenWidth = outputTensor.rows
         // Both gradient buffers hold `[batch, width]` for any hidden layer or for `mu | logvar`.
         let gradientWidth = max(configuration.encoderDimensions.max()!, 2 * latentSize)
         let gradientOfHidden = gradientA.reserve(batchSize * gradientWidth)
         let losses = rowLosses.reserve(batchSize)
-        let blockRows = min(logitBlockRows, batchSize)
-        let block = logits.reserve(blockRows * itemCount)
-        // The gradient seeds: 1 / B per term, times the loss scale.
-        let inverseBatch = lossScale / Float(shard.globalBatchSize)
-        let outputWeight = UnsafePointer(model.tensor(outputLayer.weight))
-        let outputBias = UnsafePointer(model.tensor(outputLayer.bias))
-        let outputWeightGradient = gradients.pointer + outputTensor.offset
-        let outputBiasGradient = gradients.pointer + model.layout.tensors[outputLayer.bias].offset
+        outputLayerLossAndGradients(
+            model: model, input: outputInput, rows: batchSize, globalBatchSize: shard.globalBatchSize,
+            lossScale: lossScale, gradients: gradients, weightGradients: true, inputGradient: gradientOfHidden,
+            losses: losses)
         let offsets = batchOffsets.pointer
         let indices = batchIndices.pointer
-        var blockStart = 0
-        while blockStart < batchSize {
-            let count = min(blockRows, batchSize - blockStart)
-            gemm.multiply(
-                transposeA: false, transposeB: false, m: count, n: itemCount, k: hiddenWidth, alpha: 1,
-                a: outputInput + blockStart * hiddenWidth, lda: hiddenWidth, b: outputWeight, ldb: itemCount,
-                beta: 0, c: block, ldc: itemCount)
-            let firstRow = blockStart
-            executor.forEachChunk(count: count, minimumChunk: 4) { _, chunk in
-                for local in chunk {
-                    let row = firstRow + local
-                    let values = block + local * itemCount
-                    // Three passes over the row: bias and maximum; exponentials and their sum; scaling to the
-                    // gradient (n / B) softmax - y / B.
-                    let maximum = VectorMath.addBiasReturningMaximum(outputBias, to: values, count: itemCount)
-                    let itemsOfRow = offsets[row + 1] - offsets[row]
-                    var observed = 0.0
-                    for entry in offsets[row]..<offsets[row + 1] { observed += Double(values[Int(indices[entry])]) }
-                    let sum = VectorMath.exponentiateInPlace(values, count: itemCount, shift: maximum)
-                    losses[row] = Double(itemsOfRow) * (Double(maximum) + log(sum)) - observed
-                    VectorMath.scaleInPlace(values, count: itemCount, by: Float(Double(itemsOfRow) / sum) * inverseBatch)
-                    for entry in offsets[row]..<offsets[row + 1] { values[Int(indices[entry])] -= inverseBatch }
-                }
-            }
-            executor.forEachChunk(count: itemCount, minimumChunk: 2048) { _, columns in
-                for local in 0..<count {
-                    VectorMath.add(
-                        block + local * itemCount + columns.lowerBound, to: outputBiasGradient + columns.lowerBound,
-                        count: columns.count)
-                }
-            }
-            gemm.multiply(
-                transposeA: true, transposeB: false, m: hiddenWidth, n: itemCount, k: count, alpha: 1,
-                a: outputInput + blockStart * hiddenWidth, lda: hiddenWidth, b: block, ldb: itemCount,
-                beta: 1, c: outputWeightGradient, ldc: itemCount)
-            gemm.multiply(
-                transposeA: false, transposeB: true, m: count, n: hiddenWidth, k: itemCount, alpha: 1,
-                a: block, lda: itemCount, b: outputWeight, ldb: itemCount,
-                beta: 0, c: gradientOfHidden + blockStart * hiddenWidth, ldc: hiddenWidth)
-            blockStart += count
-        }
 
         // Back through the decoder's hidden layers to z.
         var upstream = gradientOfHidden
@@ -163,7 +114,7 @@ extension MultVAEEngine {
 
         // Gradient of mu and logvar: the reparameterization plus the KL term (Mult-DAE: `upstream` already is
         // the gradient of the encoder's output).
-        let klWeight = Float(anneal) * inverseBatch
+        let klWeight = Float(anneal) * (lossScale / Float(shard.globalBatchSize))
         let encodedGradient = spare
         if configuration.variational {
             executor.forEachChunk(count: batchSize, minimumChunk: 64) { _, chunk in

@@ -30,6 +30,8 @@ public final class MultVAEEngine: @unchecked Sendable {
     /// Float partial sums of the kernels' squares, one per ``normBlock`` values.
     let normPartials = ScratchBuffer<Float>()
     static let normBlock = 1024
+    /// RecVAE's scratch memory.
+    let recVAE = RecVAEWorkspace()
 
     public init(gemm: GEMM, executor: ParallelExecutor, logitBlockRows: Int = 2048) {
         self.gemm = gemm

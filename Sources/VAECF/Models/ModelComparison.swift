@@ -28,16 +28,23 @@ public struct ModelComparison {
     public var training: TrainingConfiguration
     public var easeLambda: Double
     public var engine: MultVAEEngine
+    /// RecVAE's training settings (by default its reference preset with `training`'s seed) and settings; its
+    /// network takes `network`'s widths and dropout.
+    public var recVAETraining: TrainingConfiguration
+    public var recVAE: RecVAESettings
 
     public init(
         dataset: InteractionDataset, network: MultVAEConfiguration, training: TrainingConfiguration,
-        easeLambda: Double, engine: MultVAEEngine
+        easeLambda: Double, engine: MultVAEEngine, recVAETraining: TrainingConfiguration? = nil,
+        recVAE: RecVAESettings = RecVAESettings()
     ) {
         self.dataset = dataset
         self.network = network
         self.training = training
         self.easeLambda = easeLambda
         self.engine = engine
+        self.recVAETraining = recVAETraining ?? TrainingConfiguration(preset: .recvae, seed: training.seed)
+        self.recVAE = recVAE
     }
 
     /// The most-popular baseline first, then `models` in order; `progress` hears each result as it comes.
@@ -73,6 +80,12 @@ public struct ModelComparison {
             var configuration = network
             configuration.variational = kind == .multvae
             let trainer = Trainer(dataset: dataset, model: configuration, training: training, engine: engine)
+            model = .autoencoder(try trainer.run(checkpoint: nil) { _ in })
+        case .recvae:
+            let configuration = MultVAEConfiguration(
+                itemCount: network.itemCount, encoderDimensions: network.encoderDimensions,
+                keepProbability: network.keepProbability, recVAE: recVAE)
+            let trainer = Trainer(dataset: dataset, model: configuration, training: recVAETraining, engine: engine)
             model = .autoencoder(try trainer.run(checkpoint: nil) { _ in })
         case .ease:
             let solver = EASESolver(lambda: easeLambda, gemm: engine.gemm, executor: engine.executor)

@@ -6,6 +6,9 @@ public enum ModelKind: String, Sendable, Codable, CaseIterable {
     case multdae
     /// EASE (Steck 2019): the closed-form item-item model `B = I - P diagMat(1 / diag(P))`.
     case ease
+    /// RecVAE (Shenbin et al. 2020): a deeper encoder, the composite prior and alternating updates
+    /// (``RecVAESettings``).
+    case recvae
 
     /// The name in papers and tables.
     public var displayName: String {
@@ -13,7 +16,13 @@ public enum ModelKind: String, Sendable, Codable, CaseIterable {
         case .multvae: return "Mult-VAE"
         case .multdae: return "Mult-DAE"
         case .ease: return "EASE"
+        case .recvae: return "RecVAE"
         }
+    }
+
+    /// The autoencoder kind a network configuration describes.
+    public init(configuration: MultVAEConfiguration) {
+        self = configuration.recVAE != nil ? .recvae : (configuration.variational ? .multvae : .multdae)
     }
 
     /// Whether it is an autoencoder trained by gradient steps (``MultVAE``, ``Trainer``).

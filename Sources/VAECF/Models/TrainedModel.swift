@@ -7,7 +7,7 @@ import VAECFCore
 /// fold-in matrix), higher first, with the fold-in items excluded by the caller (``Evaluator``,
 /// ``Recommender``).
 public enum TrainedModel: Sendable {
-    /// Mult-VAE or Mult-DAE (``MultVAEConfiguration/variational``).
+    /// Mult-VAE, Mult-DAE or RecVAE (``MultVAEConfiguration/variational``, ``MultVAEConfiguration/recVAE``).
     case autoencoder(MultVAE)
     case ease(EASEModel)
 
@@ -23,7 +23,7 @@ public enum TrainedModel: Sendable {
 
     public var kind: ModelKind {
         switch self {
-        case .autoencoder(let model): return model.configuration.variational ? .multvae : .multdae
+        case .autoencoder(let model): return ModelKind(configuration: model.configuration)
         case .ease: return .ease
         }
     }

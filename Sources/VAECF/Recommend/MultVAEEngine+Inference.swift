@@ -14,6 +14,7 @@ extension MultVAEEngine {
     ) -> UnsafePointer<Float> where Rows.Element == Int {
         let batchSize = rows.count
         precondition(batchSize > 0, "at least one row is needed")
+        if model.configuration.recVAE != nil { return recVAEMeans(model: model, foldIn: foldIn, rows: rows) }
         gatherBatch(foldIn, rows: rows, dropout: nil)
         encode(model: model, rows: batchSize)
         let latentSize = model.configuration.latentDimension

@@ -53,7 +53,7 @@ public struct ModelDescription: Sendable, Codable, Equatable {
     public var itemCount: Int
     /// Encoder widths after the input, latent size last (e.g. `[600, 200]`).
     public var encoderDimensions: [Int]
-    /// Hidden-layer activation (`tanh` or `relu`).
+    /// Hidden-layer activation (`tanh` or `relu`; `swish` for RecVAE, `none` for EASE).
     public var activation: String
     /// Fingerprint of the dataset the model was trained on.
     public var datasetFingerprint: String

@@ -81,7 +81,7 @@ public final class Recommender: Sendable {
             self.precision = precision
             outputLayer = OutputLayer(model: network, precision: precision, executor: executor)
             described.encoderDimensions = network.configuration.encoderDimensions
-            described.activation = network.configuration.activation.rawValue
+            described.activation = network.configuration.recVAE == nil ? network.configuration.activation.rawValue : "swish"
         case .ease:
             self.precision = .float32
             outputLayer = nil

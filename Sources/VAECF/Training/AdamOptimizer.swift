@@ -46,6 +46,22 @@ public final class AdamOptimizer: @unchecked Sendable {
         stepCount += 1
     }
 
+    /// Applies one update to the parameters `range` only, with their own step number `step` (`t` of a parameter
+    /// group that has its own count, as each of RecVAE's encoder and decoder optimizers does); counts one update.
+    public func update(
+        parameters: FloatBuffer, gradients: FloatBuffer, range: Range<Int>, step: Int, executor: ParallelExecutor
+    ) {
+        precondition(parameters.count == firstMoments.count && gradients.count >= firstMoments.count)
+        precondition(range.lowerBound >= 0 && range.upperBound <= parameters.count && step >= 1)
+        stepCount += 1
+        let start = range.lowerBound
+        AdamKernel.update(
+            parameters: parameters.pointer + start, gradients: gradients.pointer + start,
+            firstMoments: firstMoments.pointer + start, secondMoments: secondMoments.pointer + start,
+            count: range.count, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, step: step,
+            executor: executor)
+    }
+
     /// Restores the state saved in a checkpoint.
     public func restore(firstMoments first: [Float], secondMoments second: [Float], stepCount: Int) {
         precondition(first.count == firstMoments.count && second.count == secondMoments.count)

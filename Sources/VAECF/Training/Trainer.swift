@@ -39,7 +39,8 @@ public final class Trainer {
     var injectedOverflowSteps: Set<Int> = []
 
     /// A trainer with a freshly initialized model.
-    /// - Parameter lossScaling: `.none` (default), a fixed scale or `.dynamic` (``LossScaling``).
+    /// - Parameter lossScaling: `.none` (default), a fixed scale or `.dynamic` (``LossScaling``); Mult-VAE and
+    ///   Mult-DAE only (a RecVAE trains without).
     public init(dataset: InteractionDataset, model configuration: MultVAEConfiguration,
                 training: TrainingConfiguration, engine: MultVAEEngine, lossScaling: LossScaling = .none) {
         precondition(configuration.itemCount == dataset.itemCount, "model and dataset item counts differ")
@@ -54,7 +55,8 @@ public final class Trainer {
         bestParameters = FloatBuffer(count: model.layout.count)
         bestParameters.copy(from: model.parameters)
         gradients = FloatBuffer(count: model.layout.count + Self.lossSlots)
-        lossScale = DynamicLossScale(mode: lossScaling)
+        // RecVAE's alternating passes do not scale the loss (its epochs run their own loop).
+        lossScale = DynamicLossScale(mode: configuration.recVAE == nil ? lossScaling : .none)
     }
 
     /// A trainer that continues from `checkpoint`, with the checkpoint's configuration or `adjusted`, one that
@@ -92,7 +94,12 @@ public final class Trainer {
 
     /// The users of epoch `epoch`, shuffled, cut into batches.
     public func batches(ofEpoch epoch: Int) -> [ArraySlice<Int>] {
-        var random = RandomSource(seed: training.seed, stream: 0xE90C_0000 &+ UInt64(epoch))
+        batches(stream: 0xE90C_0000 &+ UInt64(epoch))
+    }
+
+    /// The training users shuffled by `RandomSource(seed: training.seed, stream: stream)`, cut into batches.
+    func batches(stream: UInt64) -> [ArraySlice<Int>] {
+        var random = RandomSource(seed: training.seed, stream: stream)
         let order = random.permutation(count: dataset.train.rowCount)
         let steps = training.stepsPerEpoch(userCount: order.count)
         return (0..<steps).map { step in
@@ -103,6 +110,7 @@ public final class Trainer {
     /// Runs one epoch of updates and returns its summary (in a group, the same on every member).
     /// - Throws: ``TrainingError/nonFiniteLoss`` when the objective becomes NaN or infinite.
     public func trainEpoch() throws(TrainingError) -> EpochSummary {
+        if let settings = model.configuration.recVAE { return try trainRecVAEEpoch(settings) }
         let epoch = completedEpochs
         let start = DispatchTime.now().uptimeNanoseconds
         var sums = LossBreakdown(negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: 0, regularization: 0)
@@ -202,7 +210,8 @@ public final class Trainer {
     public func run(checkpoint: URL?, checkpointInterval: Double = 0, report: (TrainingEvent) -> Void) throws -> MultVAE {
         var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
         report(.started(epoch: completedEpochs, epochs: training.epochs,
-                        stepsPerEpoch: training.stepsPerEpoch(userCount: dataset.train.rowCount),
+                        stepsPerEpoch: training.stepsPerEpoch(userCount: dataset.train.rowCount)
+                            * (model.configuration.recVAE?.passesPerEpoch ?? 1),
                         trainUsers: dataset.train.rowCount, parameterCount: model.layout.count))
         let isRoot = (group?.rank ?? 0) == 0
         while completedEpochs < training.epochs {
@@ -241,7 +250,7 @@ public final class Trainer {
             kind: kind, model: model.configuration, training: training, itemIDs: dataset.itemIDs,
             datasetFingerprint: datasetFingerprint, epoch: completedEpochs, step: optimizer.stepCount,
             bestEpoch: bestEpoch, validation: bestMetrics, backend: engine.gemm.backendName,
-            threads: engine.executor.threadCount, modelKind: model.configuration.variational ? .multvae : .multdae,
+            threads: engine.executor.threadCount, modelKind: ModelKind(configuration: model.configuration),
             precision: engine.gemm.precision == .float32 ? nil : engine.gemm.precision,
             lossScale: kind == .checkpoint && lossScale.isActive ? lossScale : nil)
     }

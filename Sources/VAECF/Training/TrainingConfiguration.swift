@@ -8,6 +8,13 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         /// NVIDIA's VAE-CF: global batch 24576, lr 0.004, betas 0.9 / 0.9, lam 0.01, anneal over 15000 steps to
         /// 0.1, 400 epochs, validation every 50 epochs, each epoch cropped to whole batches.
         case nvidia
+        /// RecVAE's reference (`run.py` with the README's ML-20M command): batch 500, Adam lr 5e-4, betas
+        /// 0.9 / 0.999, 50 epochs (each 3 encoder passes and 1 decoder pass), validation every epoch, no L2
+        /// (lam 0) and no annealing (the KL weight is gamma per interaction).
+        case recvae
+
+        /// The preset a model starts from: `recvae` for RecVAE, `paper` for the others.
+        public static func defaultPreset(for model: ModelKind) -> Preset { model == .recvae ? .recvae : .paper }
     }
 
     public var epochs: Int
@@ -55,6 +62,18 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
             beta1 = 0.9
             beta2 = 0.9
             dropLastPartialBatch = true
+        case .recvae:
+            epochs = 50
+            batchSizeTrain = 500
+            batchSizeValidation = 2000
+            validationStep = 1
+            totalAnnealSteps = 0
+            annealCap = 0
+            lam = 0
+            learningRate = 5e-4
+            beta1 = 0.9
+            beta2 = 0.999
+            dropLastPartialBatch = false
         }
         epsilon = 1e-8
         topResults = 100

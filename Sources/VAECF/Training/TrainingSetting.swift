@@ -16,8 +16,10 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
     case encoderDimensions = "encoder-dims"
     case activation
     case keepProbability = "keep-probability"
-    /// The model kind (`--model`): Mult-VAE or Mult-DAE.
+    /// The model kind (`--model`): Mult-VAE, Mult-DAE or RecVAE.
     case model
+    /// RecVAE's KL weight per interaction (`--gamma`); `-` for the other models.
+    case gamma
 
     /// Whether a resumed run may change it. The number of epochs and when and how validation runs may
     /// change; everything that shapes the model or what an update computes (architecture, dropout, the
@@ -50,7 +52,8 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
         case .encoderDimensions: model.encoderDimensions.map(String.init).joined(separator: ",")
         case .activation: model.activation.rawValue
         case .keepProbability: "\(model.keepProbability)"
-        case .model: model.variational ? ModelKind.multvae.rawValue : ModelKind.multdae.rawValue
+        case .model: ModelKind(configuration: model).rawValue
+        case .gamma: model.recVAE.map { "\($0.gamma)" } ?? "-"
         }
     }
 

@@ -13,24 +13,36 @@ public struct RunConfiguration: Sendable, Equatable, Codable {
     public var training: TrainingConfiguration
     /// EASE's L2 weight lambda.
     public var easeLambda: Double
+    /// RecVAE's settings (``RecVAESettings``; nil: the reference's). Used only for `recvae`.
+    public var recVAE: RecVAESettings?
 
     /// The paper's settings for `model`.
     public init(
         model: ModelKind, encoderDimensions: [Int] = [600, 200], activation: Activation = .tanh,
-        keepProbability: Double = 0.5, training: TrainingConfiguration = TrainingConfiguration(preset: .paper),
-        easeLambda: Double = 500
+        keepProbability: Double = 0.5, training: TrainingConfiguration? = nil, easeLambda: Double = 500,
+        recVAE: RecVAESettings? = nil
     ) {
         self.model = model
         self.encoderDimensions = encoderDimensions
         self.activation = activation
         self.keepProbability = keepProbability
-        self.training = training
+        self.training = training ?? TrainingConfiguration(preset: .defaultPreset(for: model))
         self.easeLambda = easeLambda
+        self.recVAE = recVAE
     }
 
-    /// The autoencoder network for a dataset of `itemCount` items (Mult-DAE unless `model` is Mult-VAE).
+    /// RecVAE's settings for this run: the given ones or the reference's.
+    public var resolvedRecVAE: RecVAESettings { recVAE ?? RecVAESettings() }
+
+    /// The autoencoder network for a dataset of `itemCount` items (Mult-DAE unless `model` is Mult-VAE or
+    /// RecVAE).
     public func network(itemCount: Int) -> MultVAEConfiguration {
-        MultVAEConfiguration(
+        if model == .recvae {
+            return MultVAEConfiguration(
+                itemCount: itemCount, encoderDimensions: encoderDimensions, keepProbability: keepProbability,
+                recVAE: resolvedRecVAE)
+        }
+        return MultVAEConfiguration(
             itemCount: itemCount, encoderDimensions: encoderDimensions, activation: activation,
             keepProbability: keepProbability, variational: model != .multdae)
     }
@@ -45,6 +57,12 @@ public struct RunConfiguration: Sendable, Equatable, Codable {
             return "keep-probability is \(keepProbability), it must be in (0, 1]"
         }
         if !(easeLambda > 0 && easeLambda.isFinite) { return "ease-lambda is \(easeLambda), a positive number is needed" }
+        if model == .recvae {
+            if encoderDimensions.count != 2 {
+                return "a RecVAE's encoder-dims are its hidden width and latent size (like 600,200), got \(encoderDimensions)"
+            }
+            if let problem = resolvedRecVAE.invalidSetting { return problem }
+        }
         return training.invalidSetting
     }
 

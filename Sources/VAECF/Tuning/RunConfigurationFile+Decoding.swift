@@ -113,6 +113,13 @@ extension RunConfigurationFile {
             }
             configuration.activation = activation
         case .model: throw .unknownKey(path: path, key: "settings.\(key)", known: knownKeys.sorted())
+        case .gamma:
+            guard configuration.model == .recvae else {
+                throw .unknownKey(path: path, key: "settings.\(key)", known: keys(for: configuration.model).sorted())
+            }
+            var settings = configuration.resolvedRecVAE
+            settings.gamma = try number()
+            configuration.recVAE = settings
         case nil: configuration.easeLambda = try number()
         }
         configuration.training = training

@@ -37,7 +37,8 @@ public struct RunConfigurationFile: Sendable, Equatable {
     /// setting for the autoencoders.
     public static func keys(for model: ModelKind) -> [String] {
         guard model.isAutoencoder else { return [RunConfiguration.easeLambdaKey, TrainingSetting.batchSizeValidation.rawValue] }
-        return TrainingSetting.allCases.filter { $0 != .model }.map(\.rawValue)
+        let excluded: Set<TrainingSetting> = model == .recvae ? [.model, .activation] : [.model, .gamma]
+        return TrainingSetting.allCases.filter { !excluded.contains($0) }.map(\.rawValue)
     }
 
     /// Every key `settings` may hold.
@@ -95,6 +96,7 @@ public struct RunConfigurationFile: Sendable, Equatable {
         case .encoderDimensions: return .integers(configuration.encoderDimensions)
         case .activation: return .text(configuration.activation.rawValue)
         case .model: return .text(configuration.model.rawValue)
+        case .gamma: return .number(configuration.resolvedRecVAE.gamma)
         case nil: return .number(configuration.easeLambda)
         }
     }

@@ -6,7 +6,8 @@ public struct SearchDimension: Sendable, Codable, Equatable {
     /// The hyperparameters `tune` can search, and whether each is drawn on a log scale and is an integer.
     public static let searchable: [(name: String, logScale: Bool, integer: Bool)] = [
         ("lam", true, false), ("anneal-cap", false, false), ("total-anneal-steps", true, true), ("lr", true, false),
-        ("keep-probability", false, false), (RunConfiguration.easeLambdaKey, true, false),
+        ("keep-probability", false, false), (RunConfiguration.easeLambdaKey, true, false), ("gamma", true, false),
+        ("batch-size-train", true, true),
     ]
 
     public var name: String
@@ -64,8 +65,9 @@ public struct SearchSpace: Sendable, Codable, Equatable {
 
     /// The default space of `model` (documented in the README's "Tuning" paragraph): for Mult-VAE lam
     /// 1e-6:0.1 (log), anneal-cap 0:1, total-anneal-steps 1000:200000 (log), lr 1e-4:0.01 (log) and
-    /// keep-probability 0.3:1; Mult-DAE the same without the KL annealing; EASE lambda 10:20000 (log). The
-    /// epochs are the successive-halving budget, not drawn.
+    /// keep-probability 0.3:1; Mult-DAE the same without the KL annealing; EASE lambda 10:20000 (log); RecVAE
+    /// lr 1e-4:0.005 (log), gamma 5e-4:0.05 (log), keep-probability 0.3:1 and batch-size-train 100:1000 (log).
+    /// The epochs are the successive-halving budget, not drawn.
     public static func defaults(for model: ModelKind) -> SearchSpace {
         let ranges: [(String, Double, Double)] = switch model {
         case .multvae:
@@ -73,6 +75,8 @@ public struct SearchSpace: Sendable, Codable, Equatable {
              ("keep-probability", 0.3, 1)]
         case .multdae: [("lam", 1e-6, 0.1), ("lr", 1e-4, 0.01), ("keep-probability", 0.3, 1)]
         case .ease: [(RunConfiguration.easeLambdaKey, 10, 20_000)]
+        case .recvae:
+            [("lr", 1e-4, 0.005), ("gamma", 5e-4, 0.05), ("keep-probability", 0.3, 1), ("batch-size-train", 100, 1000)]
         }
         // The default ranges are valid by construction.
         return SearchSpace(dimensions: ranges.map { try! SearchDimension(name: $0.0, low: $0.1, high: $0.2) })
@@ -88,6 +92,11 @@ public struct SearchSpace: Sendable, Codable, Equatable {
             case "total-anneal-steps": result.training.totalAnnealSteps = Int(value)
             case "lr": result.training.learningRate = value
             case "keep-probability": result.keepProbability = value
+            case "gamma":
+                var settings = result.resolvedRecVAE
+                settings.gamma = value
+                result.recVAE = settings
+            case "batch-size-train": result.training.batchSizeTrain = Int(value)
             default: result.easeLambda = value
             }
         }

@@ -93,6 +93,21 @@ struct CollaborativeFilterTests {
         #expect(try model.recommend(user: interactions.userIDs[0], count: 5).count == 5)
     }
 
+    @Test("RecVAE through the same calls, from its own preset")
+    func recVAE() async throws {
+        var options = FitOptions(model: .recvae, seed: 2)
+        #expect(options.training.learningRate == TrainingConfiguration(preset: .recvae).learningRate)
+        options.encoderDimensions = [16, 6]
+        options.training.epochs = 2
+        options.training.batchSizeTrain = 64
+        options.validationUsers = 30
+        options.threads = 2
+        let interactions = Self.interactions(users: 200).fit
+        let model = try await CollaborativeFilter.fit(interactions, options: options)
+        #expect(model.kind == .recvae && model.validation != nil)
+        #expect(try model.recommend(user: interactions.userIDs[0], count: 5).count == 5)
+    }
+
     @Test("cancelling the task stops the fit after the current epoch")
     func cancellation() async throws {
         let interactions = Self.interactions(users: 200).fit

@@ -51,27 +51,7 @@ struct GradientCheckTests {
             term(engine.lossAndGradients(
                 model: model, data: data, rows: rows, anneal: anneal, lam: lam, noise: stepNoise, gradients: scratch))
         }
-        var worst = [String: Double]()
-        let step: Float = 2e-3
-        for tensor in model.layout.tensors {
-            var numerator = 0.0
-            var denominator = 0.0
-            let stride = max(1, tensor.count / 40)
-            for index in Swift.stride(from: 0, to: tensor.count, by: stride) {
-                let position = tensor.offset + index
-                let original = model.parameters.pointer[position]
-                model.parameters.pointer[position] = original + step
-                let plus = objective()
-                model.parameters.pointer[position] = original - step
-                let minus = objective()
-                model.parameters.pointer[position] = original
-                let numeric = (plus - minus) / (2 * Double(step))
-                numerator += (numeric - Double(analytic[position])) * (numeric - Double(analytic[position]))
-                denominator += numeric * numeric + Double(analytic[position]) * Double(analytic[position])
-            }
-            worst[tensor.name] = denominator == 0 ? 0 : (numerator / denominator).squareRoot()
-        }
-        return worst
+        return finiteDifferenceErrors(model: model, tensors: model.layout.tensors, analytic: analytic, objective: objective)
     }
 
     @Test("multinomial likelihood term, every tensor")
