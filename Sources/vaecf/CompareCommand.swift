@@ -24,6 +24,7 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the table.") var json = false
     @OptionGroup var options: TrainingOptions
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup var precision: PrecisionOptions
 
     func validate() throws {
         if try modelKinds().contains(.recvae), try options.parsedEncoderDimensions().count != 2 {
@@ -50,7 +51,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let dataset = try DatasetFile.read(data)
         guard dataset.train.rowCount > 0 else { throw CommandFailure("\(data.path) has no training users") }
-        let engine = compute.makeEngine()
+        let engine = try compute.makeEngine(precision: precision.precision)
         let comparison = ModelComparison(
             dataset: dataset, network: try options.model(itemCount: dataset.itemCount), training: options.training,
             easeLambda: easeLambda, engine: engine,

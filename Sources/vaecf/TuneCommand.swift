@@ -49,6 +49,7 @@ struct TuneCommand: ParsableCommand {
     @Flag(help: "Print each epoch of each trial.") var verbose = false
     @OptionGroup var options: TrainingOptions
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup var precision: PrecisionOptions
 
     var model: ModelKind { modelArgument ?? .multvae }
     var stateFolder: URL { state ?? URL(fileURLWithPath: output.path + ".tune") }
@@ -89,7 +90,7 @@ struct TuneCommand: ParsableCommand {
         let plan = try TuningPlan(
             base: base, space: try searchSpace(), trials: trials, minEpochs: minEpochs, maxEpochs: maxEpochs,
             reductionFactor: reductionFactor, datasetFingerprint: dataset.fingerprintHex)
-        let engine = compute.makeEngine()
+        let engine = try compute.makeEngine(precision: precision.precision)
         let tuner = try Tuner(plan: plan, dataset: dataset, engine: engine, folder: stateFolder)
         var progress = TuningConsole(plan: plan, verbose: verbose)
         progress.announce(state: stateFolder)
