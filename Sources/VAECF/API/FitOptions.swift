@@ -44,17 +44,15 @@ public struct FitOptions: Sendable, Equatable {
 
     var threadCount: Int { max(1, threads ?? ParallelExecutor.defaultThreadCount) }
 
-    /// The autoencoder's shape for `itemCount` items.
-    func network(itemCount: Int) -> MultVAEConfiguration {
-        if model == .recvae {
-            return MultVAEConfiguration(
-                itemCount: itemCount, encoderDimensions: encoderDimensions, keepProbability: keepProbability,
-                recVAE: recVAE)
-        }
-        return MultVAEConfiguration(
-            itemCount: itemCount, encoderDimensions: encoderDimensions, activation: activation,
-            keepProbability: keepProbability, variational: model != .multdae)
+    /// The same settings as the CLI's run configuration (`vaecf train --config`).
+    var runConfiguration: RunConfiguration {
+        RunConfiguration(
+            model: model, encoderDimensions: encoderDimensions, activation: activation,
+            keepProbability: keepProbability, training: training, easeLambda: easeLambda, recVAE: recVAE)
     }
+
+    /// The autoencoder's shape for `itemCount` items.
+    func network(itemCount: Int) -> MultVAEConfiguration { runConfiguration.network(itemCount: itemCount) }
 }
 
 /// What a fit reports as it goes.

@@ -16,8 +16,8 @@ struct FitRun {
     }
 
     func model(of interactions: Interactions) throws(CollaborativeFilterError) -> ModelFile {
-        if let problem = options.training.invalidSetting { throw .invalidOption(problem) }
-        if options.model == .recvae, let problem = options.recVAE.invalidSetting { throw .invalidOption(problem) }
+        // Checked as `vaecf train` checks its options: encoder widths, dropout, lambda, RecVAE's and training's.
+        if let problem = options.runConfiguration.invalidSetting { throw .invalidOption(problem) }
         let dataset = try InteractionSplit.dataset(
             interactions, minimumWeight: options.minimumWeight, validationUsers: options.validationUsers,
             seed: options.training.seed)

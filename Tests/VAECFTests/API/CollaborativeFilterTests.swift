@@ -134,6 +134,11 @@ struct CollaborativeFilterTests {
             _ = try await CollaborativeFilter.fit(pairs, options: Self.options(validationUsers: 2))
         }
         #expect(CollaborativeFilterError.cancelled.localizedDescription == "the fit was cancelled")
+        var bad = Self.options()
+        bad.keepProbability = 0
+        await #expect(throws: CollaborativeFilterError.invalidOption("keep-probability is 0.0, it must be in (0, 1]")) {
+            _ = try await CollaborativeFilter.fit(pairs, options: bad)
+        }
     }
 }
 
