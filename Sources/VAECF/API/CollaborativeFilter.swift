@@ -69,18 +69,32 @@ public final class CollaborativeFilter: Sendable {
         return CollaborativeFilter(file: try result.get(), threads: options.threadCount)
     }
 
-    /// Recommendations for a user of the fit, by id: their items are the input and (by default) left out.
+    /// Recommendations for a user of the fit, by id: their items are the input and (by default) left out;
+    /// `allow` (when given) restricts the candidates, `exclude` removes some.
     /// - Throws: ``RecommenderError`` for an unknown user, or a model saved without its training users.
     public func recommend(
-        user: String, count: Int = 10, exclude: [String] = [], excludingSeen: Bool = true
+        user: String, count: Int = 10, allow: [String]? = nil, exclude: [String] = [], excludingSeen: Bool = true
     ) throws(RecommenderError) -> [ScoredItem] {
-        try recommender.recommend(user: user, count: count, exclude: exclude, excludingSeen: excludingSeen).items
+        try recommender.recommend(
+            user: user, count: count, exclude: excluded(allow: allow, exclude: exclude), excludingSeen: excludingSeen
+        ).items
     }
 
-    /// Recommendations for a new user from the items they touched (fold-in); those items are left out.
-    /// Unknown ids are ignored (``Recommender/recommend(_:)`` reports them).
-    public func recommend(items: [String], count: Int = 10, exclude: [String] = []) -> [ScoredItem] {
-        recommender.recommend([RecommendationQuery(items: items, count: count, exclude: exclude)])[0].items
+    /// Recommendations for a new user from the items they touched (fold-in); those items are left out, `allow`
+    /// (when given) restricts the candidates, `exclude` removes some. Unknown ids are ignored
+    /// (``Recommender/recommend(_:)`` reports them).
+    public func recommend(
+        items: [String], count: Int = 10, allow: [String]? = nil, exclude: [String] = []
+    ) -> [ScoredItem] {
+        let query = RecommendationQuery(items: items, count: count, exclude: excluded(allow: allow, exclude: exclude))
+        return recommender.recommend([query])[0].items
+    }
+
+    /// `exclude`, plus every item outside `allow` when an allow-list is given.
+    private func excluded(allow: [String]?, exclude: [String]) -> [String] {
+        guard let allow else { return exclude }
+        let allowed = Set(allow)
+        return exclude + itemIDs.filter { !allowed.contains($0) }
     }
 
     /// The `count` items most similar to `item` (cosine over the item vectors the model learned; see

@@ -50,6 +50,10 @@ struct CollaborativeFilterTests {
         #expect(top.count == 10 && top.allSatisfy { !mine.contains($0.id) })
         #expect(zip(top, top.dropFirst()).allSatisfy { $0.score >= $1.score })
         #expect(model.recommend(items: Array(mine), count: 10) == top)
+        let allowed = Array(top.suffix(3).map(\.id)) + ["unknown-item"]
+        #expect(try model.recommend(user: user, count: 10, allow: allowed).map(\.id) == top.suffix(3).map(\.id))
+        #expect(model.recommend(items: Array(mine), count: 2, allow: allowed, exclude: [top[7].id]).map(\.id)
+                == [top[8].id, top[9].id])
         let similar = try model.similarItems(to: top[0].id, count: 5)
         #expect(similar.count == 5 && !similar.contains { $0.id == top[0].id })
         #expect(throws: RecommenderError.unknownUser("nobody")) { try model.recommend(user: "nobody") }
