@@ -214,11 +214,11 @@ final class CBLASLibrary: @unchecked Sendable {
 }
 
 /// Why a CBLAS library could not be used.
-public struct CBLASLoadError: Error, CustomStringConvertible, Sendable {
+package struct CBLASLoadError: Error, CustomStringConvertible, Sendable {
     /// The name or path that was tried.
-    public let library: String
+    package let library: String
     /// The dynamic loader's message, or what was missing.
-    public let reason: String
+    package let reason: String
 
-    public var description: String { "cannot use CBLAS library \(library): \(reason)" }
+    package var description: String { "cannot use CBLAS library \(library): \(reason)" }
 }

@@ -20,6 +20,7 @@ public enum ComputePrecision: String, Sendable, Codable, CaseIterable, CustomStr
         }
     }
 
+    /// The text for logs, messages and errors.
     public var description: String { rawValue }
 
     /// The instructions this precision needs that the CPU lacks (empty when it runs here).
@@ -42,6 +43,7 @@ public enum ComputePrecisionError: Error, Equatable, LocalizedError, CustomStrin
     /// The CPU lacks these instructions.
     case unsupported(ComputePrecision, missingInstructions: [String])
 
+    /// The text for logs, messages and errors.
     public var description: String {
         switch self {
         case .unsupported(let precision, let missing):
@@ -50,5 +52,6 @@ public enum ComputePrecisionError: Error, Equatable, LocalizedError, CustomStrin
         }
     }
 
+    /// The same text as `description`.
     public var errorDescription: String? { description }
 }

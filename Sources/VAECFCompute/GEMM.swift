@@ -8,7 +8,7 @@ import VAECFCore
 ///
 /// The portable backend is bitwise reproducible: the same inputs give the same `C` on every run, for any
 /// thread count. A CBLAS is only as reproducible as the library (usually: for a fixed thread count).
-public struct GEMM: Sendable, CustomStringConvertible {
+package struct GEMM: Sendable, CustomStringConvertible {
     enum Backend: Sendable {
         case portable
         case cblas(CBLASLibrary)
@@ -17,19 +17,19 @@ public struct GEMM: Sendable, CustomStringConvertible {
     /// Which implementation runs the products: `portable`, or the vendor, the file loaded and the kernel set it
     /// chose, e.g. `openblas (/lib/x86_64-linux-gnu/libopenblas.so.0, SkylakeX)`; with ``precision``
     /// `bfloat16`, `bfloat16 (avx512_bf16 kernels; float32: openblas (...))`.
-    public var backendName: String {
+    package var backendName: String {
         precision == .bfloat16 ? "bfloat16 (avx512_bf16 kernels; float32: \(floatBackendName))" : floatBackendName
     }
     /// The float32 backend's name (see ``backendName``).
     let floatBackendName: String
     /// Threads the products use.
-    public let threadCount: Int
+    package let threadCount: Int
     /// The inputs' number format: `float32` runs the backend, `bfloat16` the AVX512-BF16 kernels
     /// (``ComputePrecision``); set with ``withPrecision(_:)``.
-    public private(set) var precision: ComputePrecision = .float32
+    package private(set) var precision: ComputePrecision = .float32
     /// Problems met while choosing the backend (e.g. `VAECF_BLAS` names a library that cannot be loaded and
     /// the portable backend is used instead); empty when the request was honoured.
-    public let warnings: [String]
+    package let warnings: [String]
     let backend: Backend
 
     init(backend: Backend, threadCount: Int, warnings: [String] = []) {
@@ -44,13 +44,13 @@ public struct GEMM: Sendable, CustomStringConvertible {
     }
 
     /// The portable Swift implementation with `threadCount` threads.
-    public static func portable(threadCount: Int) -> GEMM {
+    package static func portable(threadCount: Int) -> GEMM {
         GEMM(backend: .portable, threadCount: threadCount)
     }
 
     /// Short form for logs: `openblas, 2 threads` or `portable, 1 thread`; with `bfloat16` products
     /// `bfloat16 (avx512_bf16), 2 threads`.
-    public var description: String {
+    package var description: String {
         let name: String
         switch (precision, backend) {
         case (.bfloat16, _): name = "bfloat16 (avx512_bf16)"
@@ -62,7 +62,7 @@ public struct GEMM: Sendable, CustomStringConvertible {
 
     /// This GEMM with its products in `precision`; throws when the CPU lacks the instructions it needs.
     /// The float32 backend stays loaded (and named in ``backendName``) for `float32`.
-    public func withPrecision(_ precision: ComputePrecision) throws(ComputePrecisionError) -> GEMM {
+    package func withPrecision(_ precision: ComputePrecision) throws(ComputePrecisionError) -> GEMM {
         let missing = ComputePrecision.missingInstructions(for: precision)
         guard missing.isEmpty else { throw .unsupported(precision, missingInstructions: missing) }
         var copy = self
@@ -71,7 +71,7 @@ public struct GEMM: Sendable, CustomStringConvertible {
     }
 
     /// Whether products run in a dynamically loaded CBLAS (rather than the portable implementation).
-    public var usesCBLAS: Bool {
+    package var usesCBLAS: Bool {
         if case .cblas = backend { return true }
         return false
     }
@@ -83,7 +83,7 @@ public struct GEMM: Sendable, CustomStringConvertible {
     /// - `C` is `[m, n]` with row stride `ldc >= n` and must not overlap `A` or `B`.
     /// - `beta == 0` overwrites `C` without reading it (NaN there is ignored); `k == 0` or `alpha == 0` gives
     ///   `C = beta * C` without reading `A` or `B`.
-    public func multiply(
+    package func multiply(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,

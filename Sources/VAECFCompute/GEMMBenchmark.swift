@@ -8,25 +8,25 @@ import Darwin
 
 extension GEMM {
     /// Timing of one product shape.
-    public struct Throughput: Sendable {
+    package struct Throughput: Sendable {
         /// Median GFLOP/s (`2 m n k` floating-point operations per product).
-        public let medianGFLOPS: Double
+        package let medianGFLOPS: Double
         /// Wall-clock seconds of every timed repetition, in run order.
-        public let seconds: [Double]
+        package let seconds: [Double]
         /// Processor seconds of the whole process (all threads, the library's included) per repetition: on a
         /// busy machine, `2 m n k / cpuSeconds` still shows how fast the code runs while it has a core.
-        public let cpuSeconds: [Double]
+        package let cpuSeconds: [Double]
         /// Median GFLOP per processor-second.
-        public var medianGFLOPSPerCPUSecond: Double {
+        package var medianGFLOPSPerCPUSecond: Double {
             operations / 1e9 / Statistics.median(cpuSeconds)
         }
         /// `2 m n k`.
-        public let operations: Double
+        package let operations: Double
     }
 
     /// Median GFLOP/s of `C = op(A) * op(B)` with `op(A)` `[m, k]`, `op(B)` `[k, n]`, over `repetitions` timed
     /// runs after one untimed warm-up. The operands are filled with seeded pseudo-random values.
-    public func measureThroughput(
+    package func measureThroughput(
         m: Int, n: Int, k: Int, repetitions: Int, transposeA: Bool = false, transposeB: Bool = false
     ) -> Double {
         measureThroughputDetails(
@@ -35,7 +35,7 @@ extension GEMM {
     }
 
     /// Like `measureThroughput` with every repetition's time.
-    public func measureThroughputDetails(
+    package func measureThroughputDetails(
         m: Int, n: Int, k: Int, repetitions: Int, transposeA: Bool = false, transposeB: Bool = false
     ) -> Throughput {
         precondition(m > 0 && n > 0 && k > 0 && repetitions > 0, "benchmark sizes and repetitions must be positive")

@@ -8,7 +8,7 @@ import Darwin
 
 extension GEMM {
     /// The environment variable that picks the backend: `openblas`, `blis`, `mkl`, `portable`, or a library path.
-    public static let environmentVariable = "VAECF_BLAS"
+    package static let environmentVariable = "VAECF_BLAS"
 
     /// Sonames tried for each vendor, in order.
     static func libraryNames(for vendor: CBLASLibrary.Vendor) -> [String] {
@@ -38,14 +38,14 @@ extension GEMM {
     /// Before OpenBLAS is opened, `OPENBLAS_CORETYPE` is set from the CPU flags when it is unset, because
     /// OpenBLAS 0.3.21 falls back to slow SSE3 kernels on CPUs it does not recognise (see `OpenBLASCoreType`).
     /// Call `load` early, before other threads read the environment.
-    public static func load(threadCount: Int) -> GEMM {
+    package static func load(threadCount: Int) -> GEMM {
         load(request: getEnvironment(environmentVariable), origin: "\(environmentVariable)=", threadCount: threadCount)
     }
 
     /// Like `load(threadCount:)` with `library` in place of `VAECF_BLAS`: `nil` or empty searches OpenBLAS then
     /// BLIS and silently falls back to portable; any other value that cannot be honoured falls back to portable
     /// with a warning.
-    public static func load(library: String?, threadCount: Int) -> GEMM {
+    package static func load(library: String?, threadCount: Int) -> GEMM {
         load(request: library, origin: "BLAS ", threadCount: threadCount)
     }
 

@@ -12,10 +12,10 @@ import Darwin
 /// The temporary file is `.<name>.tmp-<pid>-<random>`. A process killed while writing leaves it behind;
 /// the next write to the same target removes those whose process no longer exists
 /// (``StaleTemporaryFiles``), so repeated kills do not pile them up.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Writes `data` to `url` atomically.
     /// - Throws: ``AtomicFileError`` naming the path when the folder is missing or not writable.
-    public static func write(_ data: Data, to url: URL) throws(AtomicFileError) {
+    package static func write(_ data: Data, to url: URL) throws(AtomicFileError) {
         try write(to: url) { handle throws(AtomicFileError) in
             do { try handle.write(contentsOf: data) } catch {
                 throw AtomicFileError(path: url.path, reason: "\(error.localizedDescription)")
@@ -24,11 +24,11 @@ public enum AtomicFile {
     }
 
     /// The prefix of the temporary files written for `url`, followed by `<pid>-<random>`.
-    public static func temporaryPrefix(for url: URL) -> String { ".\(url.lastPathComponent).tmp-" }
+    package static func temporaryPrefix(for url: URL) -> String { ".\(url.lastPathComponent).tmp-" }
 
     /// Streams content into `url` atomically: `body` writes to a handle on the temporary file.
     /// If `body` throws, the temporary file is removed and nothing appears at `url`.
-    public static func write(to url: URL, _ body: (FileHandle) throws(AtomicFileError) -> Void) throws(AtomicFileError) {
+    package static func write(to url: URL, _ body: (FileHandle) throws(AtomicFileError) -> Void) throws(AtomicFileError) {
         let folder = url.deletingLastPathComponent()
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
@@ -67,11 +67,11 @@ public enum AtomicFile {
 /// A leftover is recognised by its exact name only: `<prefix><pid>` or `<prefix><pid>-<digits>`, where
 /// `<pid>` is a process that no longer exists (`kill(pid, 0)` fails with `ESRCH`). Anything else, including
 /// the files of running processes (this one too), is left alone.
-public enum StaleTemporaryFiles {
+package enum StaleTemporaryFiles {
     /// Removes the leftovers named `<prefix><pid>[-<digits>]` in `folder`; returns the names removed.
     /// Errors (unreadable folder, a file that vanished) are ignored: cleaning up is best effort.
     @discardableResult
-    public static func remove(in folder: URL, prefix: String) -> [String] {
+    package static func remove(in folder: URL, prefix: String) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
         var removed = [String]()
         for name in names where name.hasPrefix(prefix) {
@@ -102,13 +102,16 @@ public enum StaleTemporaryFiles {
 
 /// A file that could not be written.
 public struct AtomicFileError: Error, CustomStringConvertible, Equatable {
+    /// The file that could not be written.
     public let path: String
+    /// Why.
     public let reason: String
 
-    public init(path: String, reason: String) {
+    package init(path: String, reason: String) {
         self.path = path
         self.reason = reason
     }
 
+    /// The text for logs, messages and errors.
     public var description: String { "cannot write \(path): \(reason)" }
 }

@@ -3,19 +3,19 @@
 /// Row `r` holds the column indices `columnIndices[rowOffsets[r] ..< rowOffsets[r + 1]]`, sorted ascending
 /// and without duplicates. Every stored entry has the value 1 (an interaction), so no values are kept.
 /// This is the users x items matrix of every split.
-public struct CSRMatrix: Sendable, Equatable {
+package struct CSRMatrix: Sendable, Equatable {
     /// Number of rows (users).
-    public let rowCount: Int
+    package let rowCount: Int
     /// Number of columns (items).
-    public let columnCount: Int
+    package let columnCount: Int
     /// `rowCount + 1` offsets into `columnIndices`; `rowOffsets[0] == 0`, `rowOffsets[rowCount] == nonZeroCount`.
-    public let rowOffsets: [Int]
+    package let rowOffsets: [Int]
     /// Column index of every stored entry, row by row, ascending within a row.
-    public let columnIndices: [Int32]
+    package let columnIndices: [Int32]
 
     /// Creates a matrix from its parts, checking every invariant.
     /// - Throws: ``CSRMatrixError`` when offsets or indices are inconsistent.
-    public init(rowCount: Int, columnCount: Int, rowOffsets: [Int], columnIndices: [Int32]) throws(CSRMatrixError) {
+    package init(rowCount: Int, columnCount: Int, rowOffsets: [Int], columnIndices: [Int32]) throws(CSRMatrixError) {
         guard rowCount >= 0, columnCount >= 0, columnCount <= Int(Int32.max) else {
             throw .invalid("negative or too large dimensions \(rowCount) x \(columnCount)")
         }
@@ -44,7 +44,7 @@ public struct CSRMatrix: Sendable, Equatable {
     }
 
     /// Creates a matrix without checking invariants. The caller guarantees them.
-    public init(unchecked rowCount: Int, columnCount: Int, rowOffsets: [Int], columnIndices: [Int32]) {
+    package init(unchecked rowCount: Int, columnCount: Int, rowOffsets: [Int], columnIndices: [Int32]) {
         self.rowCount = rowCount
         self.columnCount = columnCount
         self.rowOffsets = rowOffsets
@@ -52,7 +52,7 @@ public struct CSRMatrix: Sendable, Equatable {
     }
 
     /// Builds a matrix from rows of column indices; each row is sorted and deduplicated.
-    public init(columnCount: Int, rows: [[Int32]]) {
+    package init(columnCount: Int, rows: [[Int32]]) {
         var offsets = [Int]()
         offsets.reserveCapacity(rows.count + 1)
         offsets.append(0)
@@ -73,28 +73,28 @@ public struct CSRMatrix: Sendable, Equatable {
     }
 
     /// An empty matrix with no rows.
-    public static func empty(columnCount: Int) -> CSRMatrix {
+    package static func empty(columnCount: Int) -> CSRMatrix {
         CSRMatrix(unchecked: 0, columnCount: columnCount, rowOffsets: [0], columnIndices: [])
     }
 
     /// Number of stored entries (interactions).
-    public var nonZeroCount: Int { columnIndices.count }
+    package var nonZeroCount: Int { columnIndices.count }
 
     /// Fraction of cells that hold an entry; 0 for an empty matrix.
-    public var density: Double {
+    package var density: Double {
         rowCount == 0 || columnCount == 0 ? 0 : Double(nonZeroCount) / (Double(rowCount) * Double(columnCount))
     }
 
     /// Number of entries in row `row`.
-    @inlinable public func count(ofRow row: Int) -> Int { rowOffsets[row + 1] - rowOffsets[row] }
+    @inlinable package func count(ofRow row: Int) -> Int { rowOffsets[row + 1] - rowOffsets[row] }
 
     /// Column indices of row `row`.
-    @inlinable public func row(_ row: Int) -> ArraySlice<Int32> {
+    @inlinable package func row(_ row: Int) -> ArraySlice<Int32> {
         columnIndices[rowOffsets[row]..<rowOffsets[row + 1]]
     }
 
     /// Number of entries in every column: `[columnCount]`.
-    public func columnCounts() -> [Int] {
+    package func columnCounts() -> [Int] {
         var counts = [Int](repeating: 0, count: columnCount)
         for column in columnIndices { counts[Int(column)] += 1 }
         return counts
@@ -102,10 +102,10 @@ public struct CSRMatrix: Sendable, Equatable {
 }
 
 /// An inconsistent ``CSRMatrix``.
-public enum CSRMatrixError: Error, Equatable, CustomStringConvertible {
+package enum CSRMatrixError: Error, Equatable, CustomStringConvertible {
     case invalid(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalid(let message): return "invalid sparse matrix: \(message)"
         }

@@ -1,13 +1,13 @@
 /// A fast 64-bit checksum of bytes (four interleaved multiply-rotate lanes over 8-byte words, then a final
 /// mix; several GB/s). Detects corruption and truncation of saved files; not a cryptographic hash.
-public struct Checksum64: Sendable {
+package struct Checksum64: Sendable {
     private var lanes: (UInt64, UInt64, UInt64, UInt64) = (
         0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F, 0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5
     )
     private var length: UInt64 = 0
     private var pending: [UInt8] = []
 
-    public init() {}
+    package init() {}
 
     @inline(__always) private static func round(_ lane: UInt64, _ word: UInt64) -> UInt64 {
         let mixed = lane &+ word &* 0xC2B2_AE3D_27D4_EB4F
@@ -15,7 +15,7 @@ public struct Checksum64: Sendable {
     }
 
     /// Adds bytes to the checksum.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         length &+= UInt64(bytes.count)
         var start = 0
         if !pending.isEmpty {
@@ -49,7 +49,7 @@ public struct Checksum64: Sendable {
     }
 
     /// The checksum of everything added so far.
-    public func finalize() -> UInt64 {
+    package func finalize() -> UInt64 {
         var hash = lanes.0 ^ (lanes.1 &* 31) ^ (lanes.2 &* 131) ^ (lanes.3 &* 1031) ^ length
         for byte in pending { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
         hash ^= hash >> 33
@@ -60,7 +60,7 @@ public struct Checksum64: Sendable {
     }
 
     /// The checksum of one buffer.
-    public static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    package static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var checksum = Checksum64()
         checksum.update(bytes)
         return checksum.finalize()

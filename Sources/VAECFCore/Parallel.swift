@@ -5,23 +5,23 @@ import Dispatch
 /// The partition depends only on the element count and `threadCount`, so any reduction done per chunk and
 /// combined in chunk order is bitwise reproducible for a given thread count. Never call it from inside a
 /// multi-threaded BLAS call, and do not nest it.
-public struct ParallelExecutor: Sendable {
+package struct ParallelExecutor: Sendable {
     /// Number of workers; at least 1.
-    public let threadCount: Int
+    package let threadCount: Int
 
-    public init(threadCount: Int) {
+    package init(threadCount: Int) {
         precondition(threadCount >= 1, "threadCount must be at least 1")
         self.threadCount = threadCount
     }
 
     /// Workers of this machine: the `VAECF_THREADS` environment variable, or the active processor count.
-    public static var defaultThreadCount: Int {
+    package static var defaultThreadCount: Int {
         if let text = getEnvironment("VAECF_THREADS"), let value = Int(text), value >= 1 { return value }
         return max(1, ProcessInfoShim.activeProcessorCount)
     }
 
     /// The range of chunk `chunk` when `count` elements are split into `chunks` nearly equal parts.
-    @inlinable public static func range(ofChunk chunk: Int, chunks: Int, count: Int) -> Range<Int> {
+    @inlinable package static func range(ofChunk chunk: Int, chunks: Int, count: Int) -> Range<Int> {
         let base = count / chunks
         let extra = count % chunks
         let start = chunk * base + min(chunk, extra)
@@ -30,7 +30,7 @@ public struct ParallelExecutor: Sendable {
 
     /// Calls `body(chunk, range)` once per chunk of `0 ..< count`, chunks in parallel.
     /// Uses at most `threadCount` chunks, and fewer when `count < minimumChunk * threadCount`.
-    public func forEachChunk(count: Int, minimumChunk: Int = 1, _ body: (Int, Range<Int>) -> Void) {
+    package func forEachChunk(count: Int, minimumChunk: Int = 1, _ body: (Int, Range<Int>) -> Void) {
         guard count > 0 else { return }
         let chunks = max(1, min(threadCount, count / max(1, minimumChunk)))
         if chunks == 1 {
@@ -46,7 +46,7 @@ public struct ParallelExecutor: Sendable {
     }
 
     /// Calls `body(index)` for every index of `0 ..< count`, in parallel.
-    public func forEach(count: Int, _ body: (Int) -> Void) {
+    package func forEach(count: Int, _ body: (Int) -> Void) {
         guard count > 0 else { return }
         if threadCount == 1 || count == 1 {
             for index in 0..<count { body(index) }
@@ -66,7 +66,7 @@ import Darwin
 #endif
 
 /// Reads an environment variable without Foundation.
-public func getEnvironment(_ name: String) -> String? {
+package func getEnvironment(_ name: String) -> String? {
     guard let value = getenv(name) else { return nil }
     return String(cString: value)
 }
@@ -79,7 +79,9 @@ enum ProcessInfoShim {
 
 /// Carries a value that the caller knows is safe to share (for example a closure over disjoint slices of
 /// unsafe buffers) into concurrent code.
-public struct UncheckedSendable<Value>: @unchecked Sendable {
-    public let value: Value
-    public init(_ value: Value) { self.value = value }
+package struct UncheckedSendable<Value>: @unchecked Sendable {
+    // @unchecked Sendable: by contract; each use says why its value is safe to share (disjoint writes joined
+    // by the executor, or read-only data).
+    package let value: Value
+    package init(_ value: Value) { self.value = value }
 }

@@ -1,11 +1,11 @@
 /// SplitMix64: expands one 64-bit seed into well-mixed 64-bit values. Used to seed ``RandomSource``
 /// and to derive independent streams from one master seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public var state: UInt64
+package struct SplitMix64: RandomNumberGenerator, Sendable {
+    package var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    @inlinable public mutating func next() -> UInt64 {
+    @inlinable package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -20,17 +20,17 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 /// derived from the user's `--seed`, so runs are bitwise reproducible. Its whole state is four words,
 /// which checkpoints save and restore. All algorithms here are written out (no standard-library shuffle
 /// or random(in:)), so results do not depend on the Swift version.
-public struct RandomSource: RandomNumberGenerator, Sendable, Equatable, Codable {
+package struct RandomSource: RandomNumberGenerator, Sendable, Equatable, Codable {
     @usableFromInline var s0: UInt64
     @usableFromInline var s1: UInt64
     @usableFromInline var s2: UInt64
     @usableFromInline var s3: UInt64
 
     /// The four state words, for saving.
-    public var state: [UInt64] { [s0, s1, s2, s3] }
+    package var state: [UInt64] { [s0, s1, s2, s3] }
 
     /// A generator for `seed`, and optionally one of many independent streams of it.
-    public init(seed: UInt64, stream: UInt64 = 0) {
+    package init(seed: UInt64, stream: UInt64 = 0) {
         var mixer = SplitMix64(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
         s0 = mixer.next()
         s1 = mixer.next()
@@ -41,22 +41,22 @@ public struct RandomSource: RandomNumberGenerator, Sendable, Equatable, Codable 
 
     /// Restores a generator from saved state words.
     /// - Throws: ``RandomSourceError`` unless `state` is four words, not all zero.
-    public init(state: [UInt64]) throws(RandomSourceError) {
+    package init(state: [UInt64]) throws(RandomSourceError) {
         guard state.count == 4, state.contains(where: { $0 != 0 }) else { throw RandomSourceError() }
         (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let words = try decoder.singleValueContainer().decode([UInt64].self)
         try self.init(state: words)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(state)
     }
 
-    @inlinable public mutating func next() -> UInt64 {
+    @inlinable package mutating func next() -> UInt64 {
         let result = rotate(s1 &* 5, 7) &* 9
         let t = s1 << 17
         s2 ^= s0
@@ -71,7 +71,7 @@ public struct RandomSource: RandomNumberGenerator, Sendable, Equatable, Codable 
     @inlinable func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
     /// A uniform integer in `0 ..< bound` (Lemire's multiply-shift with rejection, unbiased).
-    @inlinable public mutating func nextInt(below bound: Int) -> Int {
+    @inlinable package mutating func nextInt(below bound: Int) -> Int {
         precondition(bound > 0, "bound must be positive")
         let range = UInt64(bound)
         var product = next().multipliedFullWidth(by: range)
@@ -83,13 +83,13 @@ public struct RandomSource: RandomNumberGenerator, Sendable, Equatable, Codable 
     }
 
     /// A uniform `Double` in `[0, 1)` with 53 random bits.
-    @inlinable public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    @inlinable package mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// A uniform `Float` in `[0, 1)` with 24 random bits.
-    @inlinable public mutating func nextFloat() -> Float { Float(next() >> 40) * 0x1.0p-24 }
+    @inlinable package mutating func nextFloat() -> Float { Float(next() >> 40) * 0x1.0p-24 }
 
     /// A standard normal sample (Box-Muller; one of the pair is used).
-    @inlinable public mutating func nextGaussian() -> Double {
+    @inlinable package mutating func nextGaussian() -> Double {
         var u1 = nextDouble()
         while u1 <= 0 { u1 = nextDouble() }
         let u2 = nextDouble()
@@ -97,7 +97,7 @@ public struct RandomSource: RandomNumberGenerator, Sendable, Equatable, Codable 
     }
 
     /// Fisher-Yates shuffle of `values` in place.
-    public mutating func shuffle<T>(_ values: inout [T]) {
+    package mutating func shuffle<T>(_ values: inout [T]) {
         guard values.count > 1 else { return }
         for i in stride(from: values.count - 1, to: 0, by: -1) {
             let j = nextInt(below: i + 1)
@@ -106,14 +106,14 @@ public struct RandomSource: RandomNumberGenerator, Sendable, Equatable, Codable 
     }
 
     /// A random permutation of `0 ..< count`.
-    public mutating func permutation(count: Int) -> [Int] {
+    package mutating func permutation(count: Int) -> [Int] {
         var values = Array(0..<count)
         shuffle(&values)
         return values
     }
 
     /// `count` distinct indices from `0 ..< population`, in random order (partial Fisher-Yates).
-    public mutating func sample(count: Int, from population: Int) -> [Int] {
+    package mutating func sample(count: Int, from population: Int) -> [Int] {
         precondition(count <= population, "cannot sample \(count) from \(population)")
         var values = Array(0..<population)
         for i in 0..<count {
@@ -135,6 +135,6 @@ import Darwin
 #endif
 
 /// Saved generator state that is not four words or is all zero.
-public struct RandomSourceError: Error, CustomStringConvertible {
-    public var description: String { "invalid random generator state: expected four words, not all zero" }
+package struct RandomSourceError: Error, CustomStringConvertible {
+    package var description: String { "invalid random generator state: expected four words, not all zero" }
 }

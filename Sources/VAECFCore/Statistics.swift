@@ -1,7 +1,7 @@
 /// Summary statistics of measurements.
-public enum Statistics {
+package enum Statistics {
     /// The median of `values` (the mean of the middle two for an even count); 0 when empty.
-    public static func median(_ values: [Double]) -> Double {
+    package static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return 0 }
         let middle = sorted.count / 2

@@ -5,29 +5,29 @@ import VAECFCore
 ///
 /// Shapes: `train` is `[trainUserIDs.count, itemIDs.count]`; `validationFoldIn` and `validationHeldOut`
 /// are both `[validationUserIDs.count, itemIDs.count]` (the `_tr` and `_te` parts); likewise for test.
-public struct InteractionDataset: Sendable, Equatable {
+package struct InteractionDataset: Sendable, Equatable {
     /// Original id of every item; index = dense item index (= `sid` of the pro_sg layout).
-    public var itemIDs: [String]
+    package var itemIDs: [String]
     /// Original ids of the training users, one per row of `train`.
-    public var trainUserIDs: [String]
+    package var trainUserIDs: [String]
     /// Original ids of the validation users, one per row of the validation matrices.
-    public var validationUserIDs: [String]
+    package var validationUserIDs: [String]
     /// Original ids of the test users, one per row of the test matrices.
-    public var testUserIDs: [String]
+    package var testUserIDs: [String]
     /// Training interactions.
-    public var train: CSRMatrix
+    package var train: CSRMatrix
     /// Validation fold-in part (`validation_tr`): the model sees these items.
-    public var validationFoldIn: CSRMatrix
+    package var validationFoldIn: CSRMatrix
     /// Validation held-out part (`validation_te`): the items to be ranked.
-    public var validationHeldOut: CSRMatrix
+    package var validationHeldOut: CSRMatrix
     /// Test fold-in part (`test_tr`).
-    public var testFoldIn: CSRMatrix
+    package var testFoldIn: CSRMatrix
     /// Test held-out part (`test_te`).
-    public var testHeldOut: CSRMatrix
+    package var testHeldOut: CSRMatrix
     /// How the dataset was produced (source, thresholds, seed, ...), as key-value pairs.
-    public var settings: [String: String]
+    package var settings: [String: String]
 
-    public init(
+    package init(
         itemIDs: [String], trainUserIDs: [String], validationUserIDs: [String], testUserIDs: [String],
         train: CSRMatrix, validationFoldIn: CSRMatrix, validationHeldOut: CSRMatrix,
         testFoldIn: CSRMatrix, testHeldOut: CSRMatrix, settings: [String: String]
@@ -45,5 +45,5 @@ public struct InteractionDataset: Sendable, Equatable {
     }
 
     /// Number of items (columns of every matrix).
-    public var itemCount: Int { itemIDs.count }
+    package var itemCount: Int { itemIDs.count }
 }

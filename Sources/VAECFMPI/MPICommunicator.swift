@@ -6,14 +6,14 @@ import VAECF
 /// and this rank; a member that cannot go on calls ``abort(code:)``, which ends every process of the job
 /// (no member is left waiting in a collective). A member whose peer dies is ended by the launcher, which names
 /// the rank that died. Call every method from one thread.
-public final class MPICommunicator: DataParallelGroup {
+package final class MPICommunicator: DataParallelGroup {
     let library: MPILibrary
-    public let rank: Int
-    public let size: Int
+    package let rank: Int
+    package let size: Int
     /// The host this rank runs on (`MPI_Get_processor_name`).
-    public let hostName: String
+    package let hostName: String
     /// The MPI library's own version line and the file it was loaded from.
-    public let libraryDescription: String
+    package let libraryDescription: String
     private var finished = false
 
     /// The largest element count of one MPI call (its `count` is a C `int`).
@@ -21,7 +21,7 @@ public final class MPICommunicator: DataParallelGroup {
 
     /// Loads libmpi (``MPILibrary``), initializes MPI if nobody did, and joins `MPI_COMM_WORLD`.
     /// - Throws: ``MPIStartError`` when the library cannot be loaded or initialized.
-    public init() throws(MPIStartError) {
+    package init() throws(MPIStartError) {
         do { library = try MPILibrary.open() } catch { throw MPIStartError(description: error.description) }
         var flag: Int32 = 0
         _ = library.initialized(&flag)
@@ -43,13 +43,13 @@ public final class MPICommunicator: DataParallelGroup {
         libraryDescription = "\(version.split(separator: ",").first.map(String.init) ?? "MPI") (\(library.path))"
     }
 
-    public func allReduceSum(_ values: UnsafeMutablePointer<Float>, count: Int) throws(DataParallelError) {
+    package func allReduceSum(_ values: UnsafeMutablePointer<Float>, count: Int) throws(DataParallelError) {
         try inParts(count: count, call: "MPI_Allreduce of \(count) floats") { start, part in
             library.allReduce(MPILibrary.inPlace, values + start, part, library.float, library.sum, library.world)
         }
     }
 
-    public func broadcast(_ bytes: UnsafeMutableRawPointer, count: Int, root: Int) throws(DataParallelError) {
+    package func broadcast(_ bytes: UnsafeMutableRawPointer, count: Int, root: Int) throws(DataParallelError) {
         try inParts(count: count, call: "MPI_Bcast of \(count) bytes from rank \(root)") { start, part in
             library.broadcast(bytes + start, part, library.byte, Int32(root), library.world)
         }
@@ -69,13 +69,13 @@ public final class MPICommunicator: DataParallelGroup {
     }
 
     /// Ends every process of the job with `code` (`MPI_Abort`); does not return.
-    public func abort(code: Int32) -> Never {
+    package func abort(code: Int32) -> Never {
         _ = library.abort(library.world, code)
         exit(code)
     }
 
     /// Leaves MPI (`MPI_Finalize`) once every member is done; later calls do nothing.
-    public func finish() {
+    package func finish() {
         guard !finished else { return }
         finished = true
         var flag: Int32 = 0
@@ -92,8 +92,8 @@ public final class MPICommunicator: DataParallelGroup {
 }
 
 /// MPI could not be started in this process.
-public struct MPIStartError: Error, CustomStringConvertible {
-    public var description: String
+package struct MPIStartError: Error, CustomStringConvertible {
+    package var description: String
 }
 
 #if canImport(Glibc)

@@ -2,22 +2,22 @@ import VAECFCore
 
 /// How this process was started by an MPI launcher (`mpirun`, `mpiexec`, `srun`), read from the variables
 /// the launcher sets: Open MPI's `OMPI_COMM_WORLD_*`, else the PMI ones of Hydra and Slurm.
-public struct MPILaunch: Sendable, Equatable {
+package struct MPILaunch: Sendable, Equatable {
     /// This process's rank in the job.
-    public var rank: Int
+    package var rank: Int
     /// Processes in the job.
-    public var size: Int
+    package var size: Int
     /// Processes of the job on this host, when the launcher says.
-    public var localSize: Int?
+    package var localSize: Int?
 
-    public init(rank: Int, size: Int, localSize: Int?) {
+    package init(rank: Int, size: Int, localSize: Int?) {
         self.rank = rank
         self.size = size
         self.localSize = localSize
     }
 
     /// The launch described by `environment` (a name-to-value lookup), or nil when no launcher started us.
-    public static func detect(environment: (String) -> String? = getEnvironment) -> MPILaunch? {
+    package static func detect(environment: (String) -> String? = getEnvironment) -> MPILaunch? {
         func number(_ names: String...) -> Int? {
             for name in names { if let text = environment(name), let value = Int(text) { return value } }
             return nil
@@ -29,7 +29,7 @@ public struct MPILaunch: Sendable, Equatable {
     }
 
     /// Threads per process when the user gives none: this host's cores shared by its processes.
-    public func defaultThreadCount(cores: Int = ParallelExecutor.defaultThreadCount) -> Int {
+    package func defaultThreadCount(cores: Int = ParallelExecutor.defaultThreadCount) -> Int {
         max(1, cores / max(1, localSize ?? 1))
     }
 }

@@ -6,41 +6,41 @@ import Hummingbird
 ///
 /// Every failure of a request becomes one of these (see ``JSONErrorMiddleware``), so a client always gets a
 /// machine-readable code and a sentence naming the problem, and the server keeps serving.
-public struct APIError: Error, HTTPResponseError, CustomStringConvertible, Sendable {
+package struct APIError: Error, HTTPResponseError, CustomStringConvertible, Sendable {
     /// HTTP status (4xx for the client's mistakes, 5xx for the server's).
-    public var status: HTTPResponse.Status
+    package var status: HTTPResponse.Status
     /// Stable machine-readable name of the problem, e.g. `malformed_json`, `invalid_k`, `body_too_large`.
-    public var code: String
+    package var code: String
     /// A sentence naming the field and what was expected.
-    public var message: String
+    package var message: String
     /// Extra response headers (e.g. `Allow` for 405).
-    public var headers: HTTPFields
+    package var headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, code: String, _ message: String, headers: HTTPFields = [:]) {
+    package init(_ status: HTTPResponse.Status, code: String, _ message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers
     }
 
-    public var description: String { "\(status.code) \(code): \(message)" }
+    package var description: String { "\(status.code) \(code): \(message)" }
 
     /// The JSON body's shape.
-    public struct Body: Codable, Sendable, Equatable {
-        public struct Detail: Codable, Sendable, Equatable {
-            public var status: Int
-            public var code: String
-            public var message: String
+    package struct Body: Codable, Sendable, Equatable {
+        package struct Detail: Codable, Sendable, Equatable {
+            package var status: Int
+            package var code: String
+            package var message: String
         }
-        public var error: Detail
+        package var error: Detail
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         makeResponse()
     }
 
     /// The response: status, `Content-Type: application/json`, the extra headers and the JSON body.
-    public func makeResponse() -> Response {
+    package func makeResponse() -> Response {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: jsonBody))

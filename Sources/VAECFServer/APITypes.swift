@@ -2,18 +2,18 @@ import VAECF
 
 /// `POST /v1/recommend` body: `{"items": ["..."], "k": 20, "exclude": ["..."]}`; also one element of a
 /// batch request's `users`.
-public struct RecommendRequest: Codable, Sendable, Equatable {
+package struct RecommendRequest: Codable, Sendable, Equatable {
     /// Items the user touched (original ids).
-    public var items: [String]
+    package var items: [String]
     /// How many items to return, `1...itemCount`; ``defaultK`` when absent.
-    public var k: Int?
+    package var k: Int?
     /// Further items never to recommend.
-    public var exclude: [String]?
+    package var exclude: [String]?
 
     /// `k` when the request names none.
-    public static let defaultK = 20
+    package static let defaultK = 20
 
-    public init(items: [String], k: Int? = nil, exclude: [String]? = nil) {
+    package init(items: [String], k: Int? = nil, exclude: [String]? = nil) {
         self.items = items
         self.k = k
         self.exclude = exclude
@@ -23,7 +23,7 @@ public struct RecommendRequest: Codable, Sendable, Equatable {
 
     /// Decodes like the synthesized initializer, but a `k` that is not an integer (`2.5`, `"5"`) is a type
     /// mismatch at `k` rather than a generic data error, so the client learns which field is wrong.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         items = try container.decode([String].self, forKey: .items)
         exclude = try container.decodeIfPresent([String].self, forKey: .exclude)
@@ -38,39 +38,39 @@ public struct RecommendRequest: Codable, Sendable, Equatable {
 }
 
 /// `POST /v1/recommend/batch` body: `{"users": [<RecommendRequest>, ...]}`.
-public struct BatchRecommendRequest: Codable, Sendable, Equatable {
-    public var users: [RecommendRequest]
+package struct BatchRecommendRequest: Codable, Sendable, Equatable {
+    package var users: [RecommendRequest]
 
-    public init(users: [RecommendRequest]) { self.users = users }
+    package init(users: [RecommendRequest]) { self.users = users }
 }
 
 /// `POST /v1/recommend/batch` answer: one ``RecommendationResult`` per user, in order.
-public struct BatchRecommendResponse: Codable, Sendable, Equatable {
-    public var results: [RecommendationResult]
+package struct BatchRecommendResponse: Codable, Sendable, Equatable {
+    package var results: [RecommendationResult]
 
-    public init(results: [RecommendationResult]) { self.results = results }
+    package init(results: [RecommendationResult]) { self.results = results }
 }
 
 /// `GET /healthz` answer: `{"status": "ok"}`.
-public struct HealthResponse: Codable, Sendable, Equatable {
-    public var status: String
+package struct HealthResponse: Codable, Sendable, Equatable {
+    package var status: String
 
-    public init(status: String) { self.status = status }
+    package init(status: String) { self.status = status }
 }
 
 /// `POST /admin/reload` body (optional): `{"path": "..."}`; without a path the current file is read again.
-public struct ReloadRequest: Codable, Sendable, Equatable {
-    public var path: String?
+package struct ReloadRequest: Codable, Sendable, Equatable {
+    package var path: String?
 
-    public init(path: String? = nil) { self.path = path }
+    package init(path: String? = nil) { self.path = path }
 }
 
 /// `POST /admin/reload` answer: the model now in service.
-public struct ReloadResponse: Codable, Sendable, Equatable {
-    public var status: String
-    public var model: ModelDescription
+package struct ReloadResponse: Codable, Sendable, Equatable {
+    package var status: String
+    package var model: ModelDescription
 
-    public init(status: String, model: ModelDescription) {
+    package init(status: String, model: ModelDescription) {
         self.status = status
         self.model = model
     }

@@ -3,7 +3,7 @@ import VAECF
 
 /// A backend that also answers queries by id: similar items and recommendations for a training user.
 /// ``Recommender`` is one; a backend that is not gets a 501 on those endpoints.
-public protocol LookupBackend: RecommendationBackend {
+package protocol LookupBackend: RecommendationBackend {
     /// The similar items of every query, in order (blocking CPU work).
     func similarItems(_ queries: [SimilarItemsQuery]) throws(RecommenderError) -> [RecommendationResult]
     /// The fold-in query of a training user: their training items, which the answer leaves out.
@@ -13,13 +13,13 @@ public protocol LookupBackend: RecommendationBackend {
 extension Recommender: LookupBackend {}
 
 /// `GET /v1/items/{id}/similar` answer: the item and its most similar items, best first (cosine scores).
-public struct SimilarItemsResponse: Codable, Sendable, Equatable {
+package struct SimilarItemsResponse: Codable, Sendable, Equatable {
     /// The item asked about (original id).
-    public var item: String
+    package var item: String
     /// At most `k` items, best first; `score` is the cosine similarity in `[-1, 1]`.
-    public var items: [ScoredItem]
+    package var items: [ScoredItem]
 
-    public init(item: String, items: [ScoredItem]) {
+    package init(item: String, items: [ScoredItem]) {
         self.item = item
         self.items = items
     }

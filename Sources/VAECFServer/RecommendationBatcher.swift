@@ -10,6 +10,8 @@ import VAECF
 /// no wait, a crowd fills the batch while the previous pass runs. The forward pass never runs on an event loop.
 /// Call ``shutdown()`` when done: it ends the worker thread.
 final class RecommendationBatcher: @unchecked Sendable {
+    // @unchecked Sendable: the queue, counters and flags are touched only while `condition` is locked; the
+    // forward passes run on the one worker thread, which alone owns the entry it took off the queue.
     /// What a finished forward pass reports: queries in it, seconds it took.
     typealias BatchObserver = @Sendable (_ queries: Int, _ seconds: Double) -> Void
 

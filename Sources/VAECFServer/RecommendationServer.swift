@@ -8,15 +8,15 @@ import UnixSignals
 
 /// Runs a ``RecommendationService`` over HTTP until SIGTERM or SIGINT.
 ///
-/// One service group holds the public API, the optional admin API on loopback and a SIGHUP listener that
+/// One service group holds the package API, the optional admin API on loopback and a SIGHUP listener that
 /// reloads the model. Every connection gets the limits of ``ServerConfiguration`` (idle and read timeouts, a
 /// bound on open connections, JSON answers to requests the HTTP parser refuses). On SIGTERM/SIGINT the group
 /// shuts down gracefully: the listeners close, requests in flight finish (their queries are still answered by
 /// the batcher), then the batcher stops; whatever is still open after `drainTimeout` is cut off.
-public enum RecommendationServer {
+package enum RecommendationServer {
     /// Serves until a graceful-shutdown signal; calls `onListening(api, url)` once each API listens
     /// (`api` is `public` or `admin`, `url` e.g. `http://127.0.0.1:8080`). Shuts the service down at the end.
-    public static func run(
+    package static func run(
         _ service: RecommendationService, configuration: ServerConfiguration, logger: Logger,
         onListening: @escaping @Sendable (_ api: String, _ url: String) -> Void = { _, _ in }
     ) async throws {
@@ -26,10 +26,10 @@ public enum RecommendationServer {
     }
 
     /// The service group that ``run(_:configuration:logger:onListening:)`` runs: the SIGHUP listener, the
-    /// admin API (if configured) and the public API, shut down gracefully in reverse order on SIGTERM/SIGINT
+    /// admin API (if configured) and the package API, shut down gracefully in reverse order on SIGTERM/SIGINT
     /// or ``ServiceGroup/triggerGracefulShutdown()``, and cancelled once shutting down took `drainTimeout`.
     /// The caller shuts `service` down after the group ends.
-    public static func makeServiceGroup(
+    package static func makeServiceGroup(
         _ service: RecommendationService, configuration: ServerConfiguration, logger: Logger,
         onListening: @escaping @Sendable (_ api: String, _ url: String) -> Void = { _, _ in }
     ) -> ServiceGroup {
@@ -44,7 +44,7 @@ public enum RecommendationServer {
                 maxConnections: configuration.maxAdminConnections, service: service, configuration: configuration,
                 logger: logger, onListening: onListening))
         }
-        // Services shut down in reverse order: the public API first, so its requests in flight finish.
+        // Services shut down in reverse order: the package API first, so its requests in flight finish.
         services.append(api)
         var groupConfiguration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -103,6 +103,7 @@ struct DrainReportingService: Service {
 
     /// Whether graceful shutdown has begun, set from the shutdown handler and read from the cancellation one.
     private final class ShutdownFlag: @unchecked Sendable {
+        // @unchecked Sendable: `value` is read and written only while `lock` is held.
         // Guarded by `lock`.
         private let lock = NSLock()
         private var value = false

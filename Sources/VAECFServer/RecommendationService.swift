@@ -8,9 +8,9 @@ import VAECF
 /// ``makeAdminRouter()`` expose it over HTTP (see ``RecommendationServer`` for the listening part).
 ///
 /// Call ``shutdown()`` when no more requests will come: it answers those queued and ends the worker thread.
-public final class RecommendationService: Sendable {
-    public let limits: ServerLimits
-    public let metrics: ServerMetrics
+package final class RecommendationService: Sendable {
+    package let limits: ServerLimits
+    package let metrics: ServerMetrics
     let logger: Logger
     let slot: BackendSlot
     let batcher: RecommendationBatcher
@@ -23,7 +23,7 @@ public final class RecommendationService: Sendable {
     ///   - loader: loads a model file for reloads; `nil` disables reloading.
     ///   - reloadDirectory: the folder reloads may read from; by default the folder of `path` (the current
     ///     folder without a path).
-    public init(
+    package init(
         backend: any RecommendationBackend, path: String? = nil, loader: BackendLoader? = nil,
         reloadDirectory: URL? = nil, limits: ServerLimits = ServerLimits(), metrics: ServerMetrics = ServerMetrics(),
         logger: Logger = Logger(label: "vaecf.server")
@@ -45,11 +45,11 @@ public final class RecommendationService: Sendable {
     }
 
     /// The model in service.
-    public var backend: any RecommendationBackend { slot.current.backend }
+    package var backend: any RecommendationBackend { slot.current.backend }
 
     /// What `GET /v1/model` and reload answers show of the model in service: its description with the file
     /// name alone, never the folder it was read from.
-    public var publicDescription: ModelDescription { Self.withoutFolder(backend.description) }
+    package var publicDescription: ModelDescription { Self.withoutFolder(backend.description) }
 
     static func withoutFolder(_ description: ModelDescription) -> ModelDescription {
         var description = description
@@ -59,19 +59,19 @@ public final class RecommendationService: Sendable {
 
     /// Answers validated queries with the model in service at the time of the call, coalesced with other
     /// requests.
-    public func recommend(_ queries: [RecommendationQuery]) async throws(APIError) -> [RecommendationResult] {
+    package func recommend(_ queries: [RecommendationQuery]) async throws(APIError) -> [RecommendationResult] {
         let (backend, generation) = slot.current
         return try await batcher.submit(queries, backend: backend, generation: generation).get()
     }
 
     /// Loads `path` (or the current file again) in the background and swaps it in; requests in flight
     /// finish on the previous model. On failure the previous model stays in service.
-    public func reload(path: String? = nil) async throws(APIError) -> ModelDescription {
+    package func reload(path: String? = nil) async throws(APIError) -> ModelDescription {
         try await reloader.reload(path: path)
     }
 
     /// Stops taking queries, answers those queued and ends the batcher's thread.
-    public func shutdown() { batcher.shutdown() }
+    package func shutdown() { batcher.shutdown() }
 
     // MARK: Handlers
 

@@ -1,17 +1,17 @@
 /// Request-size and batching limits of the recommendation server.
-public struct ServerLimits: Sendable, Equatable {
+package struct ServerLimits: Sendable, Equatable {
     /// The most queries one coalesced forward pass takes.
-    public var maxBatch: Int
+    package var maxBatch: Int
     /// How long the batcher waits for more queries once the first one arrived, in milliseconds.
-    public var maxWaitMilliseconds: Double
+    package var maxWaitMilliseconds: Double
     /// The most history items one query may carry (`items` plus `exclude`).
-    public var maxItems: Int
+    package var maxItems: Int
     /// The largest request body accepted, in bytes; larger bodies get 413.
-    public var maxBodyBytes: Int
+    package var maxBodyBytes: Int
     /// The most users one batch request may carry.
-    public var maxUsersPerRequest: Int
+    package var maxUsersPerRequest: Int
 
-    public init(
+    package init(
         maxBatch: Int = 256, maxWaitMilliseconds: Double = 2, maxItems: Int = 10_000,
         maxBodyBytes: Int = 1 << 20, maxUsersPerRequest: Int = 1024
     ) {

@@ -11,9 +11,9 @@ import Prometheus
 /// - `vaecf_similar_items_total` and `vaecf_similar_items_duration_seconds` (histogram) for similar-items queries;
 /// - `vaecf_recommendations_total` (queries answered), `vaecf_model_reloads_total{result}` and
 ///   `vaecf_model_items` (items of the model in service).
-public final class ServerMetrics: Sendable {
+package final class ServerMetrics: Sendable {
     /// The registry; ``render()`` emits it in the Prometheus text format.
-    public let registry: PrometheusCollectorRegistry
+    package let registry: PrometheusCollectorRegistry
     private let batchSizes: ValueHistogram
     private let forwardPassDurations: DurationHistogram
     private let recommendations: Counter
@@ -25,7 +25,7 @@ public final class ServerMetrics: Sendable {
     ]
     private static let batchBuckets: [Double] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    package init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         batchSizes = registry.makeValueHistogram(
             descriptor: Self.name("batch", unit: "size", help: "Queries per coalesced forward pass."),
@@ -92,5 +92,5 @@ public final class ServerMetrics: Sendable {
     }
 
     /// The Prometheus text exposition of every series.
-    public func render() -> String { registry.emitToString() }
+    package func render() -> String { registry.emitToString() }
 }

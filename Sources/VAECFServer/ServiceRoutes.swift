@@ -1,7 +1,7 @@
 import Hummingbird
 
 extension RecommendationService {
-    /// The public API:
+    /// The package API:
     ///
     /// - `POST /v1/recommend`: ``RecommendRequest`` -> ``RecommendationResult``;
     /// - `POST /v1/recommend/batch`: ``BatchRecommendRequest`` -> ``BatchRecommendResponse``;
@@ -13,7 +13,7 @@ extension RecommendationService {
     ///
     /// Unknown paths get a 404 and any other method on these paths (`TRACE`, `CONNECT`, made-up ones) a 405,
     /// both with an ``APIError`` body; `HEAD` works wherever `GET` does.
-    public func makeRouter() -> Router<BasicRequestContext> {
+    package func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: JSONErrorMiddleware(metrics: metrics, allowedMethods: [
@@ -39,7 +39,7 @@ extension RecommendationService {
     /// The operator's API, to be bound to loopback only: `POST /admin/reload` (optional ``ReloadRequest``)
     /// -> ``ReloadResponse`` (paths inside the reload directory only: 403 for any other), or 422 while the old
     /// model stays in service; `GET /healthz`.
-    public func makeAdminRouter() -> Router<BasicRequestContext> {
+    package func makeAdminRouter() -> Router<BasicRequestContext> {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: JSONErrorMiddleware(

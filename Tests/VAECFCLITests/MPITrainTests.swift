@@ -55,7 +55,9 @@ struct MPITrainTests {
         let testSingle = try CLIRunner.run(["test", "--data", data, "--model", single])
         let testRanked = try CLIRunner.run(["test", "--data", data, "--model", ranked])
         #expect(testSingle.status == 0 && testRanked.status == 0)
-        #expect(testSingle.standardOutput == testRanked.standardOutput)
+        // The metrics must agree; the elapsed time printed at the end of the line may not.
+        func metrics(_ output: String) -> String { output.components(separatedBy: " users)").first ?? output }
+        #expect(metrics(testSingle.standardOutput) == metrics(testRanked.standardOutput))
     }
 
     @Test("a killed rank ends the job with an error naming it; the job resumes from the last checkpoint")

@@ -57,16 +57,19 @@ public struct FitOptions: Sendable, Equatable {
 
 /// What a fit reports as it goes.
 public struct FitProgress: Sendable {
-    /// 0-based epoch just finished, and the number of epochs.
+    /// 0-based epoch just finished.
     public var epoch: Int
+    /// Epochs of the fit.
     public var epochs: Int
     /// Mean loss terms of the epoch.
     public var loss: LossBreakdown
-    /// Validation metrics after the epoch (when validated), and whether they are the best so far.
+    /// Validation metrics after the epoch (when validated).
     public var validation: RankingMetrics?
+    /// Whether `validation` is the best so far (its weights are the ones kept).
     public var isBest: Bool
-    /// Seconds since the fit started, and the estimate of the seconds left.
+    /// Seconds since the fit started.
     public var elapsedSeconds: Double
+    /// Estimate of the seconds left.
     public var remainingSeconds: Double
 }
 
@@ -83,6 +86,7 @@ public enum CollaborativeFilterError: Error, Equatable, LocalizedError, CustomSt
     /// The fit failed (training diverged, EASE could not be solved, the precision is not supported ...).
     case fitFailed(String)
 
+    /// The text for logs, messages and errors.
     public var description: String {
         switch self {
         case .noInteractions: "no interaction counts: every row's weight is below the minimum weight"
@@ -94,5 +98,6 @@ public enum CollaborativeFilterError: Error, Equatable, LocalizedError, CustomSt
         }
     }
 
+    /// The same text as `description`.
     public var errorDescription: String? { description }
 }

@@ -8,13 +8,13 @@ extension ModelFile {
     /// returned as a model with ``notice`` saying so; a checkpoint without a validated epoch yet is refused.
     /// Only the weights used are checked for NaN and infinity.
     /// - Throws: ``ModelFileError`` as ``read(_:check:)`` does, and for a checkpoint without best weights.
-    public static func readModel(_ url: URL) throws(ModelFileError) -> ModelFile {
+    package static func readModel(_ url: URL) throws(ModelFileError) -> ModelFile {
         try read(url, check: .inferenceWeights).usableAsModel()
     }
 
     /// This file as a model: itself, or for a checkpoint its best-validation weights with a ``notice``.
     /// - Throws: ``ModelFileError`` for a checkpoint that has not been validated yet.
-    public func usableAsModel() throws(ModelFileError) -> ModelFile {
+    package func usableAsModel() throws(ModelFileError) -> ModelFile {
         guard header.kind == .checkpoint else { return self }
         guard header.bestEpoch >= 0, let bestParameters else {
             throw .invalid(path: path, reason: "it is a training checkpoint without a validated epoch yet, so it has no best weights to use; train further or pass the model file")
@@ -28,7 +28,7 @@ extension ModelFile {
     }
 
     /// "x.checkpoint is a training checkpoint: using its best-validation weights (epoch N)".
-    public static func checkpointNotice(path: String, bestEpoch: Int) -> String {
+    package static func checkpointNotice(path: String, bestEpoch: Int) -> String {
         "\(path) is a training checkpoint: using its best-validation weights (epoch \(bestEpoch + 1))"
     }
 }

@@ -3,7 +3,7 @@ import VAECFCore
 
 extension ModelFile {
     /// Which float blocks a read checks for NaN and infinity.
-    public enum WeightCheck: Sendable {
+    package enum WeightCheck: Sendable {
         /// Every block: the weights, and for a checkpoint Adam's moments and the best weights (`train --resume`).
         case allBlocks
         /// Only the weights inference uses: a model's weights, a checkpoint's best-validation weights.
@@ -18,7 +18,7 @@ extension ModelFile {
     /// Every length and count in the file is checked against its size before use (a crafted file is refused,
     /// never trusted), the checksum is verified and the weights named by `check` must be finite.
     /// - Throws: ``ModelFileError`` for a missing, foreign, truncated, corrupt or inconsistent file.
-    public static func read(_ url: URL, check: WeightCheck = .allBlocks) throws(ModelFileError) -> ModelFile {
+    package static func read(_ url: URL, check: WeightCheck = .allBlocks) throws(ModelFileError) -> ModelFile {
         let path = url.path
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
@@ -32,7 +32,7 @@ extension ModelFile {
 
     /// Decodes the bytes of a model file or checkpoint; `path` names it in errors.
     /// - Throws: ``ModelFileError`` as ``read(_:check:)`` does; no input traps.
-    public static func decode(
+    package static func decode(
         _ bytes: UnsafeRawBufferPointer, path: String, check: WeightCheck = .allBlocks
     ) throws(ModelFileError) -> ModelFile {
         func failure(_ reason: String) -> ModelFileError { .invalid(path: path, reason: reason) }

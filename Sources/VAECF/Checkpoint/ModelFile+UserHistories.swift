@@ -4,13 +4,13 @@ import VAECFCore
 extension ModelFile {
     /// How the header describes the ``TrainingUsers`` block after the weights (absent: no block, as in files
     /// written before it existed).
-    public struct TrainingUsersHeader: Codable, Sendable, Equatable {
+    package struct TrainingUsersHeader: Codable, Sendable, Equatable {
         /// Original id of every training user, in row order.
-        public var userIDs: [String]
+        package var userIDs: [String]
         /// Total items over all rows (Int32 indices after the `userIDs.count + 1` Int64 offsets).
-        public var interactionCount: Int
+        package var interactionCount: Int
 
-        public init(_ users: TrainingUsers) {
+        package init(_ users: TrainingUsers) {
             userIDs = users.userIDs
             interactionCount = users.rows.nonZeroCount
         }

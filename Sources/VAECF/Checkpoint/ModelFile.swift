@@ -11,57 +11,57 @@ import VAECFCore
 /// A model file (`kind == .model`) holds the best-validation weights for `test`, `recommend` and `serve`;
 /// a checkpoint (`kind == .checkpoint`) also holds what `train --resume` needs to continue bit for bit.
 /// Both record the item ids and the fingerprint of the dataset they were trained on.
-public struct ModelFile: Sendable {
-    public static let magic = Array("VAECFMDL".utf8)
-    public static let formatVersion: UInt32 = 1
+package struct ModelFile: Sendable {
+    package static let magic = Array("VAECFMDL".utf8)
+    package static let formatVersion: UInt32 = 1
 
-    public enum Kind: String, Codable, Sendable { case model, checkpoint }
+    package enum Kind: String, Codable, Sendable { case model, checkpoint }
 
     /// Everything but the weights.
-    public struct Header: Codable, Sendable {
-        public var kind: Kind
-        public var model: MultVAEConfiguration
-        public var training: TrainingConfiguration?
+    package struct Header: Codable, Sendable {
+        package var kind: Kind
+        package var model: MultVAEConfiguration
+        package var training: TrainingConfiguration?
         /// Original id of every item, in the model's output order.
-        public var itemIDs: [String]
-        public var datasetFingerprint: String
+        package var itemIDs: [String]
+        package var datasetFingerprint: String
         /// Epochs completed.
-        public var epoch: Int
+        package var epoch: Int
         /// Updates applied.
-        public var step: Int
+        package var step: Int
         /// 0-based epoch of the best validation, -1 if none.
-        public var bestEpoch: Int
+        package var bestEpoch: Int
         /// Best validation metrics.
-        public var validation: RankingMetrics?
+        package var validation: RankingMetrics?
         /// GEMM backend and threads that produced it.
-        public var backend: String
-        public var threads: Int
+        package var backend: String
+        package var threads: Int
         /// Float counts of the blocks that follow, in order.
-        public var blocks: [Int] = []
+        package var blocks: [Int] = []
         /// Which model the weights are; absent in files of earlier versions (Mult-VAE). For `.ease`, `model`
         /// records only the item count and the one weight block is EASE's `[items, items]` matrix.
-        public var modelKind: ModelKind?
+        package var modelKind: ModelKind?
         /// EASE's L2 weight lambda (EASE files only).
-        public var easeLambda: Double?
+        package var easeLambda: Double?
         /// The dense products' precision in training when it was not float32 (`ComputePrecision`); absent:
         /// float32. The weights are float32 either way, and serve in any precision.
-        public var precision: ComputePrecision?
+        package var precision: ComputePrecision?
         /// Loss scaling's mode and state (checkpoints of runs that scale the loss only).
-        public var lossScale: DynamicLossScale?
+        package var lossScale: DynamicLossScale?
         /// The training users' block after the weights (see ``TrainingUsers``); absent when the file keeps none.
-        public var trainingUsers: TrainingUsersHeader?
+        package var trainingUsers: TrainingUsersHeader?
 
         /// The model kind: EASE when recorded, else Mult-VAE or Mult-DAE as `model` says.
-        public var resolvedKind: ModelKind {
+        package var resolvedKind: ModelKind {
             modelKind == .ease ? .ease : ModelKind(configuration: model)
         }
 
         /// Floats of one weight block of this model.
-        public var parameterCount: Int {
+        package var parameterCount: Int {
             resolvedKind == .ease ? model.itemCount * model.itemCount : ParameterLayout(configuration: model).count
         }
 
-        public init(
+        package init(
             kind: Kind, model: MultVAEConfiguration, training: TrainingConfiguration?, itemIDs: [String],
             datasetFingerprint: String, epoch: Int, step: Int, bestEpoch: Int, validation: RankingMetrics?,
             backend: String, threads: Int, modelKind: ModelKind? = nil, easeLambda: Double? = nil,
@@ -86,29 +86,29 @@ public struct ModelFile: Sendable {
     }
 
     /// Adam's state.
-    public struct OptimizerState: Sendable {
-        public var firstMoments: [Float]
-        public var secondMoments: [Float]
+    package struct OptimizerState: Sendable {
+        package var firstMoments: [Float]
+        package var secondMoments: [Float]
 
-        public init(firstMoments: [Float], secondMoments: [Float]) {
+        package init(firstMoments: [Float], secondMoments: [Float]) {
             self.firstMoments = firstMoments
             self.secondMoments = secondMoments
         }
     }
 
-    public var header: Header
+    package var header: Header
     /// The weights, `[layout.count]` in ``ParameterLayout`` order.
-    public var parameters: [Float]
-    public var optimizer: OptimizerState?
-    public var bestParameters: [Float]?
+    package var parameters: [Float]
+    package var optimizer: OptimizerState?
+    package var bestParameters: [Float]?
     /// The file it was read from, for messages.
-    public var path: String = ""
+    package var path: String = ""
     /// Set by ``readModel(_:)`` when the weights come from a training checkpoint: a one-line note saying so.
-    public var notice: String?
+    package var notice: String?
     /// The training users' rows, kept so that they can be asked for by id (`nil`: the file keeps none).
-    public var trainingUsers: TrainingUsers?
+    package var trainingUsers: TrainingUsers?
 
-    public init(header: Header, parameters: [Float], optimizer: OptimizerState?, bestParameters: [Float]?) {
+    package init(header: Header, parameters: [Float], optimizer: OptimizerState?, bestParameters: [Float]?) {
         self.header = header
         self.parameters = parameters
         self.optimizer = optimizer
@@ -116,7 +116,7 @@ public struct ModelFile: Sendable {
     }
 
     /// The model these weights describe (Mult-VAE or Mult-DAE; ``TrainedModel/init(file:)`` for every kind).
-    public func makeModel() -> MultVAE { MultVAE(configuration: header.model, parameters: parameters) }
+    package func makeModel() -> MultVAE { MultVAE(configuration: header.model, parameters: parameters) }
 
     var floatBlocks: [[Float]] {
         var blocks = [parameters]
@@ -126,7 +126,7 @@ public struct ModelFile: Sendable {
     }
 
     /// Writes the file atomically (temporary file, then rename).
-    public func write(to url: URL) throws(ModelFileError) {
+    package func write(to url: URL) throws(ModelFileError) {
         let blocks = floatBlocks
         var header = header
         header.blocks = blocks.map(\.count)
@@ -174,6 +174,7 @@ public enum ModelFileError: Error, LocalizedError, CustomStringConvertible {
     case invalid(path: String, reason: String)
     case unwritable(AtomicFileError)
 
+    /// The text for logs, messages and errors.
     public var description: String {
         switch self {
         case .invalid(let path, let reason): return "\(path): \(reason)"
@@ -181,5 +182,6 @@ public enum ModelFileError: Error, LocalizedError, CustomStringConvertible {
         }
     }
 
+    /// The same text as `description`.
     public var errorDescription: String? { description }
 }

@@ -6,16 +6,16 @@ import VAECFCore
 ///
 /// Stored after the weight blocks of a ``ModelFile``: the ids in the JSON header, then the CSR
 /// row offsets (`[users + 1]` Int64, little endian) and item indices (`[interactions]` Int32, little endian).
-public struct TrainingUsers: Sendable, Equatable {
+package struct TrainingUsers: Sendable, Equatable {
     /// Original id of every training user, `[users]`, each once.
-    public let userIDs: [String]
+    package let userIDs: [String]
     /// Their items, `[users, items]`: row `u` holds the model's item indices of user `userIDs[u]`.
-    public let rows: CSRMatrix
+    package let rows: CSRMatrix
     /// Row of every user id.
     let rowByUserID: [String: Int]
 
     /// The rows `rows` of the users `userIDs` (one id per row, ids unique).
-    public init(userIDs: [String], rows: CSRMatrix) throws(TrainingUsersError) {
+    package init(userIDs: [String], rows: CSRMatrix) throws(TrainingUsersError) {
         guard userIDs.count == rows.rowCount else {
             throw .countMismatch(userIDs: userIDs.count, rows: rows.rowCount)
         }
@@ -29,36 +29,36 @@ public struct TrainingUsers: Sendable, Equatable {
     }
 
     /// Number of users.
-    public var count: Int { userIDs.count }
+    package var count: Int { userIDs.count }
 
     /// The model's item indices of the user `identifier` (ascending), or `nil` for an id not seen in training.
-    public func items(ofUser identifier: String) -> ArraySlice<Int32>? {
+    package func items(ofUser identifier: String) -> ArraySlice<Int32>? {
         guard let row = rowByUserID[identifier] else { return nil }
         return rows.columnIndices[rows.rowOffsets[row]..<rows.rowOffsets[row + 1]]
     }
 
     /// Bytes these rows add to a model file: the ids in the header (JSON, about their length plus 3 each)
     /// and the binary CSR.
-    public var binaryByteCount: Int { (rows.rowCount + 1) * 8 + rows.nonZeroCount * 4 }
+    package var binaryByteCount: Int { (rows.rowCount + 1) * 8 + rows.nonZeroCount * 4 }
 
-    public static func == (lhs: TrainingUsers, rhs: TrainingUsers) -> Bool {
+    package static func == (lhs: TrainingUsers, rhs: TrainingUsers) -> Bool {
         lhs.userIDs == rhs.userIDs && lhs.rows == rhs.rows
     }
 }
 
 /// Training users that cannot be kept together.
-public enum TrainingUsersError: Error, Equatable, LocalizedError, CustomStringConvertible {
+package enum TrainingUsersError: Error, Equatable, LocalizedError, CustomStringConvertible {
     /// The ids and the rows differ in number.
     case countMismatch(userIDs: Int, rows: Int)
     /// A user id appears twice.
     case duplicateUserID(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .countMismatch(let userIDs, let rows): "\(userIDs) user ids for \(rows) rows of items"
         case .duplicateUserID(let identifier): "the user id \"\(identifier)\" appears twice"
         }
     }
 
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

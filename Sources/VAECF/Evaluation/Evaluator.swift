@@ -12,17 +12,17 @@ import Darwin
 /// (ties: lower item index first) and the top `cutoffs.maximum` are compared with the held-out row.
 /// Users without held-out items are skipped and not counted. Per-user values are stored and summed in user
 /// order in `Double`, so the result does not depend on the batch size or the thread count.
-public struct Evaluator: Sendable {
+package struct Evaluator: Sendable {
     /// Fold-in items (`_tr`), excluded from the ranking: `[users, items]`.
-    public let foldIn: CSRMatrix
+    package let foldIn: CSRMatrix
     /// Held-out items (`_te`), the relevant items: `[users, items]`.
-    public let heldOut: CSRMatrix
+    package let heldOut: CSRMatrix
     /// Users scored per call of the scoring closure.
-    public let batchSize: Int
+    package let batchSize: Int
     /// Runs the per-user ranking of a batch over the rows.
-    public let executor: ParallelExecutor
+    package let executor: ParallelExecutor
     /// The reported cutoffs.
-    public let cutoffs: RankingCutoffs
+    package let cutoffs: RankingCutoffs
     /// `1 / log2(rank + 2)` for ranks `0 ..< cutoffs.maximum`.
     private let discounts: [Double]
     /// `idealGains[n]` = sum of the first `n` discounts: IDCG of a user with `n` relevant items in the top.
@@ -34,7 +34,7 @@ public struct Evaluator: Sendable {
     ///   - batchSize: users scored at a time (at least 1); the score buffer is `[batchSize, items]` floats.
     ///   - executor: parallel loop over the users of a batch.
     ///   - cutoffs: NDCG and Recall cutoffs; the paper's by default.
-    public init(
+    package init(
         foldIn: CSRMatrix, heldOut: CSRMatrix, batchSize: Int, executor: ParallelExecutor,
         cutoffs: RankingCutoffs = .standard
     ) {
@@ -56,11 +56,11 @@ public struct Evaluator: Sendable {
     }
 
     /// Number of users (rows).
-    public var userCount: Int { foldIn.rowCount }
+    package var userCount: Int { foldIn.rowCount }
     /// Number of items (columns).
-    public var itemCount: Int { foldIn.columnCount }
+    package var itemCount: Int { foldIn.columnCount }
     /// Number of users with at least one held-out item: the users the metrics average over.
-    public var evaluatedUserCount: Int {
+    package var evaluatedUserCount: Int {
         (0..<userCount).reduce(0) { $0 + (heldOut.count(ofRow: $1) > 0 ? 1 : 0) }
     }
 
@@ -73,7 +73,7 @@ public struct Evaluator: Sendable {
     ///
     /// Scratch memory (the `[batchSize, items]` score buffer, per-worker top-K buffers and item masks, and
     /// the per-user values) is allocated once per call, not per batch.
-    public func evaluate(
+    package func evaluate(
         _ score: (Range<Int>, UnsafeMutablePointer<Float>) throws -> Void
     ) rethrows -> RankingMetrics {
         let users = userCount

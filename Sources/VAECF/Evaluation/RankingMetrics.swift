@@ -42,6 +42,7 @@ public enum RankingCutoffsError: Error, Equatable, CustomStringConvertible {
     case notPositive(Int)
     case empty
 
+    /// The text for logs, messages and errors.
     public var description: String {
         switch self {
         case .notPositive(let value): return "ranking cutoff \(value) must be at least 1"
@@ -63,6 +64,7 @@ public struct RankingMetrics: Sendable, Codable, Equatable, CustomStringConverti
     /// Number of users averaged over (users without held-out items are skipped).
     public var userCount: Int
 
+    /// Metrics with NDCG@K and Recall@K by K, averaged over `userCount` users.
     public init(ndcg: [Int: Double], recall: [Int: Double], userCount: Int) {
         self.ndcg = ndcg
         self.recall = recall
@@ -118,6 +120,7 @@ public struct RankingMetrics: Sendable, Codable, Equatable, CustomStringConverti
         init?(intValue: Int) { nil }
     }
 
+    /// Encodes the metrics as their JSON object.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         for (cutoff, value) in ndcg { try container.encode(value, forKey: Key(stringValue: "ndcg@\(cutoff)")) }
@@ -125,6 +128,7 @@ public struct RankingMetrics: Sendable, Codable, Equatable, CustomStringConverti
         try container.encode(userCount, forKey: Key(stringValue: "users"))
     }
 
+    /// Decodes the metrics from their JSON object.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
         var ndcg = [Int: Double]()

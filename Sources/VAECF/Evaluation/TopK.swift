@@ -6,7 +6,7 @@
 /// full, a score enters only when it beats the root, so most items cost one comparison:
 /// `O(count + m log k)` for `m` heap replacements (about `k ln(count / k)` for scores in random order),
 /// with no full sort and no allocation.
-public enum TopK {
+package enum TopK {
     /// Selects the `k` highest scores of `scores[0 ..< count]`, best first, skipping `excluding`.
     ///
     /// - Parameters:
@@ -19,7 +19,7 @@ public enum TopK {
     ///   - values: receives their scores, `[k]` (caller-owned).
     /// - Returns: the number of items selected, `min(k, count - excluding.count)`; only that many entries of
     ///   `indices` and `values` are written.
-    public static func select(
+    package static func select(
         scores: UnsafePointer<Float>, count: Int, k: Int, excluding: UnsafeBufferPointer<Int32>?,
         indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>
     ) -> Int {

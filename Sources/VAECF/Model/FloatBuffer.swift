@@ -1,20 +1,22 @@
 /// A fixed-size, heap-allocated, zero-initialized float buffer with a stable address, for parameters,
 /// gradients, optimizer moments and scratch space. Reference type: views into it stay valid.
-public final class FloatBuffer: @unchecked Sendable {
+package final class FloatBuffer: @unchecked Sendable {
+    // @unchecked Sendable: the address never changes; concurrent code writes disjoint ranges inside one
+    // `ParallelExecutor` call (which joins before returning) or only reads (served weights are never written).
     /// Start of the storage.
-    public let pointer: UnsafeMutablePointer<Float>
+    package let pointer: UnsafeMutablePointer<Float>
     /// Number of floats.
-    public let count: Int
+    package let count: Int
 
     /// A buffer of `count` zeros.
-    public init(count: Int) {
+    package init(count: Int) {
         self.count = count
         pointer = .allocate(capacity: max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))
     }
 
     /// A buffer holding a copy of `values`.
-    public convenience init(_ values: [Float]) {
+    package convenience init(_ values: [Float]) {
         self.init(count: values.count)
         values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: values.count) }
     }
@@ -22,24 +24,26 @@ public final class FloatBuffer: @unchecked Sendable {
     deinit { pointer.deallocate() }
 
     /// The contents as an array.
-    public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+    package var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 
     /// Overwrites the contents with `other`'s (same count).
-    public func copy(from other: FloatBuffer) {
+    package func copy(from other: FloatBuffer) {
         precondition(other.count == count, "buffer sizes differ: \(other.count) vs \(count)")
         pointer.update(from: other.pointer, count: count)
     }
 
     /// Sets every element to zero.
-    public func zero() { pointer.update(repeating: 0, count: count) }
+    package func zero() { pointer.update(repeating: 0, count: count) }
 
     /// The buffer as a typed buffer pointer.
-    public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
+    package var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
 }
 
 /// A growable scratch buffer that reallocates only when a larger size is requested (rarely: the first
 /// steps of training), so step loops do not allocate.
 final class ScratchBuffer<Element>: @unchecked Sendable {
+    // @unchecked Sendable: owned by one engine (see ``MultVAEEngine``); it grows only between steps, and
+    // parallel loops write disjoint ranges of it, joined before the next read.
     private(set) var pointer: UnsafeMutablePointer<Element>
     private(set) var capacity: Int
 

@@ -10,6 +10,7 @@ public struct LossBreakdown: Sendable, Equatable, Codable {
     /// The L2 penalty `lam * sum of squared kernels`.
     public var regularization: Double
 
+    /// The terms of one objective value.
     public init(negativeLogLikelihood: Double, kullbackLeibler: Double, anneal: Double, regularization: Double) {
         self.negativeLogLikelihood = negativeLogLikelihood
         self.kullbackLeibler = kullbackLeibler

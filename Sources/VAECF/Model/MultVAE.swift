@@ -3,14 +3,16 @@ import VAECFCore
 /// A Mult-VAE: its configuration and all its parameters in one contiguous buffer.
 ///
 /// Kernels are Glorot-uniform, biases truncated normal with standard deviation 0.001, as in the reference.
-public final class MultVAE: @unchecked Sendable {
-    public let configuration: MultVAEConfiguration
-    public let layout: ParameterLayout
+package final class MultVAE: @unchecked Sendable {
+    // @unchecked Sendable: its parameters are written only by the trainer that owns it, one step at a time;
+    // a model that is shared (served, evaluated) is no longer trained.
+    package let configuration: MultVAEConfiguration
+    package let layout: ParameterLayout
     /// All parameters, `[layout.count]`; tensor `t` is `parameters.pointer + layout.tensors[t].offset`.
-    public let parameters: FloatBuffer
+    package let parameters: FloatBuffer
 
     /// A freshly initialized model; every value comes from `RandomSource(seed:stream:)`.
-    public init(configuration: MultVAEConfiguration, seed: UInt64) {
+    package init(configuration: MultVAEConfiguration, seed: UInt64) {
         self.configuration = configuration
         layout = ParameterLayout(configuration: configuration)
         parameters = FloatBuffer(count: layout.count)
@@ -35,7 +37,7 @@ public final class MultVAE: @unchecked Sendable {
     }
 
     /// A model with the given parameter values (`[layout.count]`).
-    public init(configuration: MultVAEConfiguration, parameters values: [Float]) {
+    package init(configuration: MultVAEConfiguration, parameters values: [Float]) {
         self.configuration = configuration
         layout = ParameterLayout(configuration: configuration)
         precondition(values.count == layout.count, "expected \(layout.count) parameters, got \(values.count)")
@@ -43,7 +45,7 @@ public final class MultVAE: @unchecked Sendable {
     }
 
     /// Start of tensor `index` in the parameter buffer.
-    @inlinable public func tensor(_ index: Int) -> UnsafeMutablePointer<Float> {
+    @inlinable package func tensor(_ index: Int) -> UnsafeMutablePointer<Float> {
         parameters.pointer + layout.tensors[index].offset
     }
 }

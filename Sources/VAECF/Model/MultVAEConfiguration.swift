@@ -6,23 +6,23 @@ import VAECFCompute
 /// With `variational == false` it is the paper's Mult-DAE instead: the encoder ends in `latent` units (not
 /// `mu | logvar`) with the hidden activation, the decoder reads them directly, and there is no KL term and no
 /// sampling.
-public struct MultVAEConfiguration: Sendable, Codable, Equatable {
+package struct MultVAEConfiguration: Sendable, Codable, Equatable {
     /// Number of items: width of the input and of the output logits.
-    public var itemCount: Int
+    package var itemCount: Int
     /// Encoder widths after the input: hidden layers, then the latent size (the reference's `[600, 200]`).
-    public var encoderDimensions: [Int]
+    package var encoderDimensions: [Int]
     /// Hidden-layer activation.
-    public var activation: Activation
+    package var activation: Activation
     /// Probability that an input entry is kept by dropout in training (0.5 in the reference).
-    public var keepProbability: Double
+    package var keepProbability: Double
     /// Mult-VAE (`true`) or Mult-DAE (`false`). Stored in a model file only when `false`, so Mult-VAE headers
     /// are those of earlier versions and files without the field load as Mult-VAE.
-    public var variational: Bool
+    package var variational: Bool
     /// Set for a RecVAE (``RecVAESettings``): `encoderDimensions` is then `[hidden width, latent size]`, and
     /// `activation` and `variational` do not apply (swish, always variational). Stored only when set.
-    public var recVAE: RecVAESettings?
+    package var recVAE: RecVAESettings?
 
-    public init(itemCount: Int, encoderDimensions: [Int] = [600, 200], activation: Activation = .tanh,
+    package init(itemCount: Int, encoderDimensions: [Int] = [600, 200], activation: Activation = .tanh,
                 keepProbability: Double = 0.5, variational: Bool = true, recVAE: RecVAESettings? = nil) {
         precondition(!encoderDimensions.isEmpty && encoderDimensions.allSatisfy { $0 > 0 }, "invalid encoder dimensions")
         precondition(itemCount > 0, "itemCount must be positive")
@@ -39,7 +39,7 @@ public struct MultVAEConfiguration: Sendable, Codable, Equatable {
         case itemCount, encoderDimensions, activation, keepProbability, variational, recVAE
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         itemCount = try container.decode(Int.self, forKey: .itemCount)
         encoderDimensions = try container.decode([Int].self, forKey: .encoderDimensions)
@@ -49,7 +49,7 @@ public struct MultVAEConfiguration: Sendable, Codable, Equatable {
         recVAE = try container.decodeIfPresent(RecVAESettings.self, forKey: .recVAE)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(itemCount, forKey: .itemCount)
         try container.encode(encoderDimensions, forKey: .encoderDimensions)
@@ -60,20 +60,20 @@ public struct MultVAEConfiguration: Sendable, Codable, Equatable {
     }
 
     /// Width of the encoder's last layer: `2 x latent` (`mu | logvar`) for Mult-VAE, `latent` for Mult-DAE.
-    public var encodedWidth: Int { variational ? 2 * latentDimension : latentDimension }
+    package var encodedWidth: Int { variational ? 2 * latentDimension : latentDimension }
 
     /// Size of the latent code.
-    public var latentDimension: Int { encoderDimensions.last! }
+    package var latentDimension: Int { encoderDimensions.last! }
 
     /// `(input, output)` widths of the encoder layers: `items -> d0 -> ... -> 2 * latent` (`latent` for Mult-DAE).
-    public var encoderLayers: [(input: Int, output: Int)] {
+    package var encoderLayers: [(input: Int, output: Int)] {
         var widths = [itemCount] + encoderDimensions
         widths[widths.count - 1] = encodedWidth
         return (0..<(widths.count - 1)).map { (widths[$0], widths[$0 + 1]) }
     }
 
     /// `(input, output)` widths of the decoder layers: `latent -> ... -> d0 -> items`.
-    public var decoderLayers: [(input: Int, output: Int)] {
+    package var decoderLayers: [(input: Int, output: Int)] {
         let widths = Array(encoderDimensions.reversed()) + [itemCount]
         return (0..<(widths.count - 1)).map { (widths[$0], widths[$0 + 1]) }
     }

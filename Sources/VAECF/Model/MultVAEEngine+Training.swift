@@ -5,12 +5,12 @@ extension MultVAEEngine {
     /// Noise of one training step: the dropout masks and the reparameterization noise of every batch row
     /// come from `RandomSource(seed: seed, stream: row)` (`row`: the position in the global batch), so they
     /// depend neither on the thread count nor on how the batch is split between processes.
-    public struct StepNoise: Sendable {
-        public var dropoutSeed: UInt64
-        public var latentSeed: UInt64
+    package struct StepNoise: Sendable {
+        package var dropoutSeed: UInt64
+        package var latentSeed: UInt64
 
         /// The noise of step `step` of a run seeded with `seed`.
-        public init(seed: UInt64, step: Int) {
+        package init(seed: UInt64, step: Int) {
             var mixer = SplitMix64(seed: seed ^ 0x5EED_0F_57E9)
             for _ in 0..<(step % 7) { _ = mixer.next() }
             let base = mixer.next() &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15
@@ -32,7 +32,7 @@ extension MultVAEEngine {
     ///     size, the penalty counts only where `includesRegularization`, and an empty shard gives zeros.
     ///   - lossScale: the gradients written are those of `lossScale` times the objective (``LossScaling``); the
     ///     returned loss terms are not scaled.
-    public func lossAndGradients<Rows: Collection>(
+    package func lossAndGradients<Rows: Collection>(
         model: MultVAE, data: CSRMatrix, rows: Rows, anneal: Double, lam: Double, noise: StepNoise?,
         shard: BatchShard? = nil, lossScale: Float = 1, gradients: FloatBuffer
     ) -> LossBreakdown where Rows.Element == Int {

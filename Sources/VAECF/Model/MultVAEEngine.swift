@@ -7,13 +7,15 @@ import VAECFCore
 /// largest batch seen and is then reused: the step loop allocates nothing.
 ///
 /// Not thread-safe: one engine per training loop or per serving worker.
-public final class MultVAEEngine: @unchecked Sendable {
+package final class MultVAEEngine: @unchecked Sendable {
+    // @unchecked Sendable: handed to the one thread that uses it (a trainer, a server worker, a fit's thread),
+    // never used by two at once; its scratch buffers are written by parallel loops in disjoint rows only.
     /// The dense product backend.
-    public let gemm: GEMM
+    package let gemm: GEMM
     /// The workers for the loops that BLAS does not cover.
-    public let executor: ParallelExecutor
+    package let executor: ParallelExecutor
     /// Rows of the `[rows, items]` logits block processed at a time in training.
-    public let logitBlockRows: Int
+    package let logitBlockRows: Int
 
     let batchOffsets = ScratchBuffer<Int>()
     let batchIndices = ScratchBuffer<Int32>()
@@ -33,7 +35,7 @@ public final class MultVAEEngine: @unchecked Sendable {
     /// RecVAE's scratch memory.
     let recVAE = RecVAEWorkspace()
 
-    public init(gemm: GEMM, executor: ParallelExecutor, logitBlockRows: Int = 2048) {
+    package init(gemm: GEMM, executor: ParallelExecutor, logitBlockRows: Int = 2048) {
         self.gemm = gemm
         self.executor = executor
         self.logitBlockRows = max(1, logitBlockRows)

@@ -1,37 +1,37 @@
 /// One parameter tensor: a view `[rows, columns]` (row-major) into the flat parameter buffer.
-public struct ParameterTensor: Sendable, Equatable, Codable {
+package struct ParameterTensor: Sendable, Equatable, Codable {
     /// Dotted name, e.g. `encoder.0.weight`.
-    public var name: String
-    public var rows: Int
-    public var columns: Int
+    package var name: String
+    package var rows: Int
+    package var columns: Int
     /// Offset of the first element in the flat buffer.
-    public var offset: Int
+    package var offset: Int
     /// Kernels (weights) get the L2 penalty; biases do not.
-    public var isKernel: Bool
+    package var isKernel: Bool
 
-    public var count: Int { rows * columns }
+    package var count: Int { rows * columns }
 }
 
 /// Where every tensor of a Mult-VAE lives in the one contiguous parameter buffer (and, at the same offsets,
 /// in the gradient and optimizer buffers). Layer `l` has a weight `[input, output]` and a bias `[1, output]`.
-public struct ParameterLayout: Sendable, Equatable {
-    public let tensors: [ParameterTensor]
+package struct ParameterLayout: Sendable, Equatable {
+    package let tensors: [ParameterTensor]
     /// Total number of floats.
-    public let count: Int
+    package let count: Int
     /// Indices into `tensors` of each encoder layer's (weight, bias).
-    public let encoder: [(weight: Int, bias: Int)]
+    package let encoder: [(weight: Int, bias: Int)]
     /// Indices into `tensors` of each decoder layer's (weight, bias).
-    public let decoder: [(weight: Int, bias: Int)]
+    package let decoder: [(weight: Int, bias: Int)]
     /// RecVAE: indices of each hidden layer's LayerNorm (gain, bias); empty for Mult-VAE and Mult-DAE.
-    public let normalizations: [(gain: Int, bias: Int)]
+    package let normalizations: [(gain: Int, bias: Int)]
     /// The floats of the encoder (`0 ..< count`) and of the decoder (`encoderParameters.upperBound ..<`).
-    public let encoderParameters: Range<Int>
-    public let decoderParameters: Range<Int>
+    package let encoderParameters: Range<Int>
+    package let decoderParameters: Range<Int>
     /// RecVAE: where the frozen copy of the encoder (the prior's `encoder_old`, tensors `prior.encoder.*`)
     /// starts; its tensors follow in the encoder's order and sizes. Nil for the other models.
-    public let previousEncoderOffset: Int?
+    package let previousEncoderOffset: Int?
 
-    public init(configuration: MultVAEConfiguration) {
+    package init(configuration: MultVAEConfiguration) {
         if let recVAE = configuration.recVAE {
             self = ParameterLayout(recVAE: recVAE, configuration: configuration)
             return
@@ -95,7 +95,7 @@ public struct ParameterLayout: Sendable, Equatable {
         previousEncoderOffset = decoderEnd
     }
 
-    public static func == (lhs: ParameterLayout, rhs: ParameterLayout) -> Bool { lhs.tensors == rhs.tensors }
+    package static func == (lhs: ParameterLayout, rhs: ParameterLayout) -> Bool { lhs.tensors == rhs.tensors }
 }
 
 /// Tensors appended one after another in a flat buffer.

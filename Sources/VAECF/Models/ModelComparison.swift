@@ -4,36 +4,36 @@ import VAECFCore
 import VAECFData
 
 /// One line of a model comparison: test metrics, training time and size.
-public struct ModelComparisonResult: Sendable, Codable, Equatable {
+package struct ModelComparisonResult: Sendable, Codable, Equatable {
     /// ``ModelKind`` raw value, or `popularity` for the most-popular baseline.
-    public var model: String
+    package var model: String
     /// Test-split metrics (NDCG@100, Recall@20, Recall@50).
-    public var test: RankingMetrics
+    package var test: RankingMetrics
     /// Seconds spent training (or fitting), validation included.
-    public var trainingSeconds: Double
+    package var trainingSeconds: Double
     /// Trained floats (the baseline: one count per item).
-    public var parameterCount: Int
+    package var parameterCount: Int
 
     /// Bytes of the weights in float32.
-    public var weightBytes: Int { parameterCount * MemoryLayout<Float>.size }
+    package var weightBytes: Int { parameterCount * MemoryLayout<Float>.size }
 }
 
 /// Trains several models on one prepared split with the same settings and measures each on the test users:
 /// the autoencoders with ``Trainer`` (best validation weights), EASE with ``EASESolver``, and the most-popular
 /// baseline (``PopularityBaseline``).
-public struct ModelComparison {
-    public var dataset: InteractionDataset
+package struct ModelComparison {
+    package var dataset: InteractionDataset
     /// The autoencoders' network (its `variational` flag is set per model).
-    public var network: MultVAEConfiguration
-    public var training: TrainingConfiguration
-    public var easeLambda: Double
-    public var engine: MultVAEEngine
+    package var network: MultVAEConfiguration
+    package var training: TrainingConfiguration
+    package var easeLambda: Double
+    package var engine: MultVAEEngine
     /// RecVAE's training settings (by default its reference preset with `training`'s seed) and settings; its
     /// network takes `network`'s widths and dropout.
-    public var recVAETraining: TrainingConfiguration
-    public var recVAE: RecVAESettings
+    package var recVAETraining: TrainingConfiguration
+    package var recVAE: RecVAESettings
 
-    public init(
+    package init(
         dataset: InteractionDataset, network: MultVAEConfiguration, training: TrainingConfiguration,
         easeLambda: Double, engine: MultVAEEngine, recVAETraining: TrainingConfiguration? = nil,
         recVAE: RecVAESettings = RecVAESettings()
@@ -48,7 +48,7 @@ public struct ModelComparison {
     }
 
     /// The most-popular baseline first, then `models` in order; `progress` hears each result as it comes.
-    public func run(_ models: [ModelKind], progress: (ModelComparisonResult) -> Void = { _ in }) throws -> [ModelComparisonResult] {
+    package func run(_ models: [ModelKind], progress: (ModelComparisonResult) -> Void = { _ in }) throws -> [ModelComparisonResult] {
         var results = [popularity()]
         progress(results[0])
         for kind in models {
@@ -60,7 +60,7 @@ public struct ModelComparison {
     }
 
     /// The most-popular baseline's line (no training: counting the items is its fit).
-    public func popularity() -> ModelComparisonResult {
+    package func popularity() -> ModelComparisonResult {
         let start = Date()
         let baseline = PopularityBaseline(train: dataset.train)
         let seconds = Date().timeIntervalSince(start)
@@ -72,7 +72,7 @@ public struct ModelComparison {
     }
 
     /// Trains (fits) one model and measures it on the test users.
-    public func train(_ kind: ModelKind) throws -> ModelComparisonResult {
+    package func train(_ kind: ModelKind) throws -> ModelComparisonResult {
         let start = Date()
         let model: TrainedModel
         switch kind {

@@ -21,7 +21,7 @@ public enum ModelKind: String, Sendable, Codable, CaseIterable {
     }
 
     /// The autoencoder kind a network configuration describes.
-    public init(configuration: MultVAEConfiguration) {
+    package init(configuration: MultVAEConfiguration) {
         self = configuration.recVAE != nil ? .recvae : (configuration.variational ? .multvae : .multdae)
     }
 

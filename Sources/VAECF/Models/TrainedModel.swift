@@ -6,13 +6,13 @@ import VAECFCore
 /// `compare` use: it is read from and written to a ``ModelFile`` and scores batches of users (rows of a
 /// fold-in matrix), higher first, with the fold-in items excluded by the caller (``Evaluator``,
 /// ``Recommender``).
-public enum TrainedModel: Sendable {
+package enum TrainedModel: Sendable {
     /// Mult-VAE, Mult-DAE or RecVAE (``MultVAEConfiguration/variational``, ``MultVAEConfiguration/recVAE``).
     case autoencoder(MultVAE)
     case ease(EASEModel)
 
     /// The model a file holds (its ``ModelFile/parameters``).
-    public init(file: ModelFile) {
+    package init(file: ModelFile) {
         if file.header.resolvedKind == .ease {
             self = .ease(EASEModel(
                 itemCount: file.header.model.itemCount, lambda: file.header.easeLambda ?? 0, weights: file.parameters))
@@ -21,14 +21,14 @@ public enum TrainedModel: Sendable {
         }
     }
 
-    public var kind: ModelKind {
+    package var kind: ModelKind {
         switch self {
         case .autoencoder(let model): return ModelKind(configuration: model.configuration)
         case .ease: return .ease
         }
     }
 
-    public var itemCount: Int {
+    package var itemCount: Int {
         switch self {
         case .autoencoder(let model): return model.configuration.itemCount
         case .ease(let model): return model.itemCount
@@ -36,7 +36,7 @@ public enum TrainedModel: Sendable {
     }
 
     /// Number of trained floats.
-    public var parameterCount: Int {
+    package var parameterCount: Int {
         switch self {
         case .autoencoder(let model): return model.layout.count
         case .ease(let model): return model.weights.count
@@ -45,7 +45,7 @@ public enum TrainedModel: Sendable {
 
     /// Writes the scores of the users `rows` of `foldIn` into `output` (`[rows.count, items]`): the output
     /// logits of an autoencoder (evaluation mode), `x B` for EASE. Uses `engine`'s GEMM and workers.
-    public func scores(
+    package func scores(
         engine: MultVAEEngine, foldIn: CSRMatrix, rows: Range<Int>, output: UnsafeMutablePointer<Float>
     ) {
         switch self {
@@ -55,7 +55,7 @@ public enum TrainedModel: Sendable {
     }
 
     /// Ranking metrics on a fold-in / held-out pair (``Evaluator``), `batchSize` users scored at a time.
-    public func evaluate(
+    package func evaluate(
         engine: MultVAEEngine, foldIn: CSRMatrix, heldOut: CSRMatrix, batchSize: Int,
         cutoffs: RankingCutoffs = .standard
     ) -> RankingMetrics {
@@ -66,7 +66,7 @@ public enum TrainedModel: Sendable {
 
 extension EASEModel {
     /// The model as a file for `test`, `recommend` and `serve` (one weight block, `B`).
-    public func modelFile(
+    package func modelFile(
         itemIDs: [String], datasetFingerprint: String, validation: RankingMetrics?, gemm: GEMM, threads: Int
     ) -> ModelFile {
         let header = ModelFile.Header(

@@ -3,18 +3,18 @@ import VAECFCompute
 import VAECFCore
 
 /// Percentiles of a set of latencies, in seconds.
-public struct LatencySummary: Sendable, Codable, Equatable {
-    public var count: Int
-    public var mean: Double
-    public var p50: Double
-    public var p90: Double
-    public var p95: Double
-    public var p99: Double
-    public var minimum: Double
-    public var maximum: Double
+package struct LatencySummary: Sendable, Codable, Equatable {
+    package var count: Int
+    package var mean: Double
+    package var p50: Double
+    package var p90: Double
+    package var p95: Double
+    package var p99: Double
+    package var minimum: Double
+    package var maximum: Double
 
     /// Nearest-rank percentiles of `samples` (seconds); all zero when empty.
-    public init(samples: [Double]) {
+    package init(samples: [Double]) {
         let sorted = samples.sorted()
         count = sorted.count
         func percentile(_ fraction: Double) -> Double {
@@ -34,9 +34,9 @@ public struct LatencySummary: Sendable, Codable, Equatable {
 
 /// The measurements of `vaecf benchmark inference`: batch-1 latency of the full query path and batch
 /// throughput against a plain GEMM of the output layer's shape.
-public enum InferenceBenchmark {
+package enum InferenceBenchmark {
     /// `count` queries of `itemsPerQuery` distinct random items each (original ids), asking for `k` items.
-    public static func randomQueries(
+    package static func randomQueries(
         itemIDs: [String], count: Int, itemsPerQuery: Int, k: Int, random: inout RandomSource
     ) -> [RecommendationQuery] {
         let size = min(itemsPerQuery, itemIDs.count)
@@ -46,7 +46,7 @@ public enum InferenceBenchmark {
     }
 
     /// Seconds elapsed while `body` runs.
-    public static func time(_ body: () -> Void) -> Double {
+    package static func time(_ body: () -> Void) -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -54,7 +54,7 @@ public enum InferenceBenchmark {
 
     /// Latency of ``Recommender/recommend(_:)`` calls of `callSize` queries each (ids in, top ids out): the
     /// queries are taken `callSize` at a time; `warmUp` untimed calls with the first ones run before.
-    public static func measureLatency(
+    package static func measureLatency(
         _ recommender: Recommender, queries: [RecommendationQuery], warmUp: Int, callSize: Int = 1
     ) -> LatencySummary {
         let size = max(1, callSize)
@@ -73,7 +73,7 @@ public enum InferenceBenchmark {
     /// A plain product `[rows, depth] x [depth, items]` (random operands) computed in row blocks of
     /// `blockRows` into one `[blockRows, items]` buffer: the output layer's work for `rows` users with the
     /// scratch a ``Recommender`` uses, without anything else.
-    public final class PlainProduct: @unchecked Sendable {
+    package final class PlainProduct: @unchecked Sendable {
         // @unchecked: used from one thread at a time.
         let gemm: GEMM
         let rows: Int
@@ -84,7 +84,7 @@ public enum InferenceBenchmark {
         let weight: FloatBuffer
         let output: FloatBuffer
 
-        public init(gemm: GEMM, rows: Int, depth: Int, items: Int, blockRows: Int) {
+        package init(gemm: GEMM, rows: Int, depth: Int, items: Int, blockRows: Int) {
             self.gemm = gemm
             self.rows = rows
             self.depth = depth
@@ -99,7 +99,7 @@ public enum InferenceBenchmark {
         }
 
         /// Seconds of one product of all `rows`.
-        public func measure() -> Double {
+        package func measure() -> Double {
             time {
                 var start = 0
                 while start < rows {
@@ -117,7 +117,7 @@ public enum InferenceBenchmark {
     /// Times `repetitions` rounds of one ``Recommender/recommend(_:)`` call for all `queries` followed by the
     /// equivalent plain product, alternating so that both see the same machine load; one block of each runs
     /// untimed first. Returns the seconds of every round.
-    public static func measureThroughput(
+    package static func measureThroughput(
         _ recommender: Recommender, queries: [RecommendationQuery], plain: PlainProduct, repetitions: Int
     ) -> (recommend: [Double], plain: [Double]) {
         _ = recommender.recommend(Array(queries.prefix(recommender.blockRows)))

@@ -6,11 +6,11 @@
 ///   (the shape of ``RecommendationResult`` with the user added).
 ///
 /// Scores are written with the shortest text that reads back as the same `Float`.
-public enum RecommendationFileFormat: String, CaseIterable, Sendable {
+package enum RecommendationFileFormat: String, CaseIterable, Sendable {
     case csv, jsonl
 
     /// The format a file name implies: `.jsonl`, `.ndjson` or `.json` give `jsonl`, `.csv` gives `csv`.
-    public static func inferred(fromPath path: String) -> RecommendationFileFormat? {
+    package static func inferred(fromPath path: String) -> RecommendationFileFormat? {
         let lowered = path.lowercased()
         if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") || lowered.hasSuffix(".json") { return .jsonl }
         if lowered.hasSuffix(".csv") { return .csv }
@@ -18,7 +18,7 @@ public enum RecommendationFileFormat: String, CaseIterable, Sendable {
     }
 
     /// The first line of the file (with its newline), if the format has one.
-    public var header: String? {
+    package var header: String? {
         switch self {
         case .csv: return "user,rank,item,score\n"
         case .jsonl: return nil
@@ -26,7 +26,7 @@ public enum RecommendationFileFormat: String, CaseIterable, Sendable {
     }
 
     /// The lines (each ending in a newline) for one user's result.
-    public func lines(user: String, result: RecommendationResult) -> String {
+    package func lines(user: String, result: RecommendationResult) -> String {
         var text = ""
         switch self {
         case .csv:

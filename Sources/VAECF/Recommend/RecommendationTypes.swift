@@ -10,6 +10,7 @@ public struct ScoredItem: Sendable, Codable, Equatable {
     /// Softmax probability in `[0, 1]`.
     public var score: Float
 
+    /// An item and its score.
     public init(id: String, score: Float) {
         self.id = id
         self.score = score
@@ -25,6 +26,7 @@ public struct RecommendationQuery: Sendable, Equatable {
     /// Further items that must not be recommended (besides `items`).
     public var exclude: [String]
 
+    /// A query for the `count` best items for a user who touched `items`, without `exclude`.
     public init(items: [String], count: Int, exclude: [String] = []) {
         self.items = items
         self.count = count
@@ -41,6 +43,7 @@ public struct RecommendationResult: Sendable, Equatable, Codable {
     /// appearance (items first).
     public var unknown: [String]
 
+    /// An answer.
     public init(items: [ScoredItem], unknown: [String]) {
         self.items = items
         self.unknown = unknown
@@ -68,6 +71,7 @@ public struct ModelDescription: Sendable, Codable, Equatable {
     /// The model kind (``ModelKind``: `multvae`, `multdae`, `ease`); absent in descriptions of earlier versions.
     public var model: String?
 
+    /// A description with every field given.
     public init(
         itemCount: Int, encoderDimensions: [Int], activation: String, datasetFingerprint: String,
         validation: [String: Double], precision: String, epochs: Int, path: String

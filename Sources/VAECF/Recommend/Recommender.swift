@@ -49,7 +49,7 @@ public final class Recommender: Sendable {
     ///   - description: shown as is, but `itemCount`, `encoderDimensions`, `activation` and `precision` are set
     ///     from the model.
     ///   - blockRows: users per forward pass at most; by default as many as fit 64 MB of logits (at most 4096).
-    public convenience init(
+    package convenience init(
         model: MultVAE, itemIDs: [String], gemm: GEMM, threadCount: Int, precision: InferencePrecision = .float32,
         description: ModelDescription? = nil, blockRows: Int? = nil
     ) {
@@ -60,7 +60,7 @@ public final class Recommender: Sendable {
 
     /// A recommender for a model of any kind; EASE always scores in float32 (`precision` applies to the
     /// autoencoders' output layer). `trainingUsers`: the training users' rows, for queries by user id.
-    public init(
+    package init(
         trained model: TrainedModel, itemIDs: [String], gemm: GEMM, threadCount: Int,
         precision: InferencePrecision = .float32, description: ModelDescription? = nil, blockRows: Int? = nil,
         trainingUsers: TrainingUsers? = nil
@@ -96,7 +96,7 @@ public final class Recommender: Sendable {
     }
 
     /// A recommender for the weights of a model file (the ``ModelFile/parameters``, as `vaecf test` uses them).
-    public convenience init(file: ModelFile, gemm: GEMM, threadCount: Int, precision: InferencePrecision = .float32) {
+    package convenience init(file: ModelFile, gemm: GEMM, threadCount: Int, precision: InferencePrecision = .float32) {
         var validation = [String: Double]()
         if let metrics = file.header.validation {
             for entry in metrics.entries { validation[entry.name] = entry.value }
@@ -113,7 +113,7 @@ public final class Recommender: Sendable {
 
     /// Reads a model file or checkpoint (see ``ModelFile/readModel(_:)``) and prepares it for queries.
     /// `notice` receives the note that a checkpoint's best-validation weights are used (standard error by default).
-    public static func load(
+    package static func load(
         _ url: URL, gemm: GEMM, threadCount: Int, precision: InferencePrecision = .float32,
         notice: (String) -> Void = Recommender.printNotice
     ) throws(ModelFileError) -> Recommender {
@@ -123,7 +123,7 @@ public final class Recommender: Sendable {
     }
 
     /// Writes "note: `message`" to standard error.
-    public static func printNotice(_ message: String) {
+    package static func printNotice(_ message: String) {
         FileHandle.standardError.write(Data("note: \(message)\n".utf8))
     }
 
@@ -131,13 +131,13 @@ public final class Recommender: Sendable {
     public var itemCount: Int { catalog.count }
 
     /// Queries per call up to which float32 runs the small-batch product instead of the GEMM (0 for float16).
-    public var smallBatchRowLimit: Int { outputLayer?.smallBatch?.rowLimit ?? 0 }
+    package var smallBatchRowLimit: Int { outputLayer?.smallBatch?.rowLimit ?? 0 }
 
     /// Original id of every item, in the model's output order.
     public var itemIDs: [String] { catalog.identifiers }
 
     /// The model's item index of an original id, if it knows the id.
-    public func index(of identifier: String) -> Int? { catalog.indexByIdentifier[identifier].map(Int.init) }
+    package func index(of identifier: String) -> Int? { catalog.indexByIdentifier[identifier].map(Int.init) }
 
     /// Answers every query, in order, with one batched forward pass.
     ///
@@ -152,7 +152,7 @@ public final class Recommender: Sendable {
     /// precision: for float32 the values of ``MultVAEEngine/scores(model:foldIn:rows:output:)`` (bit for bit
     /// above ``smallBatchRowLimit`` rows; fewer run the small-batch kernel, equal up to rounding). Pass it to an ``Evaluator`` to measure
     /// ranking quality at this precision. `foldIn` must have ``itemCount`` columns.
-    public func scores<Rows: Collection>(foldIn: CSRMatrix, rows: Rows, output: UnsafeMutablePointer<Float>)
+    package func scores<Rows: Collection>(foldIn: CSRMatrix, rows: Rows, output: UnsafeMutablePointer<Float>)
     where Rows.Element == Int {
         precondition(foldIn.columnCount == itemCount, "the fold-in has \(foldIn.columnCount) items, the model \(itemCount)")
         guard !rows.isEmpty else { return }

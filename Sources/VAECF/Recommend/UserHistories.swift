@@ -4,9 +4,9 @@ import VAECFData
 ///
 /// Users keep the order of their first appearance in the file; each user's items keep file order (duplicates
 /// included: a ``Recommender`` counts them once).
-public struct UserHistories: Sendable {
+package struct UserHistories: Sendable {
     /// Original id of every user, `[users]`.
-    public let userIDs: [String]
+    package let userIDs: [String]
     /// Original id of every distinct item of the file.
     let itemIDs: [String]
     /// `[users + 1]` offsets into `items`.
@@ -15,7 +15,7 @@ public struct UserHistories: Sendable {
     let items: [Int32]
 
     /// Groups a table read by ``InteractionReader`` (a counting sort by user, stable within a user).
-    public init(table: InteractionTable) {
+    package init(table: InteractionTable) {
         userIDs = table.userIDs
         itemIDs = table.itemIDs
         var offsets = [Int](repeating: 0, count: table.userIDs.count + 1)
@@ -32,13 +32,13 @@ public struct UserHistories: Sendable {
     }
 
     /// Number of users.
-    public var count: Int { userIDs.count }
+    package var count: Int { userIDs.count }
 
     /// Total number of interactions.
-    public var interactionCount: Int { items.count }
+    package var interactionCount: Int { items.count }
 
     /// The original ids of the items of user `user`, in file order.
-    public func items(ofUser user: Int) -> [String] {
+    package func items(ofUser user: Int) -> [String] {
         items[offsets[user]..<offsets[user + 1]].map { itemIDs[Int($0)] }
     }
 }

@@ -10,6 +10,7 @@ public enum RecommenderError: Error, Equatable, LocalizedError, CustomStringConv
     /// so users cannot be asked for by id; `model` names the file.
     case noTrainingUsers(model: String)
 
+    /// The text for logs, messages and errors.
     public var description: String {
         switch self {
         case .unknownItem(let identifier): "unknown item id \"\(identifier)\": the model has no such item"
@@ -19,5 +20,6 @@ public enum RecommenderError: Error, Equatable, LocalizedError, CustomStringConv
         }
     }
 
+    /// The same text as `description`.
     public var errorDescription: String? { description }
 }

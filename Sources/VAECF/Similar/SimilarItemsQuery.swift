@@ -9,6 +9,7 @@ public struct SimilarItemsQuery: Sendable, Equatable {
     /// These items are never returned.
     public var deny: [String]
 
+    /// The `count` items most similar to `item`, among `allow` when given, without `deny`.
     public init(item: String, count: Int = 10, allow: [String]? = nil, deny: [String] = []) {
         self.item = item
         self.count = count

@@ -5,19 +5,21 @@ import VAECFCore
 /// `step = lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)`.
 /// Its moments are flat buffers at the parameters' offsets, so one pass updates everything and a
 /// checkpoint saves them in one piece.
-public final class AdamOptimizer: @unchecked Sendable {
-    public let learningRate: Double
-    public let beta1: Double
-    public let beta2: Double
-    public let epsilon: Double
+package final class AdamOptimizer: @unchecked Sendable {
+    // @unchecked Sendable: owned by one trainer; its moments are written only inside `update`, whose parallel
+    // chunks are disjoint and joined before it returns.
+    package let learningRate: Double
+    package let beta1: Double
+    package let beta2: Double
+    package let epsilon: Double
     /// First moments `[parameters]`.
-    public let firstMoments: FloatBuffer
+    package let firstMoments: FloatBuffer
     /// Second moments `[parameters]`.
-    public let secondMoments: FloatBuffer
+    package let secondMoments: FloatBuffer
     /// Updates applied so far (`t` of the last update).
-    public internal(set) var stepCount: Int = 0
+    package internal(set) var stepCount: Int = 0
 
-    public init(parameterCount: Int, learningRate: Double, beta1: Double, beta2: Double, epsilon: Double = 1e-8) {
+    package init(parameterCount: Int, learningRate: Double, beta1: Double, beta2: Double, epsilon: Double = 1e-8) {
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
@@ -28,7 +30,7 @@ public final class AdamOptimizer: @unchecked Sendable {
 
     /// Applies one update to `parameters` with the first `parameters.count` floats of `gradients`, each
     /// multiplied by `gradientScale` (`1 / S` for gradients of a loss scaled by `S`).
-    public func update(
+    package func update(
         parameters: FloatBuffer, gradients: FloatBuffer, gradientScale: Float = 1, executor: ParallelExecutor
     ) {
         precondition(parameters.count == firstMoments.count && gradients.count >= firstMoments.count)
@@ -42,13 +44,13 @@ public final class AdamOptimizer: @unchecked Sendable {
 
     /// Counts a step whose update was skipped (non-finite gradients under loss scaling): the step number
     /// advances, so the schedule (annealing, noise) stays that of the run; moments and parameters stay.
-    public func skipUpdate() {
+    package func skipUpdate() {
         stepCount += 1
     }
 
     /// Applies one update to the parameters `range` only, with their own step number `step` (`t` of a parameter
     /// group that has its own count, as each of RecVAE's encoder and decoder optimizers does); counts one update.
-    public func update(
+    package func update(
         parameters: FloatBuffer, gradients: FloatBuffer, range: Range<Int>, step: Int, executor: ParallelExecutor
     ) {
         precondition(parameters.count == firstMoments.count && gradients.count >= firstMoments.count)
@@ -63,7 +65,7 @@ public final class AdamOptimizer: @unchecked Sendable {
     }
 
     /// Restores the state saved in a checkpoint.
-    public func restore(firstMoments first: [Float], secondMoments second: [Float], stepCount: Int) {
+    package func restore(firstMoments first: [Float], secondMoments second: [Float], stepCount: Int) {
         precondition(first.count == firstMoments.count && second.count == secondMoments.count)
         first.withUnsafeBufferPointer { firstMoments.pointer.update(from: $0.baseAddress!, count: first.count) }
         second.withUnsafeBufferPointer { secondMoments.pointer.update(from: $0.baseAddress!, count: second.count) }

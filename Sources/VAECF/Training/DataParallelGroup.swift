@@ -3,7 +3,7 @@
 /// Every member calls the same operations in the same order; each call returns once every member has made it.
 /// ``Trainer`` uses one summing allreduce per step over one contiguous buffer (the flat gradient plus the
 /// loss terms) and broadcasts from rank 0 to start or resume every member from the same state.
-public protocol DataParallelGroup: AnyObject {
+package protocol DataParallelGroup: AnyObject {
     /// This member's index, `0 ..< size`. Rank 0 validates, logs and checkpoints.
     var rank: Int { get }
     /// Number of members.
@@ -15,19 +15,19 @@ public protocol DataParallelGroup: AnyObject {
 }
 
 /// A failed collective operation, or members that do not agree.
-public struct DataParallelError: Error, CustomStringConvertible, Equatable {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct DataParallelError: Error, CustomStringConvertible, Equatable {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }
 
 extension DataParallelGroup {
     /// Broadcasts `values` (the same count on every member) from `root`.
-    public func broadcast(_ values: UnsafeMutablePointer<Float>, count: Int, root: Int) throws(DataParallelError) {
+    package func broadcast(_ values: UnsafeMutablePointer<Float>, count: Int, root: Int) throws(DataParallelError) {
         try broadcast(UnsafeMutableRawPointer(values), count: count * MemoryLayout<Float>.stride, root: root)
     }
 
     /// Broadcasts a byte string of any length from `root`: its length first, then its bytes.
-    public func broadcast(_ bytes: [UInt8], root: Int) throws(DataParallelError) -> [UInt8] {
+    package func broadcast(_ bytes: [UInt8], root: Int) throws(DataParallelError) -> [UInt8] {
         let length = try broadcast(integers: [Int64(rank == root ? bytes.count : 0)], root: root)[0]
         guard length >= 0 && length < 1 << 31 else { throw DataParallelError("broadcast of \(length) bytes") }
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(Int(length), 1), alignment: 8)
@@ -38,7 +38,7 @@ extension DataParallelGroup {
     }
 
     /// Broadcasts `values` (the same count on every member) from `root` and returns `root`'s values.
-    public func broadcast(integers values: [Int64], root: Int) throws(DataParallelError) -> [Int64] {
+    package func broadcast(integers values: [Int64], root: Int) throws(DataParallelError) -> [Int64] {
         let storage = UnsafeMutablePointer<Int64>.allocate(capacity: max(values.count, 1))
         defer { storage.deallocate() }
         storage.initialize(from: values, count: values.count)

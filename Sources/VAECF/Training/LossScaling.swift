@@ -26,6 +26,7 @@ public enum LossScaling: Sendable, Equatable, Codable, CustomStringConvertible {
         }
     }
 
+    /// The text for logs, messages and errors.
     public var description: String {
         switch self {
         case .none: "none"
@@ -42,6 +43,7 @@ public struct DynamicLossScale: Sendable, Equatable, Codable {
     /// The first dynamic scale.
     public static let initialScale: Float = 32768
 
+    /// The kind of scaling.
     public var mode: LossScaling
     /// The scale of the next step.
     public var scale: Float
@@ -50,6 +52,7 @@ public struct DynamicLossScale: Sendable, Equatable, Codable {
     /// Steps skipped so far because their gradients were not finite.
     public var skippedSteps = 0
 
+    /// The state at the start of a run with `mode`.
     public init(mode: LossScaling) {
         self.mode = mode
         switch mode {

@@ -2,14 +2,14 @@ import Foundation
 
 /// The settings of a run resumed from a checkpoint: the checkpoint's, with the adjustable ones
 /// (``TrainingSetting/isAdjustableOnResume``) that the caller gave explicitly replaced.
-public struct ResumedSettings: Sendable {
+package struct ResumedSettings: Sendable {
     /// A setting whose value differs between the checkpoint and the caller's request.
-    public struct Change: Sendable, Equatable {
-        public var setting: TrainingSetting
-        public var checkpointValue: String
-        public var requestedValue: String
+    package struct Change: Sendable, Equatable {
+        package var setting: TrainingSetting
+        package var checkpointValue: String
+        package var requestedValue: String
 
-        public init(setting: TrainingSetting, checkpointValue: String, requestedValue: String) {
+        package init(setting: TrainingSetting, checkpointValue: String, requestedValue: String) {
             self.setting = setting
             self.checkpointValue = checkpointValue
             self.requestedValue = requestedValue
@@ -17,11 +17,11 @@ public struct ResumedSettings: Sendable {
     }
 
     /// The configuration to continue with.
-    public var training: TrainingConfiguration
+    package var training: TrainingConfiguration
     /// The adjustable settings that change.
-    public var changes: [Change]
+    package var changes: [Change]
     /// The settings kept as the checkpoint has them, with their values, in ``TrainingSetting`` order.
-    public var fromCheckpoint: [(setting: TrainingSetting, value: String)]
+    package var fromCheckpoint: [(setting: TrainingSetting, value: String)]
 
     /// Merges a request into the settings of `checkpoint`.
     /// - Parameters:
@@ -30,7 +30,7 @@ public struct ResumedSettings: Sendable {
     /// - Throws: ``ResumeError/fixedSettingsDiffer(path:_:)`` when a given setting that cannot change differs
     ///   from the checkpoint's, ``ResumeError/fewerEpochs(path:requested:completed:)`` when fewer epochs are
     ///   asked for than the checkpoint has completed, ``ResumeError/notACheckpoint(path:)`` for a model file.
-    public static func resolve(
+    package static func resolve(
         checkpoint: ModelFile, requestedModel: MultVAEConfiguration, requestedTraining: TrainingConfiguration,
         given: Set<TrainingSetting>
     ) throws(ResumeError) -> ResumedSettings {
@@ -66,7 +66,7 @@ public struct ResumedSettings: Sendable {
 }
 
 /// A resume that cannot go ahead.
-public enum ResumeError: Error, CustomStringConvertible, LocalizedError, Equatable {
+package enum ResumeError: Error, CustomStringConvertible, LocalizedError, Equatable {
     /// Settings that shape the model or its updates were given with values other than the checkpoint's.
     case fixedSettingsDiffer(path: String, [ResumedSettings.Change])
     /// Fewer epochs were asked for than the checkpoint has already completed.
@@ -74,7 +74,7 @@ public enum ResumeError: Error, CustomStringConvertible, LocalizedError, Equatab
     /// The file is a model without training state.
     case notACheckpoint(path: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .fixedSettingsDiffer(let path, let changes):
             let list = changes.map { "--\($0.setting.rawValue) \($0.requestedValue) (the checkpoint has \($0.checkpointValue))" }
@@ -90,5 +90,5 @@ public enum ResumeError: Error, CustomStringConvertible, LocalizedError, Equatab
         }
     }
 
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

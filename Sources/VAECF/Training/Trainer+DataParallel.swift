@@ -2,22 +2,22 @@ import Foundation
 import VAECFData
 
 /// The gradient exchange of one epoch of data-parallel training, as one member measured it.
-public struct CommunicationTotals: Sendable, Codable, Equatable {
+package struct CommunicationTotals: Sendable, Codable, Equatable {
     /// Allreduce calls (one per step).
-    public var allReduces = 0
+    package var allReduces = 0
     /// Seconds spent in them, waiting for slower members included.
-    public var seconds = 0.0
+    package var seconds = 0.0
     /// Bytes of the summed buffer, over all calls (each call's buffer size times the calls). What crosses the
     /// network depends on the algorithm: a ring allreduce sends and receives `2 (N - 1) / N` times this per
     /// member.
-    public var bufferBytes = 0
+    package var bufferBytes = 0
 
-    public init() {}
+    package init() {}
 
     /// Seconds per allreduce.
-    public var secondsPerAllReduce: Double { allReduces > 0 ? seconds / Double(allReduces) : 0 }
+    package var secondsPerAllReduce: Double { allReduces > 0 ? seconds / Double(allReduces) : 0 }
     /// Bytes of one allreduce's buffer.
-    public var bytesPerAllReduce: Int { allReduces > 0 ? bufferBytes / allReduces : 0 }
+    package var bytesPerAllReduce: Int { allReduces > 0 ? bufferBytes / allReduces : 0 }
 }
 
 /// What rank 0 tells the other members before training: the run's configuration and its dataset.
@@ -37,7 +37,7 @@ extension Trainer {
     /// Every member must call this, with the same dataset.
     /// - Throws: ``DataParallelError`` when the global batch size does not divide between the members, when a
     ///   member's dataset differs from rank 0's, or when a broadcast fails; whatever `makeRoot` throws (rank 0).
-    public static func joiningGroup(
+    package static func joiningGroup(
         _ group: any DataParallelGroup, dataset: InteractionDataset, engine: MultVAEEngine,
         makeRoot: () throws -> Trainer
     ) throws -> Trainer {

@@ -13,35 +13,35 @@ import VAECFData
 /// In a data-parallel job (``joiningGroup(_:dataset:engine:makeRoot:)``) every member runs the same loop on its
 /// ``BatchShard`` of each global batch, and the gradients are summed by one allreduce per step before the same
 /// Adam update on every member; rank 0 alone validates and checkpoints.
-public final class Trainer {
-    public let dataset: InteractionDataset
-    public let training: TrainingConfiguration
-    public let model: MultVAE
-    public let engine: MultVAEEngine
-    public let optimizer: AdamOptimizer
+package final class Trainer {
+    package let dataset: InteractionDataset
+    package let training: TrainingConfiguration
+    package let model: MultVAE
+    package let engine: MultVAEEngine
+    package let optimizer: AdamOptimizer
     /// The best-validation parameters so far.
-    public let bestParameters: FloatBuffer
-    public private(set) var bestMetrics: RankingMetrics?
-    public private(set) var bestEpoch: Int = -1
+    package let bestParameters: FloatBuffer
+    package private(set) var bestMetrics: RankingMetrics?
+    package private(set) var bestEpoch: Int = -1
     /// Epochs completed.
-    public internal(set) var completedEpochs = 0
+    package internal(set) var completedEpochs = 0
     /// ``InteractionDataset/fingerprintHex`` of the dataset, recorded in checkpoints and model files.
-    public let datasetFingerprint: String
+    package let datasetFingerprint: String
     /// The processes this trainer shares its steps with; nil when it trains alone.
-    public internal(set) var group: (any DataParallelGroup)?
+    package internal(set) var group: (any DataParallelGroup)?
     /// The flat gradient `[layout.count]` followed by ``lossSlots`` floats of loss terms: the one buffer that
     /// a data-parallel step sums across the group.
     let gradients: FloatBuffer
     static let lossSlots = 3
     /// Loss scaling (``LossScaling``) and its state; saved in checkpoints.
-    public internal(set) var lossScale: DynamicLossScale
+    package internal(set) var lossScale: DynamicLossScale
     /// Steps (optimizer step numbers) whose gradients a test makes infinite, to exercise the skipped step.
     var injectedOverflowSteps: Set<Int> = []
 
     /// A trainer with a freshly initialized model.
     /// - Parameter lossScaling: `.none` (default), a fixed scale or `.dynamic` (``LossScaling``); Mult-VAE and
     ///   Mult-DAE only (a RecVAE trains without).
-    public init(dataset: InteractionDataset, model configuration: MultVAEConfiguration,
+    package init(dataset: InteractionDataset, model configuration: MultVAEConfiguration,
                 training: TrainingConfiguration, engine: MultVAEEngine, lossScaling: LossScaling = .none) {
         precondition(configuration.itemCount == dataset.itemCount, "model and dataset item counts differ")
         self.dataset = dataset
@@ -63,7 +63,7 @@ public final class Trainer {
     /// differs from it only in settings a resumed run may change (``ResumedSettings/resolve(checkpoint:requestedModel:requestedTraining:given:)``
     /// makes one). A finished run continued with more epochs ends as a run started with them would.
     /// - Throws: ``ModelFileError`` when the checkpoint belongs to another dataset or configuration.
-    public convenience init(
+    package convenience init(
         dataset: InteractionDataset, resumingFrom checkpoint: ModelFile, engine: MultVAEEngine,
         training adjusted: TrainingConfiguration? = nil
     ) throws(ModelFileError) {
@@ -93,7 +93,7 @@ public final class Trainer {
     }
 
     /// The users of epoch `epoch`, shuffled, cut into batches.
-    public func batches(ofEpoch epoch: Int) -> [ArraySlice<Int>] {
+    package func batches(ofEpoch epoch: Int) -> [ArraySlice<Int>] {
         batches(stream: 0xE90C_0000 &+ UInt64(epoch))
     }
 
@@ -109,7 +109,7 @@ public final class Trainer {
 
     /// Runs one epoch of updates and returns its summary (in a group, the same on every member).
     /// - Throws: ``TrainingError/nonFiniteLoss`` when the objective becomes NaN or infinite.
-    public func trainEpoch() throws(TrainingError) -> EpochSummary {
+    package func trainEpoch() throws(TrainingError) -> EpochSummary {
         if let settings = model.configuration.recVAE { return try trainRecVAEEpoch(settings) }
         let epoch = completedEpochs
         let start = DispatchTime.now().uptimeNanoseconds
@@ -165,13 +165,13 @@ public final class Trainer {
     }
 
     /// Whether validation is due after the epoch just completed.
-    public var validationDue: Bool {
+    package var validationDue: Bool {
         completedEpochs % max(training.validationStep, 1) == 0 || completedEpochs == training.epochs
     }
 
     /// Evaluates the current weights on the validation split and keeps them if they are the best so far
     /// (by NDCG@`topResults`, ties keep the earlier). Returns the metrics and whether they are the best.
-    public func validate() -> (metrics: RankingMetrics, isBest: Bool) {
+    package func validate() -> (metrics: RankingMetrics, isBest: Bool) {
         let metrics = evaluate(model: model, foldIn: dataset.validationFoldIn, heldOut: dataset.validationHeldOut)
         let key = training.topResults
         let isBest = bestMetrics.map { (metrics.ndcg[key] ?? 0) > ($0.ndcg[key] ?? 0) } ?? true
@@ -184,19 +184,19 @@ public final class Trainer {
     }
 
     /// The reported cutoffs: NDCG@100 and NDCG@`topResults`, Recall@20 and Recall@50.
-    public var cutoffs: RankingCutoffs {
+    package var cutoffs: RankingCutoffs {
         (try? RankingCutoffs(ndcg: Array(Set([100, training.topResults])).sorted(), recall: [20, 50])) ?? .standard
     }
 
     /// Ranking metrics of `model` on a fold-in / held-out pair of matrices.
-    public func evaluate(model: MultVAE, foldIn: CSRMatrix, heldOut: CSRMatrix) -> RankingMetrics {
+    package func evaluate(model: MultVAE, foldIn: CSRMatrix, heldOut: CSRMatrix) -> RankingMetrics {
         Evaluator(foldIn: foldIn, heldOut: heldOut, batchSize: training.batchSizeValidation, executor: engine.executor,
                   cutoffs: cutoffs)
             .evaluate { rows, output in engine.scores(model: model, foldIn: foldIn, rows: rows, output: output) }
     }
 
     /// The best-validation model (the current one if validation never ran).
-    public func bestModel() -> MultVAE {
+    package func bestModel() -> MultVAE {
         MultVAE(configuration: model.configuration, parameters: bestParameters.array)
     }
 
@@ -207,7 +207,7 @@ public final class Trainer {
     ///   - checkpointInterval: seconds between checkpoints; one is written after the first epoch that ends at
     ///     least this long after the previous one, and after the last epoch. 0 writes one after every epoch.
     ///     When checkpoints are written does not change the results, only where a resumed run starts.
-    public func run(checkpoint: URL?, checkpointInterval: Double = 0, report: (TrainingEvent) -> Void) throws -> MultVAE {
+    package func run(checkpoint: URL?, checkpointInterval: Double = 0, report: (TrainingEvent) -> Void) throws -> MultVAE {
         var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
         report(.started(epoch: completedEpochs, epochs: training.epochs,
                         stepsPerEpoch: training.stepsPerEpoch(userCount: dataset.train.rowCount)
@@ -233,7 +233,7 @@ public final class Trainer {
     }
 
     /// The resumable state: weights, optimizer moments, step, epoch, best weights and metrics.
-    public func checkpointFile() -> ModelFile {
+    package func checkpointFile() -> ModelFile {
         ModelFile(
             header: header(kind: .checkpoint), parameters: model.parameters.array,
             optimizer: .init(firstMoments: optimizer.firstMoments.array, secondMoments: optimizer.secondMoments.array),
@@ -241,7 +241,7 @@ public final class Trainer {
     }
 
     /// The best model as a file for `test`, `recommend` and `serve`.
-    public func modelFile() -> ModelFile {
+    package func modelFile() -> ModelFile {
         ModelFile(header: header(kind: .model), parameters: bestParameters.array, optimizer: nil, bestParameters: nil)
     }
 
@@ -257,12 +257,12 @@ public final class Trainer {
 }
 
 /// Training that cannot go on.
-public enum TrainingError: Error, CustomStringConvertible {
+package enum TrainingError: Error, CustomStringConvertible {
     case nonFiniteLoss(epoch: Int, step: Int, loss: LossBreakdown)
     /// The gradient exchange of a data-parallel step failed.
     case communication(epoch: Int, step: Int, DataParallelError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .nonFiniteLoss(let epoch, let step, let loss):
             return "the loss became \(loss.total) at epoch \(epoch + 1), step \(step) (likelihood \(loss.negativeLogLikelihood), KL \(loss.kullbackLeibler)); lower --lr or check the data"

@@ -17,22 +17,33 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         public static func defaultPreset(for model: ModelKind) -> Preset { model == .recvae ? .recvae : .paper }
     }
 
+    /// Epochs (passes over the training users).
     public var epochs: Int
+    /// Users per update.
     public var batchSizeTrain: Int
+    /// Users scored at a time in validation.
     public var batchSizeValidation: Int
     /// Validate every this many epochs (and after the last one).
     public var validationStep: Int
+    /// Updates over which the KL weight grows linearly to `annealCap` (0: `annealCap` from the start).
     public var totalAnnealSteps: Int
+    /// The largest KL weight.
     public var annealCap: Double
+    /// L2 weight on the kernels (the penalty is `lam * sum(W^2)`).
     public var lam: Double
+    /// Adam's learning rate.
     public var learningRate: Double
+    /// Adam's first-moment decay.
     public var beta1: Double
+    /// Adam's second-moment decay.
     public var beta2: Double
+    /// Adam's epsilon (TF1 form: added to `sqrt(v)`).
     public var epsilon: Double
     /// K of the NDCG@K used to pick the best validation model (100 in the reference).
     public var topResults: Int
     /// Whether each epoch uses only the largest multiple of the batch size of the shuffled users.
     public var dropLastPartialBatch: Bool
+    /// The seed of every random choice of the run.
     public var seed: UInt64
 
     /// The values of `preset`.

@@ -4,22 +4,22 @@
 /// layer but the sparse first one to its input). The sparse first layer over `E` stored entries: forward
 /// `2 E h`, weight gradient `2 E h` (no input gradient). Elementwise work (softmax, activations, Adam) is
 /// listed apart and not part of the matrix-product total.
-public struct TrainingCost: Sendable, Equatable {
-    public struct Term: Sendable, Equatable {
-        public var name: String
-        public var operations: Double
+package struct TrainingCost: Sendable, Equatable {
+    package struct Term: Sendable, Equatable {
+        package var name: String
+        package var operations: Double
     }
 
     /// The matrix-product terms.
-    public var terms: [Term]
+    package var terms: [Term]
     /// Elementwise operations (softmax exponentials and sums, activations, Adam), an estimate.
-    public var elementwiseOperations: Double
+    package var elementwiseOperations: Double
 
     /// Total matrix-product operations.
-    public var total: Double { terms.reduce(0) { $0 + $1.operations } }
+    package var total: Double { terms.reduce(0) { $0 + $1.operations } }
 
     /// The cost of updates over `users` users holding `entries` stored interactions in all.
-    public init(configuration: MultVAEConfiguration, users: Int, entries: Int, updates: Int) {
+    package init(configuration: MultVAEConfiguration, users: Int, entries: Int, updates: Int) {
         let b = Double(users)
         var terms = [Term]()
         for (index, layer) in configuration.encoderLayers.enumerated() {

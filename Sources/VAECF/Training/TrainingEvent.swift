@@ -1,6 +1,6 @@
 /// What a ``Trainer`` reports as it goes. The CLI turns these into console lines and JSON-lines logs;
 /// tests and benchmarks collect them.
-public enum TrainingEvent: Sendable {
+package enum TrainingEvent: Sendable {
     /// Training starts (or resumes) at `epoch` (0-based) with `stepsPerEpoch` updates per epoch.
     case started(epoch: Int, epochs: Int, stepsPerEpoch: Int, trainUsers: Int, parameterCount: Int)
     /// One epoch finished.
@@ -12,24 +12,24 @@ public enum TrainingEvent: Sendable {
 }
 
 /// Figures of one training epoch.
-public struct EpochSummary: Sendable, Codable {
+package struct EpochSummary: Sendable, Codable {
     /// 0-based epoch index.
-    public var epoch: Int
+    package var epoch: Int
     /// Mean of the batches' objective terms.
-    public var loss: LossBreakdown
+    package var loss: LossBreakdown
     /// Users processed in the epoch.
-    public var users: Int
+    package var users: Int
     /// Wall time of the epoch's updates, in seconds (validation excluded).
-    public var seconds: Double
+    package var seconds: Double
     /// Updates applied so far.
-    public var step: Int
+    package var step: Int
     /// The gradient exchange of a data-parallel epoch (nil when training alone).
-    public var communication: CommunicationTotals?
+    package var communication: CommunicationTotals?
     /// The loss scale after the epoch and the steps skipped so far (nil without loss scaling).
-    public var lossScale: Float?
-    public var skippedSteps: Int?
+    package var lossScale: Float?
+    package var skippedSteps: Int?
 
-    public init(
+    package init(
         epoch: Int, loss: LossBreakdown, users: Int, seconds: Double, step: Int,
         communication: CommunicationTotals? = nil
     ) {
@@ -42,5 +42,5 @@ public struct EpochSummary: Sendable, Codable {
     }
 
     /// Training users per second in the epoch.
-    public var usersPerSecond: Double { seconds > 0 ? Double(users) / seconds : 0 }
+    package var usersPerSecond: Double { seconds > 0 ? Double(users) / seconds : 0 }
 }

@@ -4,11 +4,11 @@ import Foundation
 /// `{"type": "parameters", ...}` first, then per epoch `train_epoch_time` and `train_throughput`, and per
 /// validation the metrics and `valid_time`. Lines are flushed as they are written, so a log survives an
 /// interruption; a resumed run appends to it.
-public final class TrainingLog {
+package final class TrainingLog {
     let handle: FileHandle
 
     /// Opens (creating or appending to) the log at `url`.
-    public init(url: URL) throws {
+    package init(url: URL) throws {
         if !FileManager.default.fileExists(atPath: url.path) {
             guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
                 throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: url.path])
@@ -21,13 +21,13 @@ public final class TrainingLog {
     deinit { try? handle.close() }
 
     /// Writes one line from a dictionary of JSON-compatible values (keys sorted).
-    public func write(_ object: [String: Any]) {
+    package func write(_ object: [String: Any]) {
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
         handle.write(data + Data("\n".utf8))
     }
 
     /// The parameters line.
-    public func writeParameters(model: MultVAEConfiguration, training: TrainingConfiguration, extra: [String: Any]) {
+    package func writeParameters(model: MultVAEConfiguration, training: TrainingConfiguration, extra: [String: Any]) {
         var object: [String: Any] = [
             "type": "parameters", "epochs": training.epochs, "batch_size_train": training.batchSizeTrain,
             "batch_size_validation": training.batchSizeValidation, "validation_step": training.validationStep,
@@ -43,7 +43,7 @@ public final class TrainingLog {
     }
 
     /// The line of a training event (`started` and `checkpointSaved` are not logged).
-    public func write(_ event: TrainingEvent) {
+    package func write(_ event: TrainingEvent) {
         switch event {
         case .epochFinished(let summary):
             var object: [String: Any] = [

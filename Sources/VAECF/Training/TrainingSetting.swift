@@ -2,7 +2,7 @@ import VAECFCompute
 
 /// One setting of a training run, named as `train` spells its option, and whether a resumed run may
 /// change it.
-public enum TrainingSetting: String, CaseIterable, Sendable {
+package enum TrainingSetting: String, CaseIterable, Sendable {
     case epochs
     case batchSizeTrain = "batch-size-train"
     case batchSizeValidation = "batch-size-validation"
@@ -25,7 +25,7 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
     /// change; everything that shapes the model or what an update computes (architecture, dropout, the
     /// optimizer, the KL annealing, the batches, the seed) and the measure that picks the best model
     /// (`top-results`) may not: a run continued with them changed would be neither the old run nor a new one.
-    public var isAdjustableOnResume: Bool {
+    package var isAdjustableOnResume: Bool {
         switch self {
         case .epochs, .batchSizeValidation, .validationStep: true
         default: false
@@ -33,7 +33,7 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
     }
 
     /// Its value in a run's configuration, as text (`0.001`, `600,200`, `tanh`).
-    public func value(model: MultVAEConfiguration, training: TrainingConfiguration) -> String {
+    package func value(model: MultVAEConfiguration, training: TrainingConfiguration) -> String {
         switch self {
         case .epochs: "\(training.epochs)"
         case .batchSizeTrain: "\(training.batchSizeTrain)"

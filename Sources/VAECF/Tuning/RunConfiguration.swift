@@ -3,21 +3,21 @@ import VAECFCompute
 /// Everything that defines a training run except the data: the model kind, the network's shape and dropout,
 /// the training settings and EASE's lambda. `vaecf tune` writes the one it chooses as a configuration file
 /// (``RunConfigurationFile``) and `vaecf train --config FILE` reads it back.
-public struct RunConfiguration: Sendable, Equatable, Codable {
-    public var model: ModelKind
+package struct RunConfiguration: Sendable, Equatable, Codable {
+    package var model: ModelKind
     /// Encoder widths after the input (the last is the latent size).
-    public var encoderDimensions: [Int]
-    public var activation: Activation
+    package var encoderDimensions: [Int]
+    package var activation: Activation
     /// Probability that an input entry is kept by dropout in training.
-    public var keepProbability: Double
-    public var training: TrainingConfiguration
+    package var keepProbability: Double
+    package var training: TrainingConfiguration
     /// EASE's L2 weight lambda.
-    public var easeLambda: Double
+    package var easeLambda: Double
     /// RecVAE's settings (``RecVAESettings``; nil: the reference's). Used only for `recvae`.
-    public var recVAE: RecVAESettings?
+    package var recVAE: RecVAESettings?
 
     /// The paper's settings for `model`.
-    public init(
+    package init(
         model: ModelKind, encoderDimensions: [Int] = [600, 200], activation: Activation = .tanh,
         keepProbability: Double = 0.5, training: TrainingConfiguration? = nil, easeLambda: Double = 500,
         recVAE: RecVAESettings? = nil
@@ -32,11 +32,11 @@ public struct RunConfiguration: Sendable, Equatable, Codable {
     }
 
     /// RecVAE's settings for this run: the given ones or the reference's.
-    public var resolvedRecVAE: RecVAESettings { recVAE ?? RecVAESettings() }
+    package var resolvedRecVAE: RecVAESettings { recVAE ?? RecVAESettings() }
 
     /// The autoencoder network for a dataset of `itemCount` items (Mult-DAE unless `model` is Mult-VAE or
     /// RecVAE).
-    public func network(itemCount: Int) -> MultVAEConfiguration {
+    package func network(itemCount: Int) -> MultVAEConfiguration {
         if model == .recvae {
             return MultVAEConfiguration(
                 itemCount: itemCount, encoderDimensions: encoderDimensions, keepProbability: keepProbability,
@@ -49,7 +49,7 @@ public struct RunConfiguration: Sendable, Equatable, Codable {
 
     /// The first value a run cannot use, described (see ``TrainingConfiguration/invalidSetting``); nil when
     /// every value is usable.
-    public var invalidSetting: String? {
+    package var invalidSetting: String? {
         if encoderDimensions.isEmpty || encoderDimensions.contains(where: { $0 < 1 }) {
             return "encoder-dims must be positive integers, got \(encoderDimensions)"
         }
@@ -67,7 +67,7 @@ public struct RunConfiguration: Sendable, Equatable, Codable {
     }
 
     /// The value of a setting as ``TrainingSetting`` spells it (`0.001`, `600,200`), or `ease-lambda`'s.
-    public func value(of key: String) -> String? {
+    package func value(of key: String) -> String? {
         if key == Self.easeLambdaKey { return "\(easeLambda)" }
         guard let setting = TrainingSetting(rawValue: key) else { return nil }
         if setting == .model { return model.rawValue }
@@ -75,5 +75,5 @@ public struct RunConfiguration: Sendable, Equatable, Codable {
     }
 
     /// The name of EASE's lambda among the settings.
-    public static let easeLambdaKey = "ease-lambda"
+    package static let easeLambdaKey = "ease-lambda"
 }

@@ -16,7 +16,7 @@ extension RunConfigurationFile {
     }
 
     /// Parses and checks a configuration file's bytes (`path` names it in errors).
-    public static func decode(_ data: Data, path: String) throws(RunConfigurationFileError) -> RunConfigurationFile {
+    package static func decode(_ data: Data, path: String) throws(RunConfigurationFileError) -> RunConfigurationFile {
         let raw = try rawDocument(data, path: path)
         guard raw.format == .text(format) else {
             throw .wrongValue(path: path, key: "format", expected: "\"\(format)\"", found: raw.format?.description ?? "nothing")
@@ -141,7 +141,7 @@ extension RunConfigurationFile {
 }
 
 /// A configuration file that cannot be used.
-public enum RunConfigurationFileError: Error, LocalizedError, CustomStringConvertible, Equatable {
+package enum RunConfigurationFileError: Error, LocalizedError, CustomStringConvertible, Equatable {
     case unreadable(path: String, reason: String)
     /// Not JSON, not an object, or a part of another type than the format needs.
     case notJSON(path: String, reason: String)
@@ -151,7 +151,7 @@ public enum RunConfigurationFileError: Error, LocalizedError, CustomStringConver
     /// Values of the right types that no run can use (a negative rate, zero epochs).
     case unusable(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let path, let reason): return "\(path): cannot read the configuration file: \(reason)"
         case .notJSON(let path, let reason):
@@ -164,5 +164,5 @@ public enum RunConfigurationFileError: Error, LocalizedError, CustomStringConver
         }
     }
 
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

@@ -13,20 +13,20 @@ import VAECFData
 /// does not give keeps the paper preset's value. `validation` and `source` describe where the configuration
 /// came from and are not used by `train`. Unknown keys, values of the wrong type and unusable values are
 /// refused with the file and the key named.
-public struct RunConfigurationFile: Sendable, Equatable {
-    public static let format = "vaecf-configuration"
-    public static let version = 1
+package struct RunConfigurationFile: Sendable, Equatable {
+    package static let format = "vaecf-configuration"
+    package static let version = 1
 
-    public var configuration: RunConfiguration
+    package var configuration: RunConfiguration
     /// The settings keys the file gives (all of them in a file this type writes).
-    public var givenKeys: Set<String>
+    package var givenKeys: Set<String>
     /// The validation metrics of the run that chose the configuration, if any.
-    public var validation: RankingMetrics?
+    package var validation: RankingMetrics?
     /// Where the configuration came from, in words.
-    public var source: String?
+    package var source: String?
 
     /// A file giving every setting that applies to `configuration.model`.
-    public init(configuration: RunConfiguration, validation: RankingMetrics? = nil, source: String? = nil) {
+    package init(configuration: RunConfiguration, validation: RankingMetrics? = nil, source: String? = nil) {
         self.configuration = configuration
         givenKeys = Set(Self.keys(for: configuration.model))
         self.validation = validation
@@ -35,20 +35,20 @@ public struct RunConfigurationFile: Sendable, Equatable {
 
     /// The settings keys that apply to `model`: EASE's lambda and validation batch for EASE, every training
     /// setting for the autoencoders.
-    public static func keys(for model: ModelKind) -> [String] {
+    package static func keys(for model: ModelKind) -> [String] {
         guard model.isAutoencoder else { return [RunConfiguration.easeLambdaKey, TrainingSetting.batchSizeValidation.rawValue] }
         let excluded: Set<TrainingSetting> = model == .recvae ? [.model, .activation] : [.model, .gamma]
         return TrainingSetting.allCases.filter { !excluded.contains($0) }.map(\.rawValue)
     }
 
     /// Every key `settings` may hold.
-    public static var knownKeys: [String] {
+    package static var knownKeys: [String] {
         TrainingSetting.allCases.filter { $0 != .model }.map(\.rawValue) + [RunConfiguration.easeLambdaKey]
     }
 
     /// Reads and checks the file at `url`.
     /// - Throws: ``RunConfigurationFileError`` naming the file and what was expected.
-    public static func read(_ url: URL) throws(RunConfigurationFileError) -> RunConfigurationFile {
+    package static func read(_ url: URL) throws(RunConfigurationFileError) -> RunConfigurationFile {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw .unreadable(path: url.path, reason: FileProblem.describe(error))
@@ -57,12 +57,12 @@ public struct RunConfigurationFile: Sendable, Equatable {
     }
 
     /// Writes the file atomically (a temporary file, then a rename).
-    public func write(to url: URL) throws(AtomicFileError) {
+    package func write(to url: URL) throws(AtomicFileError) {
         try AtomicFile.write(encoded(), to: url)
     }
 
     /// The JSON text, keys sorted, indented, ending in a newline.
-    public func encoded() -> Data {
+    package func encoded() -> Data {
         var settings = [String: ConfigurationValue]()
         for key in givenKeys { settings[key] = Self.value(of: key, in: configuration) }
         let document = ConfigurationDocument(

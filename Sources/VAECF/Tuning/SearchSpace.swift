@@ -2,24 +2,24 @@ import Foundation
 import VAECFCore
 
 /// One searched hyperparameter: its name (`train`'s option), its range and how values are drawn in it.
-public struct SearchDimension: Sendable, Codable, Equatable {
+package struct SearchDimension: Sendable, Codable, Equatable {
     /// The hyperparameters `tune` can search, and whether each is drawn on a log scale and is an integer.
-    public static let searchable: [(name: String, logScale: Bool, integer: Bool)] = [
+    package static let searchable: [(name: String, logScale: Bool, integer: Bool)] = [
         ("lam", true, false), ("anneal-cap", false, false), ("total-anneal-steps", true, true), ("lr", true, false),
         ("keep-probability", false, false), (RunConfiguration.easeLambdaKey, true, false), ("gamma", true, false),
         ("batch-size-train", true, true),
     ]
 
-    public var name: String
-    public var low: Double
-    public var high: Double
+    package var name: String
+    package var low: Double
+    package var high: Double
     /// Uniform in `log(value)` (rates and weights spanning decades) rather than in `value`.
-    public var logScale: Bool
-    public var integer: Bool
+    package var logScale: Bool
+    package var integer: Bool
 
     /// The dimension `name` over `[low, high]`, drawn as ``searchable`` says.
     /// - Throws: ``TuningError/invalidSpace(_:)`` for an unknown name or an unusable range.
-    public init(name: String, low: Double, high: Double) throws(TuningError) {
+    package init(name: String, low: Double, high: Double) throws(TuningError) {
         guard let known = Self.searchable.first(where: { $0.name == name }) else {
             throw .invalidSpace("'\(name)' cannot be searched; searchable: \(Self.searchable.map(\.name).joined(separator: ", "))")
         }
@@ -36,7 +36,7 @@ public struct SearchDimension: Sendable, Codable, Equatable {
 
     /// A value drawn uniformly (in the log for ``logScale``), rounded to 3 significant digits (integers: to
     /// 3 significant digits, then to a whole number), so that configurations read as they are.
-    public func sample(_ random: inout RandomSource) -> Double {
+    package func sample(_ random: inout RandomSource) -> Double {
         let unit = random.nextDouble()
         let raw = logScale ? exp(log(low) + unit * (log(high) - log(low))) : low + unit * (high - low)
         let rounded = raw == 0 ? 0 : Double(String(format: "%.3g", raw)) ?? raw
@@ -45,21 +45,21 @@ public struct SearchDimension: Sendable, Codable, Equatable {
     }
 
     /// `name low:high` with the scale, for the documentation and the table's header.
-    public var summary: String {
+    package var summary: String {
         "\(name) \(Self.format(low)):\(Self.format(high))\(logScale ? " (log)" : "")"
     }
 
     /// A value as the configuration shows it: integers without a fraction, others in `%g`.
-    public static func format(_ value: Double) -> String {
+    package static func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(format: "%g", value)
     }
 }
 
 /// The hyperparameters a search draws, each in its range.
-public struct SearchSpace: Sendable, Codable, Equatable {
-    public var dimensions: [SearchDimension]
+package struct SearchSpace: Sendable, Codable, Equatable {
+    package var dimensions: [SearchDimension]
 
-    public init(dimensions: [SearchDimension]) {
+    package init(dimensions: [SearchDimension]) {
         self.dimensions = dimensions
     }
 
@@ -68,7 +68,7 @@ public struct SearchSpace: Sendable, Codable, Equatable {
     /// keep-probability 0.3:1; Mult-DAE the same without the KL annealing; EASE lambda 10:20000 (log); RecVAE
     /// lr 1e-4:0.005 (log), gamma 5e-4:0.05 (log), keep-probability 0.3:1 and batch-size-train 100:1000 (log).
     /// The epochs are the successive-halving budget, not drawn.
-    public static func defaults(for model: ModelKind) -> SearchSpace {
+    package static func defaults(for model: ModelKind) -> SearchSpace {
         let ranges: [(String, Double, Double)] = switch model {
         case .multvae:
             [("lam", 1e-6, 0.1), ("anneal-cap", 0, 1), ("total-anneal-steps", 1000, 200_000), ("lr", 1e-4, 0.01),
@@ -83,7 +83,7 @@ public struct SearchSpace: Sendable, Codable, Equatable {
     }
 
     /// `configuration` with the dimensions set to `values` (in ``dimensions`` order).
-    public func apply(_ values: [Double], to configuration: RunConfiguration) -> RunConfiguration {
+    package func apply(_ values: [Double], to configuration: RunConfiguration) -> RunConfiguration {
         var result = configuration
         for (dimension, value) in zip(dimensions, values) {
             switch dimension.name {

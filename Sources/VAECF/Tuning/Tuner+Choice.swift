@@ -1,19 +1,19 @@
 import Foundation
 
 /// The configuration a search chose and its metrics on the test users.
-public struct TuningChoice: Sendable {
+package struct TuningChoice: Sendable {
     /// The chosen trial's evaluation at the deepest rung reached.
-    public var evaluation: TuningEvaluation
+    package var evaluation: TuningEvaluation
     /// Its configuration, with the epochs it was trained for.
-    public var configuration: RunConfiguration
+    package var configuration: RunConfiguration
     /// Test-split metrics of its model: the only test metrics a search computes.
-    public var test: RankingMetrics
+    package var test: RankingMetrics
     /// Whether the model was trained again (its checkpoint was missing or further along) rather than read
     /// from the trial's checkpoint.
-    public var retrained: Bool
+    package var retrained: Bool
 
     /// The configuration file for `train --config`.
-    public var file: RunConfigurationFile {
+    package var file: RunConfigurationFile {
         RunConfigurationFile(
             configuration: configuration, validation: evaluation.validation,
             source: "vaecf tune: trial \(evaluation.trial + 1), rung \(evaluation.rung + 1), \(evaluation.epochs) epochs")
@@ -24,7 +24,7 @@ extension Tuner {
     /// The choice (``SuccessiveHalving/choice``) measured on the test users: the trial's best-validation
     /// weights from its checkpoint, or the configuration trained again (EASE: fitted again).
     /// - Throws: ``TuningError/nothingEvaluated`` before any evaluation.
-    public func testChoice() throws -> TuningChoice {
+    package func testChoice() throws -> TuningChoice {
         guard let evaluation = schedule.choice else { throw TuningError.nothingEvaluated }
         let configuration = plan.configuration(values: state.trials[evaluation.trial], epochs: evaluation.epochs)
         let (model, retrained) = try chosenModel(trial: evaluation.trial, configuration: configuration)

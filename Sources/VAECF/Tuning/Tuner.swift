@@ -8,18 +8,18 @@ import VAECFData
 /// checkpoint (``Trainer/init(dataset:resumingFrom:engine:training:)``), which ends bitwise as a run started
 /// with the rung's epochs; so an interrupted search, run again, finishes with the same evaluations and choice.
 /// The test users are used only by ``testChoice()``.
-public final class Tuner {
-    public let dataset: InteractionDataset
-    public let engine: MultVAEEngine
-    public let folder: URL
-    public private(set) var state: TuningState
+package final class Tuner {
+    package let dataset: InteractionDataset
+    package let engine: MultVAEEngine
+    package let folder: URL
+    package private(set) var state: TuningState
     /// Whether the state was read from the folder (a resumed search).
-    public let resumed: Bool
+    package let resumed: Bool
 
     /// A search in `folder` (created if needed): the saved one when the folder holds the same plan, else a
     /// new one.
     /// - Throws: ``TuningError/differentSearch(path:differences:)`` when the folder holds another search.
-    public init(plan: TuningPlan, dataset: InteractionDataset, engine: MultVAEEngine, folder: URL) throws {
+    package init(plan: TuningPlan, dataset: InteractionDataset, engine: MultVAEEngine, folder: URL) throws {
         guard dataset.train.rowCount > 0, dataset.validationHeldOut.rowCount > 0 else {
             throw TuningError.unusableData("tune needs training users and validation users; prepare the data with --heldout-users above 0")
         }
@@ -42,14 +42,14 @@ public final class Tuner {
         }
     }
 
-    public var plan: TuningPlan { state.plan }
-    public var schedule: SuccessiveHalving { SuccessiveHalving(state: state) }
+    package var plan: TuningPlan { state.plan }
+    package var schedule: SuccessiveHalving { SuccessiveHalving(state: state) }
 
     /// The checkpoint of trial `trial`.
-    public func checkpointURL(trial: Int) -> URL { folder.appendingPathComponent("trial-\(trial).checkpoint") }
+    package func checkpointURL(trial: Int) -> URL { folder.appendingPathComponent("trial-\(trial).checkpoint") }
 
     /// Evaluates trials until the search is complete or the budget is spent.
-    public func run(budget: TuningBudget, report: (TuningEvent) -> Void = { _ in }) throws -> TuningStop {
+    package func run(budget: TuningBudget, report: (TuningEvent) -> Void = { _ in }) throws -> TuningStop {
         if resumed { report(.resumed(evaluations: state.evaluations.count)) }
         while let next = schedule.next() {
             let (trial, rung) = next

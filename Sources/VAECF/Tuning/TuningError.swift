@@ -1,7 +1,7 @@
 import Foundation
 
 /// A search that cannot start or go on.
-public enum TuningError: Error, LocalizedError, CustomStringConvertible, Equatable {
+package enum TuningError: Error, LocalizedError, CustomStringConvertible, Equatable {
     /// A searched dimension that does not exist or has an unusable range.
     case invalidSpace(String)
     /// Search settings that cannot work (no trials, no epochs).
@@ -15,7 +15,7 @@ public enum TuningError: Error, LocalizedError, CustomStringConvertible, Equatab
     /// The budget ran out before any evaluation finished.
     case nothingEvaluated
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidSpace(let reason): return "--space: \(reason)"
         case .invalidPlan(let reason): return reason
@@ -29,5 +29,5 @@ public enum TuningError: Error, LocalizedError, CustomStringConvertible, Equatab
         }
     }
 
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

@@ -9,18 +9,18 @@ import VAECFCore
 /// them continue (their runs extended, not restarted) to the next rung's epochs, and so on up to `maxEpochs`.
 /// The rungs are `minEpochs`, `minEpochs x reductionFactor`, ... and `maxEpochs`. EASE, fitted in closed form,
 /// has one rung.
-public struct TuningPlan: Sendable, Codable, Equatable {
+package struct TuningPlan: Sendable, Codable, Equatable {
     /// The fixed settings (model, network, the settings not searched, the seed of every draw and run).
-    public var base: RunConfiguration
-    public var space: SearchSpace
-    public var trials: Int
-    public var minEpochs: Int
-    public var maxEpochs: Int
-    public var reductionFactor: Int
+    package var base: RunConfiguration
+    package var space: SearchSpace
+    package var trials: Int
+    package var minEpochs: Int
+    package var maxEpochs: Int
+    package var reductionFactor: Int
     /// ``InteractionDataset/fingerprintHex`` of the data searched on.
-    public var datasetFingerprint: String
+    package var datasetFingerprint: String
 
-    public init(
+    package init(
         base: RunConfiguration, space: SearchSpace, trials: Int, minEpochs: Int, maxEpochs: Int, reductionFactor: Int,
         datasetFingerprint: String
     ) throws(TuningError) {
@@ -39,11 +39,11 @@ public struct TuningPlan: Sendable, Codable, Equatable {
         self.datasetFingerprint = datasetFingerprint
     }
 
-    public var model: ModelKind { base.model }
-    public var seed: UInt64 { base.training.seed }
+    package var model: ModelKind { base.model }
+    package var seed: UInt64 { base.training.seed }
 
     /// The epochs of each rung (EASE: one rung).
-    public var rungEpochs: [Int] {
+    package var rungEpochs: [Int] {
         guard model.isAutoencoder else { return [1] }
         var epochs = [Int]()
         var next = minEpochs
@@ -56,25 +56,25 @@ public struct TuningPlan: Sendable, Codable, Equatable {
 
     /// How many trials are evaluated at `rung`: all at the first, then `1 / reductionFactor` of the previous
     /// rung's (rounded up).
-    public func trialCount(atRung rung: Int) -> Int {
+    package func trialCount(atRung rung: Int) -> Int {
         (0..<rung).reduce(trials) { count, _ in max(1, (count + reductionFactor - 1) / reductionFactor) }
     }
 
     /// The trials' values, drawn from `space` in order with the seed's own stream.
-    public func drawTrials() -> [[Double]] {
+    package func drawTrials() -> [[Double]] {
         var random = RandomSource(seed: seed, stream: 0x7E57_5EA2_C400_0000)
         return (0..<trials).map { _ in space.dimensions.map { $0.sample(&random) } }
     }
 
     /// The run of a trial with `values` trained for `epochs`.
-    public func configuration(values: [Double], epochs: Int) -> RunConfiguration {
+    package func configuration(values: [Double], epochs: Int) -> RunConfiguration {
         var configuration = space.apply(values, to: base)
         if model.isAutoencoder { configuration.training.epochs = epochs }
         return configuration
     }
 
     /// What differs from `other` (a saved search's plan), as `name: this (the saved search has that)`.
-    public func differences(from other: TuningPlan) -> [String] {
+    package func differences(from other: TuningPlan) -> [String] {
         var lines = [String]()
         func compare(_ name: String, _ mine: String, _ theirs: String) {
             if mine != theirs { lines.append("\(name) \(mine) (the saved search has \(theirs))") }

@@ -1,20 +1,20 @@
 /// Limits of one search run. Both count the whole search, over all its runs: a search stopped by its budget
 /// continues when run again with a larger one.
-public struct TuningBudget: Sendable {
+package struct TuningBudget: Sendable {
     /// Seconds of evaluations; an evaluation is not started when the time it is expected to take (from the
     /// evaluations so far) would pass the limit. The first evaluation always runs.
-    public var seconds: Double?
+    package var seconds: Double?
     /// Evaluations in all.
-    public var evaluations: Int?
+    package var evaluations: Int?
 
-    public init(seconds: Double? = nil, evaluations: Int? = nil) {
+    package init(seconds: Double? = nil, evaluations: Int? = nil) {
         self.seconds = seconds
         self.evaluations = evaluations
     }
 }
 
 /// Why a search run ended.
-public enum TuningStop: String, Sendable, Codable {
+package enum TuningStop: String, Sendable, Codable {
     /// Every rung is evaluated.
     case complete
     /// The time budget ran out.
@@ -24,7 +24,7 @@ public enum TuningStop: String, Sendable, Codable {
 }
 
 /// What a ``Tuner`` reports as it goes.
-public enum TuningEvent: Sendable {
+package enum TuningEvent: Sendable {
     /// The run continues a saved search with `evaluations` finished.
     case resumed(evaluations: Int)
     /// A trial starts (or continues, from `fromEpoch`) its training for a rung.

@@ -3,23 +3,23 @@ import VAECFCore
 
 /// One trial's score after one rung: its best validation metrics so far (the ``Trainer`` keeps the
 /// best-validation weights), when they were reached and how long the rung took.
-public struct TuningEvaluation: Sendable, Codable, Equatable {
+package struct TuningEvaluation: Sendable, Codable, Equatable {
     /// 0-based trial index.
-    public var trial: Int
+    package var trial: Int
     /// 0-based rung.
-    public var rung: Int
+    package var rung: Int
     /// Epochs the trial has been trained for (EASE: 1).
-    public var epochs: Int
+    package var epochs: Int
     /// Epochs trained in this evaluation (the rest came from the previous rung's run).
-    public var trainedEpochs: Int
+    package var trainedEpochs: Int
     /// The best validation metrics of the trial's run so far.
-    public var validation: RankingMetrics
+    package var validation: RankingMetrics
     /// 0-based epoch of the best validation (EASE: 0).
-    public var bestEpoch: Int
+    package var bestEpoch: Int
     /// Wall time of the evaluation, validation included.
-    public var seconds: Double
+    package var seconds: Double
 
-    public init(
+    package init(
         trial: Int, rung: Int, epochs: Int, trainedEpochs: Int, validation: RankingMetrics, bestEpoch: Int,
         seconds: Double
     ) {
@@ -33,27 +33,27 @@ public struct TuningEvaluation: Sendable, Codable, Equatable {
     }
 
     /// Validation NDCG@100, the score that ranks trials.
-    public var score: Double { validation.ndcg[100] ?? 0 }
+    package var score: Double { validation.ndcg[100] ?? 0 }
 }
 
 /// The record of a search, written after every evaluation so that an interrupted search continues where it
 /// stopped: its plan, the trials drawn and the evaluations finished.
-public struct TuningState: Sendable, Codable, Equatable {
-    public static let format = "vaecf-tune-state"
-    public static let version = 1
+package struct TuningState: Sendable, Codable, Equatable {
+    package static let format = "vaecf-tune-state"
+    package static let version = 1
 
-    public var format = Self.format
-    public var version = Self.version
-    public var plan: TuningPlan
+    package var format = Self.format
+    package var version = Self.version
+    package var plan: TuningPlan
     /// Each trial's values, in ``SearchSpace/dimensions`` order.
-    public var trials: [[Double]]
+    package var trials: [[Double]]
     /// In the order they finished.
-    public var evaluations: [TuningEvaluation]
+    package var evaluations: [TuningEvaluation]
     /// Sum of the evaluations' seconds, over every run of the search.
-    public var elapsedSeconds: Double
+    package var elapsedSeconds: Double
 
     /// A new search: the plan's trials drawn, nothing evaluated.
-    public init(plan: TuningPlan) {
+    package init(plan: TuningPlan) {
         self.plan = plan
         trials = plan.drawTrials()
         evaluations = []
@@ -61,11 +61,11 @@ public struct TuningState: Sendable, Codable, Equatable {
     }
 
     /// The file of the state in a search folder.
-    public static func file(in folder: URL) -> URL { folder.appendingPathComponent("state.json") }
+    package static func file(in folder: URL) -> URL { folder.appendingPathComponent("state.json") }
 
     /// Reads the state in `folder`; nil when there is none.
     /// - Throws: ``TuningError/unreadableState(path:reason:)`` when the file is there but unusable.
-    public static func read(folder: URL) throws(TuningError) -> TuningState? {
+    package static func read(folder: URL) throws(TuningError) -> TuningState? {
         let url = file(in: folder)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         let state: TuningState
@@ -82,7 +82,7 @@ public struct TuningState: Sendable, Codable, Equatable {
     }
 
     /// Writes the state atomically into `folder`.
-    public func write(folder: URL) throws(AtomicFileError) {
+    package func write(folder: URL) throws(AtomicFileError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         guard let data = try? encoder.encode(self) else {

@@ -4,8 +4,7 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
     case relu
 
     /// Applies the activation in place to `x[0 ..< count]`.
-    @inlinable
-    public func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    package func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .tanh:
             var index = 0
@@ -25,8 +24,7 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
 
     /// Multiplies `gradient` in place by the derivative of the activation, expressed through the
     /// activation's output `y`: `1 - y^2` for tanh, `y > 0 ? 1 : 0` for relu.
-    @inlinable
-    public func backward(output y: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, count: Int) {
+    package func backward(output y: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .tanh:
             for index in 0..<count { gradient[index] *= 1 - y[index] * y[index] }
@@ -36,7 +34,7 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
     }
 
     /// `tanh(x)` for 16 lanes: `sign(x) (1 - e) / (1 + e)` with `e = exp(-2|x|)`, accurate to a few ulp.
-    @inlinable @inline(__always)
+    @inline(__always)
     static func tanh(_ x: VectorMath.Vector) -> VectorMath.Vector {
         var magnitude = x.replacing(with: -x, where: x .< 0)
         magnitude.replace(with: 20, where: magnitude .> 20)

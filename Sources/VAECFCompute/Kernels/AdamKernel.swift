@@ -3,12 +3,12 @@ import VAECFCore
 /// The Adam update in the reference's (TensorFlow 1) form, over flat parameter, gradient and moment buffers:
 /// `m = b1 m + (1 - b1) g`, `v = b2 v + (1 - b2) g^2`,
 /// `p -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + epsilon)`.
-public enum AdamKernel {
+package enum AdamKernel {
     /// Updates `parameters[0 ..< count]` in place, in parallel chunks of SIMD loops.
     /// - Parameters:
     ///   - step: the 1-based step number `t`.
     ///   - gradientScale: each gradient is multiplied by it as it is read (`1 / S` undoes a loss scale `S`).
-    public static func update(
+    package static func update(
         parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
         firstMoments: UnsafeMutablePointer<Float>, secondMoments: UnsafeMutablePointer<Float>, count: Int,
         learningRate: Double, beta1: Double, beta2: Double, epsilon: Double, step: Int,

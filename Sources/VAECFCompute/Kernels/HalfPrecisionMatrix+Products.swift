@@ -5,7 +5,7 @@ extension HalfPrecisionMatrix {
     /// Input rows up to which ``multiply(input:m:lda:bias:output:ldc:gemm:executor:scratch:)`` streams the
     /// tiles through the SIMD kernels (all rows per tile, so the weights are read once): 64 with AVX-512 (8 rows
     /// per pass), 16 with AVX2 (4 rows per pass); above it, blocks of columns are decoded to floats for the GEMM.
-    public var streamingRowLimit: Int {
+    package var streamingRowLimit: Int {
         switch kernel {
         case .avx512: 64
         case .avx2: 16
@@ -15,7 +15,7 @@ extension HalfPrecisionMatrix {
 
     /// Floats of scratch that ``multiply(input:m:lda:bias:output:ldc:gemm:executor:scratch:)`` needs:
     /// one decoded block `[rows, 1024]`.
-    public var scratchCount: Int { rows * Self.blockColumns }
+    package var scratchCount: Int { rows * Self.blockColumns }
 
     /// `output[m, columns] = input[m, rows] * W + bias`, accumulated in float32.
     ///
@@ -28,7 +28,7 @@ extension HalfPrecisionMatrix {
     ///     every output value is computed by one worker in a fixed order, so results do not depend on it).
     ///   - scratch: at least ``scratchCount`` floats, used when `m > streamingRowLimit`.
     /// Row `i`'s values do not depend on `m` while `m <= streamingRowLimit`.
-    public func multiply(
+    package func multiply(
         input: UnsafePointer<Float>, m: Int, lda: Int, bias: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>, ldc: Int, gemm: GEMM, executor: ParallelExecutor,
         scratch: UnsafeMutablePointer<Float>

@@ -17,11 +17,11 @@ import VAECFNativeKernels
 /// instructions: a half's bits `h` at the top of a 32-bit lane, shifted right arithmetically by 3 and masked
 /// with `0x8FFF_E000`, are the float `h * 2^-112` (the factor is folded into the other operand). The two give
 /// results that differ in the last bits (fused versus separate multiply and add).
-public final class HalfPrecisionMatrix: @unchecked Sendable {
+package final class HalfPrecisionMatrix: @unchecked Sendable {
     // @unchecked: the storage is written only in `init`.
 
     /// Columns per tile: 32 halves, one 64-byte cache line per row.
-    public static let tileColumns = 32
+    package static let tileColumns = 32
     /// Columns decoded at a time for the GEMM path (few GEMM calls, each packing the input once).
     static let blockColumns = 1024
     /// Portable kernel: decoded values are the true values times `2^-112`; products are formed with
@@ -32,26 +32,26 @@ public final class HalfPrecisionMatrix: @unchecked Sendable {
     static let decodeScale: Float = 0x1p112
 
     /// Whether this CPU runs the AVX2 / FMA / F16C kernels.
-    public static let acceleratedKernelsAvailable = NativeKernelSupport.avx2
+    package static let acceleratedKernelsAvailable = NativeKernelSupport.avx2
 
     /// Rows of the matrix (the depth of the product).
-    public let rows: Int
+    package let rows: Int
     /// Columns of the matrix (the width of the output).
-    public let columns: Int
+    package let columns: Int
     /// Number of column tiles.
-    public let tileCount: Int
+    package let tileCount: Int
     /// The kernels of products: `.avx512` or `.avx2` (decoding then uses the AVX2 / F16C kernel), or
     /// `.portable`.
-    public let kernel: SmallBatchProduct.Kernel
+    package let kernel: SmallBatchProduct.Kernel
     /// Whether products and decoding use the C kernels.
-    public var usesAcceleratedKernels: Bool { kernel != .portable }
+    package var usesAcceleratedKernels: Bool { kernel != .portable }
     let storage: UnsafeMutablePointer<UInt16>
 
     /// Quantizes `weights [rows, columns]` (row stride `ld >= columns`).
     /// - Parameters:
     ///   - accelerated: use the AVX2 / FMA / F16C kernels (ignored where they are not available).
     ///   - wide: use the AVX-512 product kernel where available (the same values as the AVX2 one).
-    public init(
+    package init(
         _ weights: UnsafePointer<Float>, rows: Int, columns: Int, ld: Int,
         accelerated: Bool = HalfPrecisionMatrix.acceleratedKernelsAvailable, wide: Bool = true
     ) {
@@ -79,7 +79,7 @@ public final class HalfPrecisionMatrix: @unchecked Sendable {
     deinit { storage.deallocate() }
 
     /// Bytes of half-precision storage (padding included).
-    public var byteCount: Int { tileCount * rows * Self.tileColumns * 2 }
+    package var byteCount: Int { tileCount * rows * Self.tileColumns * 2 }
 
     /// The bits of the half nearest to `value`, subnormals flushed to zero, clamped to +-65504.
     static func quantize(_ value: Float) -> UInt16 {
@@ -90,7 +90,7 @@ public final class HalfPrecisionMatrix: @unchecked Sendable {
     }
 
     /// The stored (quantized) value of `W[row, column]`.
-    public func value(row: Int, column: Int) -> Float {
+    package func value(row: Int, column: Int) -> Float {
         precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index out of range")
         let tile = column / Self.tileColumns
         return Float(Float16(bitPattern: storage[(tile * rows + row) * Self.tileColumns + column % Self.tileColumns]))
@@ -105,7 +105,7 @@ public final class HalfPrecisionMatrix: @unchecked Sendable {
     }
 
     /// ``decode(columns:width:into:ld:)`` with the tiles split between the executor's workers.
-    public func decode(
+    package func decode(
         columns first: Int, width: Int, into output: UnsafeMutablePointer<Float>, ld: Int, executor: ParallelExecutor
     ) {
         let tiles = (width + Self.tileColumns - 1) / Self.tileColumns
@@ -119,7 +119,7 @@ public final class HalfPrecisionMatrix: @unchecked Sendable {
 
     /// Writes `W[0 ..< rows, first ..< first + width]` as floats into `output` (row stride `ld >= width`).
     /// `first` must be a multiple of ``tileColumns``.
-    public func decode(columns first: Int, width: Int, into output: UnsafeMutablePointer<Float>, ld: Int) {
+    package func decode(columns first: Int, width: Int, into output: UnsafeMutablePointer<Float>, ld: Int) {
         precondition(first % Self.tileColumns == 0 && width >= 0 && first + width <= columns && ld >= width)
         if usesAcceleratedKernels {
             vaecf_half_decode(storage, rows, columns, first, width, output, ld)

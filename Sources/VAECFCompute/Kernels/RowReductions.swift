@@ -11,22 +11,22 @@ import Darwin
 /// give the same results bit for bit) where the CPU has them, and
 /// portable SIMD code (written with comparisons and selects, which vectorize on baseline x86-64, unlike
 /// `pointwiseMax` and `clamped`) elsewhere; the two agree to the polynomial's accuracy, not bit for bit.
-public struct RowReductions: Sendable {
+package struct RowReductions: Sendable {
     /// Whether this CPU runs the AVX2 / FMA kernels.
-    public static let nativeKernelsAvailable = NativeKernelSupport.avx2
+    package static let nativeKernelsAvailable = NativeKernelSupport.avx2
 
     /// Whether this CPU also runs the AVX-512 versions.
-    public static let wideKernelsAvailable = NativeKernelSupport.avx512
+    package static let wideKernelsAvailable = NativeKernelSupport.avx512
 
     /// Whether this instance uses the native kernels.
-    public let usesNativeKernels: Bool
+    package let usesNativeKernels: Bool
     /// Whether it uses their AVX-512 versions.
-    public let usesWideKernels: Bool
+    package let usesWideKernels: Bool
 
     /// - Parameters:
     ///   - native: use the AVX2 / FMA kernels (ignored where they are not available).
     ///   - wide: use their AVX-512 versions where available.
-    public init(native: Bool = RowReductions.nativeKernelsAvailable, wide: Bool = true) {
+    package init(native: Bool = RowReductions.nativeKernelsAvailable, wide: Bool = true) {
         usesNativeKernels = native && Self.nativeKernelsAvailable
         usesWideKernels = usesNativeKernels && wide && Self.wideKernelsAvailable
     }
@@ -36,7 +36,7 @@ public struct RowReductions: Sendable {
     /// `maxima[c]` = the largest of `x[c * chunk ..< min(count, (c + 1) * chunk)]`, NaN ignored (`-infinity`
     /// for a chunk without numbers); returns the largest of all (`-infinity` when `count == 0`).
     /// `chunk` must be a positive multiple of 8; `maxima` holds `ceil(count / chunk)` values.
-    public func chunkMaxima(
+    package func chunkMaxima(
         _ x: UnsafePointer<Float>, count: Int, chunk: Int, into maxima: UnsafeMutablePointer<Float>
     ) -> Float {
         precondition(chunk > 0 && chunk % 8 == 0, "chunk must be a positive multiple of 8")
@@ -69,7 +69,7 @@ public struct RowReductions: Sendable {
 
     /// `x[i] += bias[i]` over `x[0 ..< count]` and ``chunkMaxima(_:count:chunk:into:)`` of the results, in one
     /// pass: the values of `VectorMath.add(bias, to: x, count: count)` followed by `chunkMaxima`.
-    public func addBiasAndChunkMaxima(
+    package func addBiasAndChunkMaxima(
         _ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, count: Int, chunk: Int,
         into maxima: UnsafeMutablePointer<Float>
     ) -> Float {
@@ -81,7 +81,7 @@ public struct RowReductions: Sendable {
     }
 
     /// The largest of `x[0 ..< count]`, NaN ignored; `-infinity` when there is no number.
-    public func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+    package func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
         var largest = -Float.infinity
         _ = withUnsafeMutablePointer(to: &largest) { chunkMaxima(x, count: count, chunk: max(8, (count + 7) / 8 * 8), into: $0) }
         return largest
@@ -99,21 +99,21 @@ public struct RowReductions: Sendable {
 
     /// `sum(exp(x[i] - shift))` over `x[0 ..< count]` for `shift >= max(x)`: a degree-6 polynomial after range
     /// reduction (relative error below 2e-7, arguments below -87.3 count as -87.3), float lanes, then Double.
-    public func sumOfExponentials(_ x: UnsafePointer<Float>, count: Int, shift: Float) -> Double {
+    package func sumOfExponentials(_ x: UnsafePointer<Float>, count: Int, shift: Float) -> Double {
         if usesWideKernels { return vaecf_sum_exp_shifted_avx512(x, count, shift) }
         if usesNativeKernels { return vaecf_sum_exp_shifted(x, count, shift) }
         return VectorMath.sumOfExponentials(x, count: count, shift: shift)
     }
 
     /// `log(sum(exp(x[i])))` over `x[0 ..< count]` given its maximum (NaN entries ignored by it).
-    public func logSumExp(_ x: UnsafePointer<Float>, count: Int, maximum: Float) -> Double {
+    package func logSumExp(_ x: UnsafePointer<Float>, count: Int, maximum: Float) -> Double {
         guard maximum.isFinite else { return Double(maximum) }
         return Double(maximum) + log(sumOfExponentials(x, count: count, shift: maximum))
     }
 
     /// Copies the entries of `x[0 ..< count]` that are `>= threshold` (NaN never is), in order, to `scores`,
     /// and their positions to `items`; returns how many. Both outputs must hold `count` values.
-    public func gather(
+    package func gather(
         _ x: UnsafePointer<Float>, count: Int, atLeast threshold: Float, scores: UnsafeMutablePointer<Float>,
         items: UnsafeMutablePointer<Int32>
     ) -> Int {

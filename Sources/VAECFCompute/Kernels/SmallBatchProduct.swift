@@ -15,11 +15,11 @@ import VAECFNativeKernels
 ///
 /// Kernels (``Kernel``): on x86-64, C kernels with fused multiply-adds (AVX2 + FMA, and AVX-512F: the same
 /// values); elsewhere a portable SIMD kernel with separate multiplies and adds, which differs in the last bits.
-public final class SmallBatchProduct: @unchecked Sendable {
+package final class SmallBatchProduct: @unchecked Sendable {
     // @unchecked: the packed copy is written once, in `init`, and only read afterwards.
 
     /// An implementation of the product.
-    public enum Kernel: String, Sendable, CaseIterable {
+    package enum Kernel: String, Sendable, CaseIterable {
         /// Swift SIMD, any CPU.
         case portable
         /// C, AVX2 and FMA.
@@ -28,7 +28,7 @@ public final class SmallBatchProduct: @unchecked Sendable {
         case avx512
 
         /// Whether this CPU runs it.
-        public var isAvailable: Bool {
+        package var isAvailable: Bool {
             switch self {
             case .portable: true
             case .avx2: NativeKernelSupport.avx2
@@ -37,28 +37,28 @@ public final class SmallBatchProduct: @unchecked Sendable {
         }
 
         /// The fastest kernel this CPU runs.
-        public static let fastest: Kernel = [Kernel.avx512, .avx2].first { $0.isAvailable } ?? .portable
+        package static let fastest: Kernel = [Kernel.avx512, .avx2].first { $0.isAvailable } ?? .portable
     }
 
     /// Columns of a tile.
-    public static let tileColumns = Int(VAECF_PACKED_TILE)
+    package static let tileColumns = Int(VAECF_PACKED_TILE)
     /// Tiles per worker at least (smaller calls run on one worker).
     static let minimumTilesPerWorker = 8
 
     /// The kernel in use.
-    public let kernel: Kernel
+    package let kernel: Kernel
     /// Rows of `W`.
-    public let depth: Int
+    package let depth: Int
     /// Columns of `W`.
-    public let columns: Int
+    package let columns: Int
     /// Number of column tiles.
-    public let tileCount: Int
+    package let tileCount: Int
     /// The packed copy, `[tileCount, depth, tileColumns]`.
     let packed: UnsafeMutableRawPointer
 
     /// Packs `weight` (`[depth, columns]`, row stride `ldw >= columns`; read once, here) with the executor's
     /// workers. An unavailable `kernel` falls back to the portable kernel.
-    public init(
+    package init(
         weight: UnsafePointer<Float>, depth: Int, columns: Int, ldw: Int, kernel: Kernel = .fastest,
         executor: ParallelExecutor = ParallelExecutor(threadCount: 1)
     ) {
@@ -91,7 +91,7 @@ public final class SmallBatchProduct: @unchecked Sendable {
     /// machine for 600 x 20108 (whole recommendation calls, p50): 64 rows 7.6 ms against 8.9 ms for 65 rows on the
     /// GEMM, 32 rows 3.9-4.4 against 5.5-5.8 ms. The portable kernel (no fused multiply-add, 8-float vectors)
     /// keeps a lower limit, not measured against a GEMM on such a CPU.
-    public var rowLimit: Int { kernel == .portable ? 8 : 64 }
+    package var rowLimit: Int { kernel == .portable ? 8 : 64 }
 
     /// `output[m, columns] = input[m, depth] * W + bias`.
     ///
@@ -100,7 +100,7 @@ public final class SmallBatchProduct: @unchecked Sendable {
     ///   - bias: `[columns]`, or `nil` for none.
     ///   - output: `[m, columns]`, row stride `ldc >= columns`; must not overlap the other buffers.
     ///   - executor: its workers take fixed contiguous ranges of tiles.
-    public func multiply(
+    package func multiply(
         input: UnsafePointer<Float>, m: Int, lda: Int, bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
         ldc: Int, executor: ParallelExecutor
     ) {

@@ -2,7 +2,7 @@ import VAECFCore
 
 /// Products of a sparse batch (rows of a binary CSR matrix with one value per stored entry) with dense
 /// row-major matrices: the first encoder layer and its weight gradient.
-public enum SparseProducts {
+package enum SparseProducts {
     /// `output[b, :] = sum_p values[p] * weights[column(p), :]` for the rows `rows` of `matrix`.
     ///
     /// - Parameters:
@@ -11,7 +11,7 @@ public enum SparseProducts {
     ///   - weights: `[columns, width]`, row-major.
     ///   - output: `[rows.count, width]`, overwritten.
     /// Parallel over batch rows (each row is written by one worker: deterministic for any thread count).
-    public static func multiply(
+    package static func multiply(
         rowOffsets: UnsafePointer<Int>, columnIndices: UnsafePointer<Int32>, rows: Range<Int>,
         values: UnsafePointer<Float>, weights: UnsafePointer<Float>, width: Int,
         output: UnsafeMutablePointer<Float>, executor: ParallelExecutor
@@ -38,7 +38,7 @@ public enum SparseProducts {
     /// - Parameters:
     ///   - gradient: `[rows.count, width]`.
     ///   - weightGradient: `[columns, width]`, accumulated into.
-    public static func accumulateTransposeProduct(
+    package static func accumulateTransposeProduct(
         rowOffsets: UnsafePointer<Int>, columnIndices: UnsafePointer<Int32>, rows: Range<Int>,
         values: UnsafePointer<Float>, gradient: UnsafePointer<Float>, width: Int,
         weightGradient: UnsafeMutablePointer<Float>, executor: ParallelExecutor

@@ -1,11 +1,11 @@
 /// Elementwise kernels on unsafe buffers, vectorized with SIMD. All of them allocate nothing.
-public enum VectorMath {
-    public typealias Vector = SIMD16<Float>
+package enum VectorMath {
+    package typealias Vector = SIMD16<Float>
 
     /// `exp(x)` for 16 lanes: range reduction by ln 2 and a degree-6 polynomial; relative error below
     /// 2e-7 over the whole float range, 0 for x < -87.3, +inf for x > 88.7.
     @inlinable @inline(__always)
-    public static func exp(_ x: Vector) -> Vector {
+    package static func exp(_ x: Vector) -> Vector {
         // Masked replacement, not clamped(lowerBound:upperBound:) or pointwiseMin/Max, which the compiler
         // lowers to scalar code (tens of times slower here).
         var clamped = x
@@ -40,11 +40,11 @@ public enum VectorMath {
 
     /// `exp(x)` for one float, with the same polynomial as the vector version.
     @inlinable @inline(__always)
-    public static func exp(_ x: Float) -> Float { exp(Vector(repeating: x))[0] }
+    package static func exp(_ x: Float) -> Float { exp(Vector(repeating: x))[0] }
 
     /// Largest value of `x[0 ..< count]`; `-infinity` when empty.
     @inlinable
-    public static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+    package static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
         var best = Vector(repeating: -.infinity)
         var index = 0
         while index + 16 <= count {
@@ -62,7 +62,7 @@ public enum VectorMath {
 
     /// Sum of `exp(x[i] - shift)` over `x[0 ..< count]`, accumulated in 16 float lanes then in Double.
     @inlinable
-    public static func sumOfExponentials(_ x: UnsafePointer<Float>, count: Int, shift: Float) -> Double {
+    package static func sumOfExponentials(_ x: UnsafePointer<Float>, count: Int, shift: Float) -> Double {
         var sum = Vector.zero
         var index = 0
         let shiftVector = Vector(repeating: shift)
@@ -80,7 +80,7 @@ public enum VectorMath {
 
     /// Adds `bias` to `x` in place and returns the largest resulting value (one pass): `[count]`.
     @inlinable
-    public static func addBiasReturningMaximum(
+    package static func addBiasReturningMaximum(
         _ bias: UnsafePointer<Float>, to x: UnsafeMutablePointer<Float>, count: Int
     ) -> Float {
         var best = Vector(repeating: -.infinity)
@@ -104,7 +104,7 @@ public enum VectorMath {
     /// Replaces `x[i]` by `exp(x[i] - shift)` and returns the sum of the new values (accumulated in 16 float
     /// lanes, then in Double).
     @inlinable
-    public static func exponentiateInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Double {
+    package static func exponentiateInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Double {
         var sum = Vector.zero
         var index = 0
         let shiftVector = Vector(repeating: shift)
@@ -125,7 +125,7 @@ public enum VectorMath {
 
     /// `x[i] *= factor` in place.
     @inlinable
-    public static func scaleInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
+    package static func scaleInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
         var index = 0
         let scale = Vector(repeating: factor)
         while index + 16 <= count {
@@ -141,7 +141,7 @@ public enum VectorMath {
 
     /// `x[i] += bias[i]` over `count` elements.
     @inlinable
-    public static func add(_ bias: UnsafePointer<Float>, to x: UnsafeMutablePointer<Float>, count: Int) {
+    package static func add(_ bias: UnsafePointer<Float>, to x: UnsafeMutablePointer<Float>, count: Int) {
         var index = 0
         while index + 16 <= count {
             let value = UnsafeRawPointer(x + index).loadUnaligned(as: Vector.self)
@@ -157,13 +157,13 @@ public enum VectorMath {
 
     /// `y[i] = alpha * x[i]`.
     @inlinable
-    public static func scale(_ x: UnsafePointer<Float>, by alpha: Float, into y: UnsafeMutablePointer<Float>, count: Int) {
+    package static func scale(_ x: UnsafePointer<Float>, by alpha: Float, into y: UnsafeMutablePointer<Float>, count: Int) {
         for index in 0..<count { y[index] = alpha * x[index] }
     }
 
     /// Column sums of a row-major `[rows, columns]` matrix added into `sums[columns]` (Float lanes, rows in order).
     @inlinable
-    public static func addColumnSums(
+    package static func addColumnSums(
         of x: UnsafePointer<Float>, rows: Int, columns: Int, stride: Int, into sums: UnsafeMutablePointer<Float>
     ) {
         for row in 0..<rows { add(x + row * stride, to: sums, count: columns) }

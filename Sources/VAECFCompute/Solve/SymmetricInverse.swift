@@ -4,9 +4,9 @@ import VAECFCore
 /// (`spotrf` + `spotri`) when it has one, else a portable blocked Cholesky factorization `A = L L^T` (panels
 /// with SIMD dot products, trailing updates through ``GEMM``), `Y = L^-1` by forward substitution over column
 /// blocks in parallel, and `A^-1 = Y^T Y` through ``GEMM``.
-public enum SymmetricInverse {
+package enum SymmetricInverse {
     /// Which implementation inverted the matrix.
-    public enum Method: String, Sendable {
+    package enum Method: String, Sendable {
         case lapack, portable
     }
 
@@ -20,7 +20,7 @@ public enum SymmetricInverse {
     ///     library has LAPACK, see ``usesLAPACK(gemm:)``).
     ///   - allowLAPACK: false forces the portable path.
     /// - Throws: ``SymmetricInverseError/notPositiveDefinite(order:)`` when a pivot is not positive.
-    public static func invert(
+    package static func invert(
         _ matrix: UnsafeMutablePointer<Float>, count n: Int, scratch: UnsafeMutablePointer<Float>?, gemm: GEMM,
         executor: ParallelExecutor, allowLAPACK: Bool = true
     ) throws(SymmetricInverseError) -> Method {
@@ -43,7 +43,7 @@ public enum SymmetricInverse {
     }
 
     /// Whether ``invert(_:count:scratch:gemm:executor:allowLAPACK:)`` runs in LAPACK for `gemm`'s library.
-    public static func usesLAPACK(gemm: GEMM) -> Bool {
+    package static func usesLAPACK(gemm: GEMM) -> Bool {
         if case .cblas(let library) = gemm.backend { return library.lapack != nil }
         return false
     }
@@ -146,11 +146,11 @@ public enum SymmetricInverse {
 }
 
 /// A matrix that ``SymmetricInverse`` cannot invert.
-public enum SymmetricInverseError: Error, Equatable, CustomStringConvertible {
+package enum SymmetricInverseError: Error, Equatable, CustomStringConvertible {
     /// The leading minor of this order is not positive definite.
     case notPositiveDefinite(order: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notPositiveDefinite(let order):
             return "the matrix is not positive definite (leading minor of order \(order)); increase the regularization"

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why a dataset download, check, extraction or preparation failed. Every message names the URL or file.
-public enum DownloadError: Error, CustomStringConvertible, LocalizedError, Equatable {
+package enum DownloadError: Error, CustomStringConvertible, LocalizedError, Equatable {
     /// The server answered with an HTTP error status (404: no such file at that address).
     case httpStatus(url: String, status: Int)
     /// The transfer failed (no connection, timeout, refused, ...).
@@ -26,7 +26,7 @@ public enum DownloadError: Error, CustomStringConvertible, LocalizedError, Equat
     /// The ratings could not be read or split, or the dataset could not be written.
     case data(DataError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .httpStatus(let url, let status):
             let hint = status == 404 ? " (not found: check the dataset name and --base-url)" : ""
@@ -58,7 +58,7 @@ public enum DownloadError: Error, CustomStringConvertible, LocalizedError, Equat
         }
     }
 
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// `60 s`, `1.5 s`.
     static func format(_ seconds: Double) -> String {

@@ -2,15 +2,15 @@ import Foundation
 
 /// The time limits of a download: how long the server may stay silent, and how long the whole download
 /// (checksum file and archive together) may take.
-public struct DownloadLimits: Sendable, Equatable {
+package struct DownloadLimits: Sendable, Equatable {
     /// Seconds without a single byte from the server (no answer at all, or a body that stops) before the
     /// transfer is abandoned. Default 60.
-    public var stallTimeout: Double
+    package var stallTimeout: Double
     /// Seconds the whole download may take, however steadily bytes arrive; nil for no limit. Default one hour
     /// (MovieLens 20M is 198 MB: about 55 KB/s at the least).
-    public var deadline: Double?
+    package var deadline: Double?
 
-    public init(stallTimeout: Double = 60, deadline: Double? = 3600) {
+    package init(stallTimeout: Double = 60, deadline: Double? = 3600) {
         self.stallTimeout = stallTimeout
         self.deadline = deadline
     }

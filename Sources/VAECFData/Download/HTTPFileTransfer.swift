@@ -5,7 +5,7 @@ import FoundationNetworking
 #endif
 
 /// Progress of a transfer: bytes received so far and the total when the server announced it.
-public typealias TransferProgress = @Sendable (_ receivedBytes: Int64, _ expectedBytes: Int64?) -> Void
+package typealias TransferProgress = @Sendable (_ receivedBytes: Int64, _ expectedBytes: Int64?) -> Void
 
 /// HTTP(S) GET with URLSession that streams the body to a file (or memory) while computing its MD5, and
 /// turns HTTP error statuses into ``DownloadError/httpStatus(url:status:)``. A watchdog enforces the
@@ -70,6 +70,7 @@ enum HTTPFileTransfer {
 
 /// Receives a data task's events on a serial queue; every mutable field is guarded by `lock`.
 private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    // @unchecked Sendable: every mutable field is read and written only while `lock` is held.
     private let url: URL
     private let handle: FileHandle?
     private let limit: Int64?

@@ -6,7 +6,7 @@
 ///     var digest = MD5()
 ///     digest.update(bytes)
 ///     let hex = digest.finalize().hexadecimal   // "d41d8cd98f00b204e9800998ecf8427e" for no bytes
-public struct MD5: Sendable {
+package struct MD5: Sendable {
     private var a0: UInt32 = 0x6745_2301
     private var b0: UInt32 = 0xefcd_ab89
     private var c0: UInt32 = 0x98ba_dcfe
@@ -16,7 +16,7 @@ public struct MD5: Sendable {
     /// A partial 64-byte block waiting for more input.
     private var pending: [UInt8] = []
 
-    public init() {}
+    package init() {}
 
     /// Per-round left-rotation amounts.
     private static let shifts: [UInt32] = [
@@ -39,7 +39,7 @@ public struct MD5: Sendable {
     ]
 
     /// Adds bytes to the digest.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         length &+= UInt64(bytes.count)
         var start = 0
         if !pending.isEmpty {
@@ -61,14 +61,14 @@ public struct MD5: Sendable {
     }
 
     /// Adds the bytes of a byte sequence (an array, `Data`, a string's UTF-8 view) to the digest.
-    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    package mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         let array = Array(bytes)
         array.withUnsafeBytes { update($0) }
     }
 
     /// Pads the message and returns its 16-byte digest. The value itself is not changed, so it can keep
     /// taking bytes, but the usual pattern is to call this once at the end.
-    public func finalize() -> Digest {
+    package func finalize() -> Digest {
         var copy = self
         var padding: [UInt8] = [0x80]
         let afterMarker = (Int(length % 64) + 1) % 64
@@ -89,7 +89,7 @@ public struct MD5: Sendable {
     }
 
     /// The digest of `bytes` in one call.
-    public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> Digest where Bytes.Element == UInt8 {
+    package static func hash<Bytes: Sequence>(_ bytes: Bytes) -> Digest where Bytes.Element == UInt8 {
         var digest = MD5()
         digest.update(bytes)
         return digest.finalize()
@@ -135,12 +135,12 @@ public struct MD5: Sendable {
     }
 
     /// A finished MD5 digest: 16 bytes.
-    public struct Digest: Sendable, Equatable, CustomStringConvertible {
+    package struct Digest: Sendable, Equatable, CustomStringConvertible {
         /// The 16 digest bytes, in the order they are printed.
-        public let bytes: [UInt8]
+        package let bytes: [UInt8]
 
         /// The usual 32-character lowercase hexadecimal form.
-        public var hexadecimal: String {
+        package var hexadecimal: String {
             let digits = Array("0123456789abcdef".utf8)
             var characters = [UInt8]()
             characters.reserveCapacity(32)
@@ -151,6 +151,6 @@ public struct MD5: Sendable {
             return String(decoding: characters, as: UTF8.self)
         }
 
-        public var description: String { hexadecimal }
+        package var description: String { hexadecimal }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The MovieLens releases that `vaecf download` knows: where they live, how they are laid out, and the
 /// split defaults that suit their size.
-public enum MovieLensDataset: String, CaseIterable, Sendable {
+package enum MovieLensDataset: String, CaseIterable, Sendable {
     /// MovieLens 20M (138,493 users, 27,278 movies, 20,000,263 ratings), the paper's main benchmark.
     case movieLens20M = "movielens-20m"
     /// MovieLens 1M (6,040 users, 3,706 movies, 1,000,209 ratings).
@@ -11,10 +11,10 @@ public enum MovieLensDataset: String, CaseIterable, Sendable {
     case movieLens100K = "movielens-100k"
 
     /// The archive's file name on the GroupLens server, e.g. `ml-20m.zip`.
-    public var archiveName: String { "\(folderName).zip" }
+    package var archiveName: String { "\(folderName).zip" }
 
     /// The top folder inside the archive, e.g. `ml-20m`.
-    public var folderName: String {
+    package var folderName: String {
         switch self {
         case .movieLens20M: "ml-20m"
         case .movieLens1M: "ml-1m"
@@ -23,7 +23,7 @@ public enum MovieLensDataset: String, CaseIterable, Sendable {
     }
 
     /// Path of the ratings file inside the archive.
-    public var ratingsPath: String {
+    package var ratingsPath: String {
         switch self {
         case .movieLens20M: "ml-20m/ratings.csv"
         case .movieLens1M: "ml-1m/ratings.dat"
@@ -32,7 +32,7 @@ public enum MovieLensDataset: String, CaseIterable, Sendable {
     }
 
     /// The reader format of the ratings file.
-    public var format: InteractionFormat {
+    package var format: InteractionFormat {
         switch self {
         case .movieLens20M: .movielens20m
         case .movieLens1M: .movielens1m
@@ -42,7 +42,7 @@ public enum MovieLensDataset: String, CaseIterable, Sendable {
 
     /// MD5 of the official archive, as GroupLens publishes it in `<archive>.md5` (checked against
     /// several independent sources); used in addition to that file when downloading from the official address.
-    public var officialMD5: String {
+    package var officialMD5: String {
         switch self {
         case .movieLens20M: "cd245b17a1ae2cc31bb14903e1204af3"
         case .movieLens1M: "c4d9eecfca2ab87c1945afe126590906"
@@ -52,7 +52,7 @@ public enum MovieLensDataset: String, CaseIterable, Sendable {
 
     /// Validation users, and as many test users, of the prepared split: 10,000 for 20M as in the paper;
     /// about a tenth of the users for the small releases (600 of 6,040; 100 of 943).
-    public var defaultHeldOutUsers: Int {
+    package var defaultHeldOutUsers: Int {
         switch self {
         case .movieLens20M: 10_000
         case .movieLens1M: 600
@@ -61,5 +61,5 @@ public enum MovieLensDataset: String, CaseIterable, Sendable {
     }
 
     /// File name of the prepared dataset, e.g. `movielens-20m.vaecf`.
-    public var datasetFileName: String { "\(rawValue).\(DatasetFile.fileExtension)" }
+    package var datasetFileName: String { "\(rawValue).\(DatasetFile.fileExtension)" }
 }

@@ -4,15 +4,15 @@ import ZIPFoundation
 
 extension MovieLensDownloader {
     /// The files a complete run produced.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// The verified archive.
-        public var archive: URL
+        package var archive: URL
         /// The extracted ratings file.
-        public var ratingsFile: URL
+        package var ratingsFile: URL
         /// The prepared dataset file, unless preparation was skipped.
-        public var datasetFile: URL?
+        package var datasetFile: URL?
         /// The prepared dataset, unless preparation was skipped.
-        public var dataset: InteractionDataset?
+        package var dataset: InteractionDataset?
     }
 
     /// Downloads, verifies and extracts `dataset`, then (if `prepare`) splits it and writes the dataset file.
@@ -21,7 +21,7 @@ extension MovieLensDownloader {
     ///     ``MovieLensDataset/defaultHeldOutUsers``.
     ///   - threadCount: Workers for reading and splitting; the result does not depend on it.
     /// - Throws: ``DownloadError`` naming the URL or file at fault.
-    public func run(
+    package func run(
         _ dataset: MovieLensDataset, prepare: Bool = true, splitSettings: SplitSettings? = nil,
         threadCount: Int = ParallelExecutor.defaultThreadCount
     ) async throws(DownloadError) -> Result {
@@ -41,7 +41,7 @@ extension MovieLensDownloader {
     /// stays behind) and returns the ratings file. An already extracted release is reused.
     /// - Throws: ``DownloadError/extraction(archive:reason:)`` for a damaged archive,
     ///   ``DownloadError/missingRatings(archive:expectedPath:)`` when the ratings file is not in it.
-    public func extract(_ dataset: MovieLensDataset, archive: URL) throws(DownloadError) -> URL {
+    package func extract(_ dataset: MovieLensDataset, archive: URL) throws(DownloadError) -> URL {
         let fileManager = FileManager.default
         let folder = outputFolder.appendingPathComponent(dataset.folderName)
         let ratings = outputFolder.appendingPathComponent(dataset.ratingsPath)
@@ -78,7 +78,7 @@ extension MovieLensDownloader {
     /// - Returns: The dataset and the file it was written to.
     /// - Throws: ``DownloadError/data(_:)`` naming the file and line for unreadable ratings or a failed split
     ///   or write.
-    public func prepare(
+    package func prepare(
         _ dataset: MovieLensDataset, ratings: URL, settings: SplitSettings,
         threadCount: Int = ParallelExecutor.defaultThreadCount
     ) throws(DownloadError) -> (dataset: InteractionDataset, file: URL) {
@@ -101,7 +101,7 @@ extension MovieLensDownloader {
 
 extension MovieLensDataset {
     /// The reference split settings with this release's number of held-out users.
-    public var defaultSplitSettings: SplitSettings {
+    package var defaultSplitSettings: SplitSettings {
         var settings = SplitSettings()
         settings.heldOutUsers = defaultHeldOutUsers
         return settings

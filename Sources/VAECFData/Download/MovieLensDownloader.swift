@@ -13,20 +13,20 @@ import VAECFCore
 /// and, for the official address, also from ``MovieLensDataset/officialMD5``; the two must agree.
 /// Downloads go to a hidden temporary file that is renamed only after the check, so an interrupted or
 /// corrupt download never looks like a good archive.
-public struct MovieLensDownloader: Sendable {
+package struct MovieLensDownloader: Sendable {
     /// The official GroupLens folder.
-    public static let officialBaseURL = URL(string: "https://files.grouplens.org/datasets/movielens/")!
+    package static let officialBaseURL = URL(string: "https://files.grouplens.org/datasets/movielens/")!
 
     /// The folder URL that holds `<archive>` and `<archive>.md5`.
-    public var baseURL: URL
+    package var baseURL: URL
     /// The local folder for the archive, the extracted files and the dataset; created when missing.
-    public var outputFolder: URL
+    package var outputFolder: URL
     /// Receives progress and status events (on any thread).
-    public var events: (@Sendable (DownloadEvent) -> Void)?
+    package var events: (@Sendable (DownloadEvent) -> Void)?
     /// The stall timeout of every transfer and the deadline of the whole download (checksum and archive).
-    public var limits: DownloadLimits
+    package var limits: DownloadLimits
 
-    public init(
+    package init(
         baseURL: URL = officialBaseURL, outputFolder: URL, limits: DownloadLimits = DownloadLimits(),
         events: (@Sendable (DownloadEvent) -> Void)? = nil
     ) {
@@ -37,12 +37,12 @@ public struct MovieLensDownloader: Sendable {
     }
 
     /// Where the archive of `dataset` is fetched from.
-    public func archiveURL(_ dataset: MovieLensDataset) -> URL {
+    package func archiveURL(_ dataset: MovieLensDataset) -> URL {
         baseURL.appendingPathComponent(dataset.archiveName)
     }
 
     /// Whether `baseURL` is the official GroupLens folder (http or https, with or without the final slash).
-    public var usesOfficialServer: Bool {
+    package var usesOfficialServer: Bool {
         func normalized(_ url: URL) -> String {
             var text = url.absoluteString
             if let range = text.range(of: "://") { text = String(text[range.upperBound...]) }
@@ -55,7 +55,7 @@ public struct MovieLensDownloader: Sendable {
     /// The MD5 the archive must have: from `<archive>.md5`, checked against the built-in value for the
     /// official server (which is used alone if the `.md5` file cannot be fetched there).
     /// - Throws: ``DownloadError`` when the checksum file is missing (mirrors), unreadable or conflicting.
-    public func expectedMD5(_ dataset: MovieLensDataset) async throws(DownloadError) -> String {
+    package func expectedMD5(_ dataset: MovieLensDataset) async throws(DownloadError) -> String {
         try await expectedMD5(dataset, limits: limits.startingNow())
     }
 
@@ -77,7 +77,7 @@ public struct MovieLensDownloader: Sendable {
 
     /// The 32-digit hexadecimal MD5 in a checksum file (`MD5 (x.zip) = <md5>` or `<md5>  x.zip`), lowercased.
     /// - Throws: ``DownloadError/unreadableChecksum(url:)`` when there is none.
-    public static func parseMD5(_ contents: Data, url: String) throws(DownloadError) -> String {
+    package static func parseMD5(_ contents: Data, url: String) throws(DownloadError) -> String {
         let text = String(decoding: contents, as: UTF8.self).lowercased()
         let separators = CharacterSet.alphanumerics.inverted
         for token in text.components(separatedBy: separators)
@@ -90,7 +90,7 @@ public struct MovieLensDownloader: Sendable {
     /// Downloads and verifies the archive (or reuses a verified one) and returns its local path.
     /// Partial downloads left by killed runs are removed first.
     /// - Throws: ``DownloadError``; a corrupt download is deleted before the error is thrown.
-    public func fetchArchive(_ dataset: MovieLensDataset) async throws(DownloadError) -> URL {
+    package func fetchArchive(_ dataset: MovieLensDataset) async throws(DownloadError) -> URL {
         let limits = limits.startingNow()
         try createOutputFolder()
         let expected = try await expectedMD5(dataset, limits: limits)
@@ -134,7 +134,7 @@ public struct MovieLensDownloader: Sendable {
     static func partialPrefix(_ dataset: MovieLensDataset) -> String { ".\(dataset.archiveName).part-" }
 
     /// The MD5 of a local file, read in 4 MiB blocks.
-    public static func md5(ofFile url: URL) throws(DownloadError) -> MD5.Digest {
+    package static func md5(ofFile url: URL) throws(DownloadError) -> MD5.Digest {
         let handle: FileHandle
         do { handle = try FileHandle(forReadingFrom: url) } catch {
             throw .file(path: url.path, reason: error.localizedDescription)
@@ -160,7 +160,7 @@ public struct MovieLensDownloader: Sendable {
 }
 
 /// What ``MovieLensDownloader`` is doing, for progress output.
-public enum DownloadEvent: Sendable {
+package enum DownloadEvent: Sendable {
     /// The transfer of the archive starts.
     case downloading(URL)
     /// Bytes received so far, and the total when the server announced it.

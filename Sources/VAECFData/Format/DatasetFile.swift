@@ -9,26 +9,26 @@ import VAECFCore
 /// - settings header: JSON `{"settings": {...}}` with sorted keys, zero-padded to 8 bytes;
 /// - the body of ``DatasetBody`` (ids and the five CSR matrices as raw arrays);
 /// - a ``Checksum64`` (UInt64) of everything before it.
-public enum DatasetFile {
+package enum DatasetFile {
     /// The first 8 bytes of every dataset file: `\u{89}VAECFD\n` (high bit and newline catch text-mode damage).
-    public static let magic: [UInt8] = [0x89, 0x56, 0x41, 0x45, 0x43, 0x46, 0x44, 0x0A]
+    package static let magic: [UInt8] = [0x89, 0x56, 0x41, 0x45, 0x43, 0x46, 0x44, 0x0A]
     /// The version this build writes and reads.
-    public static let formatVersion: UInt32 = 1
+    package static let formatVersion: UInt32 = 1
     /// The usual file extension.
-    public static let fileExtension = "vaecf"
+    package static let fileExtension = "vaecf"
     /// Size of the fixed preamble.
     static let preambleSize = 32
 
     /// A dataset read from a file, with the facts of the file itself.
-    public struct Contents: Sendable {
+    package struct Contents: Sendable {
         /// The dataset, settings included.
-        public var dataset: InteractionDataset
+        package var dataset: InteractionDataset
         /// Format version of the file.
-        public var formatVersion: UInt32
+        package var formatVersion: UInt32
         /// Size of the file in bytes.
-        public var byteCount: Int
+        package var byteCount: Int
         /// The fingerprint stored in the file (checked against the content on reading).
-        public var fingerprint: UInt64
+        package var fingerprint: UInt64
     }
 
     private struct Header: Codable {
@@ -36,12 +36,12 @@ public enum DatasetFile {
     }
 
     /// Whether `prefix` (the first bytes of a file) starts with ``magic``.
-    public static func hasMagic(_ prefix: some Collection<UInt8>) -> Bool {
+    package static func hasMagic(_ prefix: some Collection<UInt8>) -> Bool {
         prefix.count >= magic.count && zip(prefix, magic).allSatisfy { $0 == $1 }
     }
 
     /// The bytes of the file for `dataset`.
-    public static func encode(_ dataset: InteractionDataset) -> [UInt8] {
+    package static func encode(_ dataset: InteractionDataset) -> [UInt8] {
         let headerJSON = encodeHeader(dataset.settings)
         var writer = ByteWriter(capacity: preambleSize + headerJSON.count + 64 + 4 * dataset.interactionCount + 8 * (dataset.trainUserIDs.count + 3 * dataset.validationUserIDs.count + 2 * dataset.testUserIDs.count))
         writer.append(bytes: magic)
@@ -63,7 +63,7 @@ public enum DatasetFile {
 
     /// Writes `dataset` to `url` atomically (a reader never sees a partial file).
     /// - Throws: ``DataError`` naming the path when the folder is missing or not writable.
-    public static func write(_ dataset: InteractionDataset, to url: URL) throws(DataError) {
+    package static func write(_ dataset: InteractionDataset, to url: URL) throws(DataError) {
         var bytes = encode(dataset)
         let result = bytes.withUnsafeMutableBytes { buffer in
             let data = Data(bytesNoCopy: buffer.baseAddress!, count: buffer.count, deallocator: .none)
@@ -77,12 +77,12 @@ public enum DatasetFile {
     /// Reads the dataset in `url`.
     /// - Throws: ``DataError`` naming the file when it is not a dataset file, has another format version, is
     ///   truncated or corrupted (checksum), or holds inconsistent matrices.
-    public static func read(_ url: URL) throws(DataError) -> InteractionDataset {
+    package static func read(_ url: URL) throws(DataError) -> InteractionDataset {
         try open(url).dataset
     }
 
     /// Reads the dataset in `url`, with the facts of the file (see ``read(_:)``).
-    public static func open(_ url: URL) throws(DataError) -> Contents {
+    package static func open(_ url: URL) throws(DataError) -> Contents {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw DataError(file: url.path, message: "cannot read the file: \(FileProblem.describe(error))")
@@ -93,7 +93,7 @@ public enum DatasetFile {
     }
 
     /// Decodes the bytes of a dataset file; `file` names it in errors.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws(DataError) -> Contents {
+    package static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws(DataError) -> Contents {
         func failure(_ message: String) -> DataError { DataError(file: file, message: message) }
         guard hasMagic(bytes.prefix(magic.count)) else {
             if bytes.count < magic.count && hasMagic(bytes + magic[bytes.count...]) {
@@ -147,7 +147,7 @@ public enum DatasetFile {
 
     /// The fingerprint stored in the dataset file `url`, reading only its preamble.
     /// - Throws: ``DataError`` when the file cannot be read, is not a dataset or has another version.
-    public static func storedFingerprint(of url: URL) throws(DataError) -> UInt64 {
+    package static func storedFingerprint(of url: URL) throws(DataError) -> UInt64 {
         let prefix = try FileProblem.readPrefix(of: url, count: preambleSize)
         guard hasMagic(prefix) else { throw DataError(file: url.path, message: "not a vaecf dataset file (it does not start with the dataset magic bytes)") }
         guard prefix.count == preambleSize else { throw DataError(file: url.path, message: "truncated: too short for a vaecf dataset") }

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Small helpers to read the start of a file and to describe file-system errors in one line.
-public enum FileProblem {
+package enum FileProblem {
     /// The first `count` bytes of `url` (fewer when the file is shorter).
     /// - Throws: ``DataError`` when the file cannot be opened.
-    public static func readPrefix(of url: URL, count: Int) throws(DataError) -> [UInt8] {
+    package static func readPrefix(of url: URL, count: Int) throws(DataError) -> [UInt8] {
         do {
             let handle = try FileHandle(forReadingFrom: url)
             defer { try? handle.close() }
@@ -15,7 +15,7 @@ public enum FileProblem {
     }
 
     /// A one-line description of a Foundation file error ("no such file", "permission denied", ...).
-    public static func describe(_ error: any Error) -> String {
+    package static func describe(_ error: any Error) -> String {
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(underlying.code)))

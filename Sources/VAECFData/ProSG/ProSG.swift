@@ -7,21 +7,21 @@ import VAECFCore
 ///
 /// `uid`s are global: training users first, then the validation block, then the test block; a `_tr` and
 /// its `_te` file share their users. Rows of every matrix follow ascending `uid`.
-public enum ProSG {
+package enum ProSG {
     /// File names of the layout.
-    public static let trainFile = "train.csv"
-    public static let validationFoldInFile = "validation_tr.csv"
-    public static let validationHeldOutFile = "validation_te.csv"
-    public static let testFoldInFile = "test_tr.csv"
-    public static let testHeldOutFile = "test_te.csv"
-    public static let itemListFile = "unique_sid.txt"
-    public static let userListFile = "unique_uid.txt"
+    package static let trainFile = "train.csv"
+    package static let validationFoldInFile = "validation_tr.csv"
+    package static let validationHeldOutFile = "validation_te.csv"
+    package static let testFoldInFile = "test_tr.csv"
+    package static let testHeldOutFile = "test_te.csv"
+    package static let itemListFile = "unique_sid.txt"
+    package static let userListFile = "unique_uid.txt"
 
     /// Reads a pro_sg folder. Item ids come from `unique_sid.txt`; user ids from `unique_uid.txt` when
     /// present, otherwise they are the `uid` numbers as text. Repeated pairs count once.
     /// - Throws: ``DataError`` with the file (and line) for a missing file, a bad header, a line that is not
     ///   two integers, a `sid` outside `unique_sid.txt`, a `uid` in two blocks or outside `unique_uid.txt`.
-    public static func importFolder(_ url: URL, threadCount: Int = ParallelExecutor.defaultThreadCount) throws(DataError) -> InteractionDataset {
+    package static func importFolder(_ url: URL, threadCount: Int = ParallelExecutor.defaultThreadCount) throws(DataError) -> InteractionDataset {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
             throw DataError(file: url.path, message: "no such folder (expected a pro_sg folder with \(trainFile), ..., \(itemListFile))")
@@ -68,7 +68,7 @@ public enum ProSG {
     /// Writes `dataset` as a pro_sg folder (created when missing), each file atomically. `uid`s number the
     /// training users `0 ..< train`, then the validation and the test users; `unique_uid.txt` lists their ids.
     /// - Throws: ``DataError`` when the folder cannot be created or written, or an id holds a line break.
-    public static func export(_ dataset: InteractionDataset, to url: URL) throws(DataError) {
+    package static func export(_ dataset: InteractionDataset, to url: URL) throws(DataError) {
         for (list, name) in [(dataset.itemIDs, itemListFile), (dataset.trainUserIDs + dataset.validationUserIDs + dataset.testUserIDs, userListFile)] {
             if let bad = list.firstIndex(where: { $0.contains(where: \.isNewline) || $0.isEmpty }) {
                 throw DataError(file: url.appendingPathComponent(name).path, line: bad + 1, message: "cannot write the id '\(list[bad])': ids must be non-empty and hold no line break")

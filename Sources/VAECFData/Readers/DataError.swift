@@ -8,6 +8,7 @@ public struct DataError: Error, CustomStringConvertible, Equatable {
     /// What was wrong and what was expected.
     public var message: String
 
+    /// A problem in `file` (at `line` when known).
     public init(file: String, line: Int? = nil, message: String) {
         self.file = file
         self.line = line

@@ -12,6 +12,7 @@ import Darwin
 ///
 /// The bytes are never written after opening, so sharing them between threads is safe.
 final class InputBytes: @unchecked Sendable {
+    // @unchecked Sendable: every stored property is a constant and the bytes are never written after opening.
     /// The text bytes.
     let bytes: UnsafeBufferPointer<UInt8>
     /// The file for messages: its path, or `archive.zip (folder/ratings.csv)` for a zip entry.
@@ -61,6 +62,7 @@ final class InputBytes: @unchecked Sendable {
 
 /// Bytes decompressed into one growing heap buffer.
 final class DecompressedBytes: @unchecked Sendable {
+    // @unchecked Sendable: filled by one thread while decompressing, then only read (through ``InputBytes``).
     private var base: UnsafeMutablePointer<UInt8>?
     private(set) var count = 0
     private var capacity = 0

@@ -1,7 +1,7 @@
 import VAECFCore
 
 /// Interaction file formats. `auto` detects the format from the first line and the file name.
-public enum InteractionFormat: String, CaseIterable, Sendable {
+package enum InteractionFormat: String, CaseIterable, Sendable {
     /// Detect the format with ``InteractionReader/detectFormat(_:)``.
     case auto
     /// `ratings.csv` of MovieLens 20M / 25M / latest: header `userId,movieId,rating,timestamp`.
@@ -15,28 +15,28 @@ public enum InteractionFormat: String, CaseIterable, Sendable {
 }
 
 /// How ``InteractionReader`` reads a file.
-public struct ReaderOptions: Sendable {
+package struct ReaderOptions: Sendable {
     /// The file format; `.auto` detects it.
-    public var format: InteractionFormat = .auto
+    package var format: InteractionFormat = .auto
     /// csv: name of the user id column (default: the first of `user`, `userId`, `user_id`, `uid`).
-    public var userColumn: String? = nil
+    package var userColumn: String? = nil
     /// csv: name of the item id column (default: the first of `item`, `itemId`, `item_id`, `movieId`, `sid`).
-    public var itemColumn: String? = nil
+    package var itemColumn: String? = nil
     /// csv: name of the rating column (default: `rating` when the header has it; without one every row is kept).
-    public var ratingColumn: String? = nil
+    package var ratingColumn: String? = nil
     /// Rows with `rating >= ratingThreshold` are kept.
-    public var ratingThreshold: Double = 3.5
+    package var ratingThreshold: Double = 3.5
     /// csv: the field delimiter; `nil` detects comma, tab or semicolon from the header.
-    public var delimiter: UInt8? = nil
+    package var delimiter: UInt8? = nil
     /// Number of parsing threads; the result does not depend on it.
-    public var threadCount: Int = ParallelExecutor.defaultThreadCount
+    package var threadCount: Int = ParallelExecutor.defaultThreadCount
 
-    public init() {}
+    package init() {}
 
     /// Names tried, in order, for the user column of a csv file when ``userColumn`` is `nil`.
-    public static let defaultUserColumns = ["user", "userId", "user_id", "uid"]
+    package static let defaultUserColumns = ["user", "userId", "user_id", "uid"]
     /// Names tried, in order, for the item column of a csv file when ``itemColumn`` is `nil`.
-    public static let defaultItemColumns = ["item", "itemId", "item_id", "movieId", "sid"]
+    package static let defaultItemColumns = ["item", "itemId", "item_id", "movieId", "sid"]
     /// Name of the rating column of a csv file when ``ratingColumn`` is `nil` (used only if present).
-    public static let defaultRatingColumn = "rating"
+    package static let defaultRatingColumn = "rating"
 }

@@ -17,14 +17,14 @@ import Darwin
 ///
 /// Lines may end in `\n` or `\r\n`; a UTF-8 byte order mark, blank lines and spaces around fields are
 /// ignored. Integer ids keep their exact text (`007` and `7` are different ids).
-public enum InteractionReader {
+package enum InteractionReader {
     /// Reads `url` in the given format: a text file, a gzip file of one, or a zip archive holding a ratings
     /// file (see ``InputBytes``).
     ///
     /// `progress(bytesDone, bytesTotal)` is called now and then, from any thread, one call at a time,
     /// with non-decreasing `bytesDone`.
     /// - Throws: ``DataError`` naming the file, the line and what was expected.
-    public static func read(
+    package static func read(
         _ url: URL, options: ReaderOptions, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws(DataError) -> InteractionTable {
         let file = try InputBytes.open(path: url.path)
@@ -76,7 +76,7 @@ public enum InteractionReader {
     /// tab-separated numbers without header are `movielens-100k`; any other header with comma, tab or
     /// semicolon delimiters is `csv`.
     /// - Throws: ``DataError`` when the file cannot be read, is empty or fits no format.
-    public static func detectFormat(_ url: URL) throws(DataError) -> InteractionFormat {
+    package static func detectFormat(_ url: URL) throws(DataError) -> InteractionFormat {
         // A compressed file is decompressed only as far as the first lines.
         let file = try InputBytes.open(path: url.path, prefix: 1 << 20)
         defer { withExtendedLifetime(file) {} }

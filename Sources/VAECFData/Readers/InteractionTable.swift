@@ -2,19 +2,19 @@
 ///
 /// Shapes: `users` and `items` both have one entry per kept row, in file order; `users[k]` indexes
 /// `userIDs` and `items[k]` indexes `itemIDs`. Duplicate (user, item) rows are kept.
-public struct InteractionTable: Sendable, Equatable {
+package struct InteractionTable: Sendable, Equatable {
     /// Distinct original user ids of the kept rows, in order of first appearance in the file.
-    public var userIDs: [String]
+    package var userIDs: [String]
     /// Distinct original item ids of the kept rows, in order of first appearance in the file.
-    public var itemIDs: [String]
+    package var itemIDs: [String]
     /// Per kept row: index into ``userIDs``.
-    public var users: [Int32]
+    package var users: [Int32]
     /// Per kept row: index into ``itemIDs``.
-    public var items: [Int32]
+    package var items: [Int32]
     /// Number of data rows read, before the rating threshold (blank lines are not rows).
-    public var rowsRead: Int
+    package var rowsRead: Int
 
-    public init(userIDs: [String], itemIDs: [String], users: [Int32], items: [Int32], rowsRead: Int) {
+    package init(userIDs: [String], itemIDs: [String], users: [Int32], items: [Int32], rowsRead: Int) {
         self.userIDs = userIDs
         self.itemIDs = itemIDs
         self.users = users
@@ -23,5 +23,5 @@ public struct InteractionTable: Sendable, Equatable {
     }
 
     /// Number of kept rows.
-    public var count: Int { users.count }
+    package var count: Int { users.count }
 }

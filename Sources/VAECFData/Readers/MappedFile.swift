@@ -8,6 +8,7 @@ import Darwin
 ///
 /// The bytes are never written, so sharing the buffer between threads is safe.
 final class MappedFile: @unchecked Sendable {
+    // @unchecked Sendable: constants only, over a read-only mapping that lives as long as the object.
     /// Path as given, used in error messages.
     let path: String
     /// The file's bytes (`count` = file size; `baseAddress` is nil for an empty file).

@@ -3,6 +3,7 @@ import Foundation
 /// Adds up the bytes parsed by all threads and forwards the total to a progress callback, one call at a
 /// time, with a non-decreasing byte count.
 final class ReadProgress: @unchecked Sendable {
+    // @unchecked Sendable: `done` is read and written only while `lock` is held; the rest never changes.
     private let lock = NSLock()
     private let callback: (@Sendable (Int, Int) -> Void)?
     private let total: Int

@@ -3,7 +3,7 @@ import VAECFCore
 
 extension InteractionDataset {
     /// The five matrices with their display names, in file order.
-    public var namedMatrices: [(name: String, matrix: CSRMatrix)] {
+    package var namedMatrices: [(name: String, matrix: CSRMatrix)] {
         [
             ("train", train),
             ("validation fold-in", validationFoldIn), ("validation held-out", validationHeldOut),
@@ -12,7 +12,7 @@ extension InteractionDataset {
     }
 
     /// Total number of interactions over all five matrices.
-    public var interactionCount: Int {
+    package var interactionCount: Int {
         namedMatrices.reduce(0) { $0 + $1.matrix.nonZeroCount }
     }
 
@@ -20,7 +20,7 @@ extension InteractionDataset {
     ///
     ///     split                    users    items  interactions   density
     ///     train                      738    1,404        44,138   4.2597%
-    public func summaryLines() -> [String] {
+    package func summaryLines() -> [String] {
         var lines = [
             pad("split", 21) + pad("users", 10, left: true) + pad("items", 10, left: true)
                 + pad("interactions", 15, left: true) + pad("density", 11, left: true),
@@ -41,7 +41,7 @@ extension InteractionDataset {
     }
 
     /// `1234567` as `1,234,567` (thousands separated by commas).
-    public static func grouped(_ value: Int) -> String {
+    package static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var result = ""
         for (index, digit) in digits.enumerated() {

@@ -3,7 +3,7 @@ import Foundation
 extension PaperSplit {
     /// ``split(_:settings:source:threadCount:)`` of `table`, read from the interaction file `file` with `options`;
     /// the dataset's settings record the file's name, its format and the rating threshold.
-    public static func split(
+    package static func split(
         _ table: InteractionTable, readFrom file: URL, options: ReaderOptions, settings: SplitSettings,
         threadCount: Int
     ) throws(DataError) -> InteractionDataset {

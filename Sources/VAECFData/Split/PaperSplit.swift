@@ -15,14 +15,14 @@ import VAECFCore
 ///    part; the rest, and all items of users with fewer, form the fold-in (`_tr`) part.
 ///
 /// Rows of every matrix follow the shuffled order. The result does not depend on the thread count.
-public enum PaperSplit {
+package enum PaperSplit {
     /// Splits `table` (rows already filtered by the rating threshold).
     /// - Parameters:
     ///   - source: the input file name, used in errors and stored in the settings.
     ///   - threadCount: workers for grouping and filtering the rows; the result does not depend on it.
     /// - Throws: ``DataError`` naming `source` when the table is inconsistent, the settings are invalid, or
     ///   fewer than `2 * heldOutUsers + 1` users remain after the filters.
-    public static func split(
+    package static func split(
         _ table: InteractionTable, settings: SplitSettings = SplitSettings(), source: String,
         threadCount: Int = ParallelExecutor.defaultThreadCount
     ) throws(DataError) -> InteractionDataset {

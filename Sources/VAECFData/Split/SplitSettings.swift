@@ -1,21 +1,21 @@
 /// The parameters of the paper's split protocol (Liang et al. 2018, and the preprocessing of the
 /// reference Mult-VAE / NVIDIA VAE-CF code). The defaults are the reference values.
-public struct SplitSettings: Sendable, Codable, Equatable {
+package struct SplitSettings: Sendable, Codable, Equatable {
     /// Users with fewer distinct items (after the item filter) are dropped. Reference: 5.
-    public var minimumUserInteractions: Int
+    package var minimumUserInteractions: Int
     /// Items with fewer distinct users are dropped before the user filter. Reference: 0 (no filter).
-    public var minimumItemInteractions: Int
+    package var minimumItemInteractions: Int
     /// Number of validation users, and also of test users. Reference: 10,000 for MovieLens-20M.
-    public var heldOutUsers: Int
+    package var heldOutUsers: Int
     /// Share of a held-out user's items that goes to the held-out (`_te`) part. Reference: 0.2.
-    public var testFraction: Double
+    package var testFraction: Double
     /// Seed of the ``RandomSource`` that shuffles users and picks held-out items. Reference: 98765.
-    public var seed: UInt64
+    package var seed: UInt64
 
     /// Held-out users with fewer items than this keep all of them in the fold-in part (reference: 5).
-    public static let minimumItemsToHoldOut = 5
+    package static let minimumItemsToHoldOut = 5
 
-    public init(
+    package init(
         minimumUserInteractions: Int = 5, minimumItemInteractions: Int = 0, heldOutUsers: Int = 10_000,
         testFraction: Double = 0.2, seed: UInt64 = 98765
     ) {
@@ -27,7 +27,7 @@ public struct SplitSettings: Sendable, Codable, Equatable {
     }
 
     /// The settings as the key-value pairs stored in ``InteractionDataset/settings``.
-    public var keyValues: [String: String] {
+    package var keyValues: [String: String] {
         [
             SettingKey.minimumUserInteractions: String(minimumUserInteractions),
             SettingKey.minimumItemInteractions: String(minimumItemInteractions),
@@ -39,7 +39,7 @@ public struct SplitSettings: Sendable, Codable, Equatable {
 
     /// Checks that the values make sense.
     /// - Throws: ``DataError`` naming `source` and the offending value.
-    public func validate(source: String) throws(DataError) {
+    package func validate(source: String) throws(DataError) {
         guard minimumUserInteractions >= 0 else {
             throw DataError(file: source, message: "the minimum number of interactions per user must be >= 0, not \(minimumUserInteractions)")
         }
@@ -58,27 +58,27 @@ public struct SplitSettings: Sendable, Codable, Equatable {
 }
 
 /// Keys of ``InteractionDataset/settings`` written by the data pipeline.
-public enum SettingKey {
+package enum SettingKey {
     /// How the dataset was made: `mult-vae-split` or `pro-sg-import`.
-    public static let protocolName = "protocol"
+    package static let protocolName = "protocol"
     /// File name of the input (ratings file or pro_sg folder).
-    public static let source = "source"
+    package static let source = "source"
     /// Input format (`movielens-20m`, ...).
-    public static let format = "format"
+    package static let format = "format"
     /// Rating threshold applied by the reader.
-    public static let ratingThreshold = "ratingThreshold"
+    package static let ratingThreshold = "ratingThreshold"
     /// Data rows of the input file, before the threshold.
-    public static let inputRows = "inputRows"
+    package static let inputRows = "inputRows"
     /// Rows kept by the threshold (duplicates included).
-    public static let positiveRows = "positiveRows"
+    package static let positiveRows = "positiveRows"
     /// ``SplitSettings/minimumUserInteractions``.
-    public static let minimumUserInteractions = "minimumUserInteractions"
+    package static let minimumUserInteractions = "minimumUserInteractions"
     /// ``SplitSettings/minimumItemInteractions``.
-    public static let minimumItemInteractions = "minimumItemInteractions"
+    package static let minimumItemInteractions = "minimumItemInteractions"
     /// ``SplitSettings/heldOutUsers``.
-    public static let heldOutUsers = "heldOutUsers"
+    package static let heldOutUsers = "heldOutUsers"
     /// ``SplitSettings/testFraction``.
-    public static let testFraction = "testFraction"
+    package static let testFraction = "testFraction"
     /// ``SplitSettings/seed``.
-    public static let seed = "seed"
+    package static let seed = "seed"
 }

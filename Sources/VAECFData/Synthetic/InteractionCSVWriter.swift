@@ -10,7 +10,7 @@ extension SyntheticInteractions {
     ///   - table: The interactions.
     ///   - url: The file to write; its folder must exist.
     /// - Throws: ``AtomicFileError`` naming the path when it cannot be written.
-    public static func writeCSV(_ table: InteractionTable, to url: URL) throws(AtomicFileError) {
+    package static func writeCSV(_ table: InteractionTable, to url: URL) throws(AtomicFileError) {
         let userFields = CSVFields(table.userIDs)
         let itemFields = CSVFields(table.itemIDs)
         let longestRow = userFields.longest + itemFields.longest + 2

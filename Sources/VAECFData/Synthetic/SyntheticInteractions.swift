@@ -17,7 +17,7 @@ import VAECFCore
 ///
 /// All randomness comes from ``RandomSource``: items from stream 0 of the seed, user `u` from stream `u + 1`.
 /// The result therefore does not depend on the number of threads.
-public enum SyntheticInteractions {
+package enum SyntheticInteractions {
     /// Generates the interactions of `settings` with both cores.
     ///
     /// - Parameters:
@@ -27,7 +27,7 @@ public enum SyntheticInteractions {
     ///   are `u1 ... uN`; item ids are `i<k>` (`k` in `1 ... items`) of the items that received at least one
     ///   interaction, in order of first appearance, so that reading the ``writeCSV(_:to:)`` file gives back an
     ///   equal table. `rowsRead` is the number of rows.
-    public static func generate(
+    package static func generate(
         _ settings: SyntheticSettings, threadCount: Int = ParallelExecutor.defaultThreadCount
     ) -> InteractionTable {
         do { try settings.validate() } catch { preconditionFailure("\(error)") }

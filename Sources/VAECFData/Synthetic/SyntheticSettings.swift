@@ -5,36 +5,36 @@
 /// of the user's topics with probability `topicalProbability`, and otherwise from global popularity, so a
 /// collaborative-filtering model can learn far more than a most-popular ranking. The same settings always
 /// give the same interactions.
-public struct SyntheticSettings: Sendable, Codable, Equatable {
+package struct SyntheticSettings: Sendable, Codable, Equatable {
     /// Number of users; every one gets at least `minimumInteractionsPerUser` interactions.
-    public var users: Int
+    package var users: Int
     /// Number of items (the catalogue); the table lists those that received at least one interaction.
-    public var items: Int
+    package var items: Int
     /// Target total number of interactions; per-user counts are scaled to reach it approximately
     /// (the per-user minimum and maximum can keep it from being reached exactly).
-    public var interactions: Int
+    package var interactions: Int
     /// Number of latent topics; at most `items`.
-    public var topics: Int
+    package var topics: Int
     /// Seed of every random choice.
-    public var seed: UInt64
+    package var seed: UInt64
     /// Exponent `s` of the popularity law: the item of popularity rank `r` (from 1) has weight `r^-s`.
-    public var popularityExponent: Double
+    package var popularityExponent: Double
     /// Probability that an interaction is drawn from one of the user's topics rather than by global popularity.
-    public var topicalProbability: Double
+    package var topicalProbability: Double
     /// Users prefer between 1 and this many topics (uniformly; never more than `topics`), with Dirichlet(1)
     /// weights.
-    public var maximumTopicsPerUser: Int
+    package var maximumTopicsPerUser: Int
     /// Probability that an item belongs to a second topic as well.
-    public var secondTopicProbability: Double
+    package var secondTopicProbability: Double
     /// Standard deviation of the logarithm of user activity (log-normal activity levels).
-    public var activitySpread: Double
+    package var activitySpread: Double
     /// Fewest interactions of any user (5 keeps every user through the paper's `>= 5` filter).
-    public var minimumInteractionsPerUser: Int
+    package var minimumInteractionsPerUser: Int
     /// Most interactions of any user, as a share of `items`.
-    public var maximumUserShare: Double
+    package var maximumUserShare: Double
 
     /// Creates settings; `topics` defaults to ``defaultTopicCount(items:)``.
-    public init(
+    package init(
         users: Int, items: Int, interactions: Int, topics: Int? = nil, seed: UInt64 = 0,
         popularityExponent: Double = 1.0, topicalProbability: Double = 0.85, maximumTopicsPerUser: Int = 3,
         secondTopicProbability: Double = 0.2, activitySpread: Double = 0.8, minimumInteractionsPerUser: Int = 5,
@@ -57,19 +57,19 @@ public struct SyntheticSettings: Sendable, Codable, Equatable {
     /// The built-in data of the README's demo: 6,000 users, 2,000 items, about 300,000 interactions in
     /// 40 topics. Small enough for Mult-VAE to train useful epochs in well under a minute on two cores,
     /// with enough topical structure that it beats a most-popular ranking clearly.
-    public static let `default` = SyntheticSettings(users: 6_000, items: 2_000, interactions: 300_000)
+    package static let `default` = SyntheticSettings(users: 6_000, items: 2_000, interactions: 300_000)
 
     /// One topic per 50 items, at least 1.
-    public static func defaultTopicCount(items: Int) -> Int { max(1, items / 50) }
+    package static func defaultTopicCount(items: Int) -> Int { max(1, items / 50) }
 
     /// The largest number of interactions of one user.
-    public var maximumInteractionsPerUser: Int {
+    package var maximumInteractionsPerUser: Int {
         max(minimumInteractionsPerUser, Int((Double(items) * maximumUserShare).rounded(.down)))
     }
 
     /// Checks that the settings describe a data set that can be generated.
     /// - Throws: ``SyntheticSettingsError`` naming the first setting out of range.
-    public func validate() throws(SyntheticSettingsError) {
+    package func validate() throws(SyntheticSettingsError) {
         func check(_ condition: Bool, _ name: String, _ expected: String) throws(SyntheticSettingsError) {
             if !condition { throw SyntheticSettingsError(setting: name, expected: expected) }
         }
@@ -93,16 +93,16 @@ public struct SyntheticSettings: Sendable, Codable, Equatable {
 }
 
 /// Synthetic settings that cannot be generated.
-public struct SyntheticSettingsError: Error, CustomStringConvertible, Equatable {
+package struct SyntheticSettingsError: Error, CustomStringConvertible, Equatable {
     /// The setting at fault.
-    public var setting: String
+    package var setting: String
     /// What it should have been.
-    public var expected: String
+    package var expected: String
 
-    public init(setting: String, expected: String) {
+    package init(setting: String, expected: String) {
         self.setting = setting
         self.expected = expected
     }
 
-    public var description: String { "invalid synthetic data setting \(setting): expected \(expected)" }
+    package var description: String { "invalid synthetic data setting \(setting): expected \(expected)" }
 }

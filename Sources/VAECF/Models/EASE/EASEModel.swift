@@ -3,16 +3,16 @@ import VAECFCore
 
 /// A trained EASE model (Steck 2019): the item-item weights `B [items, items]` (zero diagonal). A user's
 /// scores are `x B` for the binary fold-in row `x`: the sum of the rows of `B` of the items the user has.
-public final class EASEModel: @unchecked Sendable {
+package final class EASEModel: @unchecked Sendable {
     // @unchecked: `weights` is written only while fitting, before the model is shared.
-    public let itemCount: Int
+    package let itemCount: Int
     /// The L2 weight the model was fitted with.
-    public let lambda: Double
+    package let lambda: Double
     /// `B`, row-major `[items, items]`.
-    public let weights: FloatBuffer
+    package let weights: FloatBuffer
 
     /// A model with the given weights (`[items * items]`, row-major).
-    public init(itemCount: Int, lambda: Double, weights values: [Float]) {
+    package init(itemCount: Int, lambda: Double, weights values: [Float]) {
         precondition(values.count == itemCount * itemCount, "EASE needs \(itemCount * itemCount) weights, got \(values.count)")
         self.itemCount = itemCount
         self.lambda = lambda
@@ -28,7 +28,7 @@ public final class EASEModel: @unchecked Sendable {
 
     /// Writes `x B` for the users `rows` of `foldIn` into `output` (`[rows.count, items]`), in parallel over
     /// the users; each row adds the weight rows of its items in order (deterministic for any thread count).
-    public func scores<Rows: Collection>(
+    package func scores<Rows: Collection>(
         foldIn: CSRMatrix, rows: Rows, output: UnsafeMutablePointer<Float>, executor: ParallelExecutor
     ) where Rows.Element == Int {
         let rows = Array(rows)

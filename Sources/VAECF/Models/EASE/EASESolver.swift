@@ -6,38 +6,38 @@ import VAECFCore
 /// `B[i, j] = -P[i, j] / P[j, j]` off the diagonal and 0 on it. Float32 throughout: the Gram matrix from dense
 /// blocks of users through ``GEMM`` (exact: integer counts below 2^24), the inverse through
 /// ``SymmetricInverse`` (LAPACK when the loaded library has it, else the portable blocked Cholesky).
-public struct EASESolver: Sendable {
+package struct EASESolver: Sendable {
     /// The L2 weight on `B` (the paper's lambda; 500 by default, tune it on the validation users).
-    public var lambda: Double
+    package var lambda: Double
     /// The dense product backend (also where LAPACK comes from).
-    public var gemm: GEMM
+    package var gemm: GEMM
     /// Workers of the loops outside BLAS.
-    public var executor: ParallelExecutor
+    package var executor: ParallelExecutor
     /// False forces the portable inverse even when the library has LAPACK.
-    public var allowLAPACK = true
+    package var allowLAPACK = true
     /// Users densified per Gram product.
-    public var userBlock = 1024
+    package var userBlock = 1024
 
-    public init(lambda: Double = 500, gemm: GEMM, executor: ParallelExecutor) {
+    package init(lambda: Double = 500, gemm: GEMM, executor: ParallelExecutor) {
         self.lambda = lambda
         self.gemm = gemm
         self.executor = executor
     }
 
     /// Whether the inverse runs in the library's LAPACK (in place) rather than the portable path.
-    public var usesLAPACK: Bool { allowLAPACK && SymmetricInverse.usesLAPACK(gemm: gemm) }
+    package var usesLAPACK: Bool { allowLAPACK && SymmetricInverse.usesLAPACK(gemm: gemm) }
 
     /// Bytes the fit needs for `itemCount` items: the `[items, items]` float matrix (the Gram matrix, turned
     /// into `P` and then `B` in place), a second one for the portable inverse's scratch, and one block of
     /// dense user rows.
-    public func requiredBytes(itemCount: Int) -> Int {
+    package func requiredBytes(itemCount: Int) -> Int {
         ((usesLAPACK ? 1 : 2) * itemCount * itemCount + userBlock * itemCount) * MemoryLayout<Float>.size
     }
 
     /// The model of the users of `train` (`[users, items]`, binary).
     /// - Parameter availableBytes: memory the fit may use; by default what the system reports available.
     /// - Throws: ``EASEError`` when the matrices do not fit or the regularized Gram matrix cannot be inverted.
-    public func fit(
+    package func fit(
         train: CSRMatrix, availableBytes: Int? = SystemMemory.availableBytes()
     ) throws(EASEError) -> (model: EASEModel, method: SymmetricInverse.Method) {
         guard lambda > 0, lambda.isFinite else { throw .invalidLambda(lambda) }
@@ -98,12 +98,12 @@ public struct EASESolver: Sendable {
 }
 
 /// An EASE fit that cannot be done.
-public enum EASEError: Error, LocalizedError, CustomStringConvertible {
+package enum EASEError: Error, LocalizedError, CustomStringConvertible {
     case invalidLambda(Double)
     case insufficientMemory(itemCount: Int, neededBytes: Int, availableBytes: Int)
     case notInvertible(SymmetricInverseError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidLambda(let lambda):
             return "EASE's lambda must be a positive number, got \(lambda)"
@@ -114,7 +114,7 @@ public enum EASEError: Error, LocalizedError, CustomStringConvertible {
         }
     }
 
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     static func gigabytes(_ bytes: Int) -> String { String(format: "%.2f GB", Double(bytes) / 1e9) }
 }

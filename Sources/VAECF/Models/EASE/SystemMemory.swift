@@ -1,9 +1,9 @@
 import Foundation
 
 /// How much memory the system can give a new allocation.
-public enum SystemMemory {
+package enum SystemMemory {
     /// `MemAvailable` of `/proc/meminfo` (Linux), else the physical memory; nil when neither is known.
-    public static func availableBytes() -> Int? {
+    package static func availableBytes() -> Int? {
         if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
             let kilobytes = availableKilobytes(meminfo: text) {
             return kilobytes * 1024

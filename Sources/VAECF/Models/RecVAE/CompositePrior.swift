@@ -8,18 +8,18 @@ import Foundation
 ///
 /// where `mu_old`, `logvar_old` are the posterior of the frozen copy of the encoder on the user's row. Computed
 /// in Double, as is the rest of the KL term.
-public enum CompositePrior {
+package enum CompositePrior {
     /// The mixture weights of the standard, previous-posterior and wide components.
-    public static let weights: (standard: Double, previous: Double, wide: Double) = (3.0 / 20, 3.0 / 4, 1.0 / 10)
+    package static let weights: (standard: Double, previous: Double, wide: Double) = (3.0 / 20, 3.0 / 4, 1.0 / 10)
     /// The wide component's log-variance.
-    public static let wideLogVariance = 10.0
+    package static let wideLogVariance = 10.0
 
     static let halfLogTwoPi = 0.5 * Foundation.log(2 * Double.pi)
     static let logWeights = (Foundation.log(weights.standard), Foundation.log(weights.previous), Foundation.log(weights.wide))
     static let wideInverseVariance = Foundation.exp(-wideLogVariance)
 
     /// `log p(z)` and its derivative with respect to `z`.
-    public static func logDensity(
+    package static func logDensity(
         _ z: Double, previousMean: Double, previousLogVariance: Double
     ) -> (value: Double, derivative: Double) {
         let previousInverseVariance = Foundation.exp(-previousLogVariance)
@@ -35,7 +35,7 @@ public enum CompositePrior {
     }
 
     /// `log N(z; mu, exp(logvar))` (the posterior's log-density, `log q(z|x)` per coordinate).
-    public static func logNormal(_ z: Double, mean: Double, logVariance: Double) -> Double {
+    package static func logNormal(_ z: Double, mean: Double, logVariance: Double) -> Double {
         let deviation = z - mean
         return -0.5 * (logVariance + 2 * halfLogTwoPi + deviation * deviation * Foundation.exp(-logVariance))
     }

@@ -25,7 +25,7 @@ extension MultVAE {
     }
 
     /// RecVAE's prior refresh (the reference's `update_prior`): the frozen encoder becomes a copy of the encoder.
-    public func refreshRecVAEPrior() {
+    package func refreshRecVAEPrior() {
         guard let previous = layout.previousEncoderOffset else { return }
         (parameters.pointer + previous).update(
             from: parameters.pointer + layout.encoderParameters.lowerBound, count: layout.encoderParameters.count)

@@ -13,7 +13,7 @@ extension MultVAEEngine {
     /// runs the encoder without dropout and computes only the likelihood (the KL term does not depend on the
     /// decoder), reporting a KL of 0. Dropout masks and latent noise come from `noise` per batch row, as in
     /// ``lossAndGradients(model:data:rows:anneal:lam:noise:shard:gradients:)``.
-    public func recVAELossAndGradients<Rows: Collection>(
+    package func recVAELossAndGradients<Rows: Collection>(
         model: MultVAE, data: CSRMatrix, rows: Rows, phase: RecVAEPhase, noise: StepNoise, gradients: FloatBuffer
     ) -> LossBreakdown where Rows.Element == Int {
         guard model.configuration.recVAE != nil, let previousOffset = model.layout.previousEncoderOffset else {

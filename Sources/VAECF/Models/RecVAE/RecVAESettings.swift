@@ -38,6 +38,7 @@ public struct RecVAESettings: Sendable, Codable, Equatable {
     /// Passes updating the decoder per epoch (the reference's `--n-dec_epochs`, 1).
     public var decoderPasses: Int
 
+    /// The reference's settings by default.
     public init(hiddenLayers: Int = 5, gamma: Double = 0.005, encoderPasses: Int = 3, decoderPasses: Int = 1) {
         self.hiddenLayers = hiddenLayers
         self.gamma = gamma

@@ -1,6 +1,8 @@
 /// The scratch memory of RecVAE's passes, owned by a ``MultVAEEngine`` (grown to the largest batch, then
 /// reused: the step loop allocates nothing).
 final class RecVAEWorkspace: @unchecked Sendable {
+    // @unchecked Sendable: used only by the engine that owns it, which one thread drives at a time (see
+    // ``MultVAEEngine``); parallel loops write disjoint rows and join before the next step reads them.
     /// Per hidden layer: the pre-activation `s`, the normalized `xhat` and the output `h` (`[rows, hidden]`),
     /// and `1 / sqrt(var + eps)` per row.
     var preActivations: [ScratchBuffer<Float>] = []
@@ -41,7 +43,7 @@ final class RecVAEWorkspace: @unchecked Sendable {
 }
 
 /// Which parameters a RecVAE step computes gradients for (and the optimizer then updates).
-public enum RecVAEPhase: Sendable, Equatable {
+package enum RecVAEPhase: Sendable, Equatable {
     /// The encoder, with dropout and the whole objective (likelihood and composite-prior KL term).
     case encoder
     /// The decoder, without dropout; only the likelihood depends on it.

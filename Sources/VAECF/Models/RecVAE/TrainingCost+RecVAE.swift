@@ -4,7 +4,7 @@ extension TrainingCost {
     /// updates in all. An encoder pass runs the prior's frozen encoder forward, the encoder forward and back,
     /// the decoder forward and the decoder's input gradient; a decoder pass runs the encoder forward, the
     /// decoder forward and its weight gradient. Terms as ``init(configuration:users:entries:updates:)`` counts them.
-    public static func recVAE(
+    package static func recVAE(
         configuration: MultVAEConfiguration, encoderPasses: Int, decoderPasses: Int, users: Int, entries: Int,
         updates: Int
     ) -> TrainingCost {
