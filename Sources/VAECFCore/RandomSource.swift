@@ -1,4 +1,4 @@
-/// SplitMix64: expands one 64-bit seed into well-mixed 64-bit values. Used to seed ``RandomSource``
+/// SplitMix64: expands one 64-bit seed into well-mixed 64-bit values. Used to seed `RandomSource`
 /// and to derive independent streams from one master seed.
 package struct SplitMix64: RandomNumberGenerator, Sendable {
     package var state: UInt64

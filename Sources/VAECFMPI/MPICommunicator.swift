@@ -1,6 +1,6 @@
 import VAECF
 
-/// `MPI_COMM_WORLD` of an MPI job, as a ``DataParallelGroup`` for ``Trainer``.
+/// `MPI_COMM_WORLD` of an MPI job, as a ``DataParallelGroup`` for `Trainer`.
 ///
 /// Errors of MPI calls are returned (`MPI_ERRORS_RETURN`) and thrown as ``DataParallelError``s naming the call
 /// and this rank; a member that cannot go on calls ``abort(code:)``, which ends every process of the job

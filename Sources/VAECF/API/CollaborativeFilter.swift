@@ -4,7 +4,7 @@ import VAECFCompute
 import VAECFCore
 
 /// A recommender fitted on interactions, in the spirit of `implicit`'s models: ``fit(_:options:progress:)``,
-/// ``recommend(user:count:exclude:excludingSeen:)``, ``recommend(items:count:exclude:)``,
+/// ``recommend(user:count:allow:exclude:excludingSeen:)``, ``recommend(items:count:allow:exclude:)``,
 /// ``similarItems(to:count:allow:deny:)``, ``evaluate(_:heldOutFraction:minimumWeight:seed:)``,
 /// ``save(to:)`` and ``load(from:threads:precision:)``.
 ///

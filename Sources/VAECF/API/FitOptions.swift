@@ -32,7 +32,7 @@ public struct FitOptions: Sendable, Equatable {
     /// Loss scaling (``LossScaling``); `nil`: dynamic with bfloat16, none with float32.
     public var lossScaling: LossScaling?
     /// Whether the model keeps its training users' items, so that they can be asked for by id (and their
-    /// items excluded) after ``CollaborativeFilter/save(to:)`` and ``CollaborativeFilter/load(from:)``.
+    /// items excluded) after ``CollaborativeFilter/save(to:)`` and ``CollaborativeFilter/load(from:threads:precision:)``.
     public var keepsTrainingUsers = true
 
     /// The settings of `preset` (by default the model's own: `recvae` for RecVAE, the paper's otherwise) with

@@ -2,7 +2,7 @@ import Foundation
 import VAECFCore
 
 extension ModelFile {
-    /// How the header describes the ``TrainingUsers`` block after the weights (absent: no block, as in files
+    /// How the header describes the `TrainingUsers` block after the weights (absent: no block, as in files
     /// written before it existed).
     package struct TrainingUsersHeader: Codable, Sendable, Equatable {
         /// Original id of every training user, in row order.

@@ -48,7 +48,7 @@ package struct ModelFile: Sendable {
         package var precision: ComputePrecision?
         /// Loss scaling's mode and state (checkpoints of runs that scale the loss only).
         package var lossScale: DynamicLossScale?
-        /// The training users' block after the weights (see ``TrainingUsers``); absent when the file keeps none.
+        /// The training users' block after the weights (see `TrainingUsers`); absent when the file keeps none.
         package var trainingUsers: TrainingUsersHeader?
 
         /// The model kind: EASE when recorded, else Mult-VAE or Mult-DAE as `model` says.
@@ -115,7 +115,7 @@ package struct ModelFile: Sendable {
         self.bestParameters = bestParameters
     }
 
-    /// The model these weights describe (Mult-VAE or Mult-DAE; ``TrainedModel/init(file:)`` for every kind).
+    /// The model these weights describe (Mult-VAE or Mult-DAE; `TrainedModel.init(file:)` for every kind).
     package func makeModel() -> MultVAE { MultVAE(configuration: header.model, parameters: parameters) }
 
     var floatBlocks: [[Float]] {

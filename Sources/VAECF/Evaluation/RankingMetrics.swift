@@ -1,4 +1,4 @@
-/// The cutoffs at which an ``Evaluator`` reports NDCG and Recall.
+/// The cutoffs at which an `Evaluator` reports NDCG and Recall.
 ///
 /// The default (``standard``) is the paper's: NDCG@100, Recall@20 and Recall@50.
 public struct RankingCutoffs: Sendable, Codable, Equatable {

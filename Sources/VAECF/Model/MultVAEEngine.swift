@@ -1,7 +1,7 @@
 import VAECFCompute
 import VAECFCore
 
-/// Runs a ``MultVAE``'s forward and backward passes: the sparse first layer on the CSR structure, dense
+/// Runs a `MultVAE`'s forward and backward passes: the sparse first layer on the CSR structure, dense
 /// layers through ``GEMM``, the output layer and the softmax in row blocks (so no `[batch, items]` matrix is
 /// ever held whole), and elementwise loops over both cores. Owns the scratch memory, which grows to the
 /// largest batch seen and is then reused: the step loop allocates nothing.

@@ -19,7 +19,7 @@ package struct ModelComparisonResult: Sendable, Codable, Equatable {
 }
 
 /// Trains several models on one prepared split with the same settings and measures each on the test users:
-/// the autoencoders with ``Trainer`` (best validation weights), EASE with ``EASESolver``, and the most-popular
+/// the autoencoders with `Trainer` (best validation weights), EASE with ``EASESolver``, and the most-popular
 /// baseline (``PopularityBaseline``).
 package struct ModelComparison {
     package var dataset: InteractionDataset

@@ -1,4 +1,4 @@
-/// The kinds of model `vaecf` trains, saves, evaluates and serves through one contract (``TrainedModel``).
+/// The kinds of model `vaecf` trains, saves, evaluates and serves through one contract (`TrainedModel`).
 public enum ModelKind: String, Sendable, Codable, CaseIterable {
     /// Mult-VAE (Liang et al. 2018): the variational autoencoder with the annealed KL term.
     case multvae
@@ -25,6 +25,6 @@ public enum ModelKind: String, Sendable, Codable, CaseIterable {
         self = configuration.recVAE != nil ? .recvae : (configuration.variational ? .multvae : .multdae)
     }
 
-    /// Whether it is an autoencoder trained by gradient steps (``MultVAE``, ``Trainer``).
+    /// Whether it is an autoencoder trained by gradient steps (`MultVAE`, `Trainer`).
     public var isAutoencoder: Bool { self != .ease }
 }

@@ -4,10 +4,10 @@ import VAECFCore
 
 /// A trained model of any ``ModelKind``, behind the one contract that `test`, `recommend`, `serve`, `info` and
 /// `compare` use: it is read from and written to a ``ModelFile`` and scores batches of users (rows of a
-/// fold-in matrix), higher first, with the fold-in items excluded by the caller (``Evaluator``,
+/// fold-in matrix), higher first, with the fold-in items excluded by the caller (`Evaluator`,
 /// ``Recommender``).
 package enum TrainedModel: Sendable {
-    /// Mult-VAE, Mult-DAE or RecVAE (``MultVAEConfiguration/variational``, ``MultVAEConfiguration/recVAE``).
+    /// Mult-VAE, Mult-DAE or RecVAE (`MultVAEConfiguration.variational`, `MultVAEConfiguration.recVAE`).
     case autoencoder(MultVAE)
     case ease(EASEModel)
 
@@ -54,7 +54,7 @@ package enum TrainedModel: Sendable {
         }
     }
 
-    /// Ranking metrics on a fold-in / held-out pair (``Evaluator``), `batchSize` users scored at a time.
+    /// Ranking metrics on a fold-in / held-out pair (`Evaluator`), `batchSize` users scored at a time.
     package func evaluate(
         engine: MultVAEEngine, foldIn: CSRMatrix, heldOut: CSRMatrix, batchSize: Int,
         cutoffs: RankingCutoffs = .standard

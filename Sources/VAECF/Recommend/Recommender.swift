@@ -12,7 +12,7 @@ import VAECFCore
 /// Scores are softmax probabilities over all items (``ScoredItem``): `exp(logit - logsumexp(logits))`; for an
 /// EASE model, its scores `x B` as they are.
 ///
-/// Precision: with `.float32`, calls of up to ``smallBatchRowLimit`` queries (64 with AVX2 or AVX-512) run the
+/// Precision: with `.float32`, calls of up to `smallBatchRowLimit` queries (64 with AVX2 or AVX-512) run the
 /// small-batch product on a copy of the `[width, items]` weight packed once at load (read once per call, no
 /// per-call packing; a user's scores do not depend on the other queries of the call), larger ones the GEMM.
 /// The packed copy costs `width x items` floats (48 MB for 600 x 20108). With `.float16`, calls of up to 16
@@ -28,7 +28,7 @@ public final class Recommender: Sendable {
     /// Users scored per forward pass at most: keeps the `[rows, items]` logits scratch near 64 MB.
     public let blockRows: Int
     let catalog: ItemCatalog
-    /// The model of any kind (see ``TrainedModel``).
+    /// The model of any kind (see `TrainedModel`).
     let model: TrainedModel
     /// The autoencoders' output layer at ``precision``; nil for EASE (scored in float32 by its sparse product).
     let outputLayer: OutputLayer?
@@ -150,13 +150,13 @@ public final class Recommender: Sendable {
 
     /// The output logits `[rows.count, items]` of the users `rows` of `foldIn` at this recommender's
     /// precision: for float32 the values of ``MultVAEEngine/scores(model:foldIn:rows:output:)`` (bit for bit
-    /// above ``smallBatchRowLimit`` rows; fewer run the small-batch kernel, equal up to rounding). Pass it to an ``Evaluator`` to measure
+    /// above `smallBatchRowLimit` rows; fewer run the small-batch kernel, equal up to rounding). Pass it to an `Evaluator` to measure
     /// ranking quality at this precision. `foldIn` must have ``itemCount`` columns.
     package func scores<Rows: Collection>(foldIn: CSRMatrix, rows: Rows, output: UnsafeMutablePointer<Float>)
     where Rows.Element == Int {
         precondition(foldIn.columnCount == itemCount, "the fold-in has \(foldIn.columnCount) items, the model \(itemCount)")
         guard !rows.isEmpty else { return }
-        workspace.withLock { workspace in
+        _ = workspace.withLock { workspace in
             computeLogits(workspace, foldIn: foldIn, rows: rows, output: output)
         }
     }

@@ -1,7 +1,7 @@
 import VAECFCompute
 import VAECFCore
 
-/// Cosine similarities between a model's items: its item vectors (``TrainedModel/itemVectors()``) normalized to
+/// Cosine similarities between a model's items: its item vectors (`TrainedModel.itemVectors()`) normalized to
 /// unit length once, so that a batch of queries is one GEMM `[queries, dimension] x [dimension, items]`.
 ///
 /// An item whose vector is zero has similarity 0 with every item. Costs `items x dimension` floats

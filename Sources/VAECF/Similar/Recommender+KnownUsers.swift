@@ -1,6 +1,6 @@
 extension Recommender {
     /// Recommendations for a user seen in training, by original id: the user's training items (kept in the
-    /// model file, ``TrainingUsers``) are the fold-in, exactly as ``recommend(_:)`` with those items would use
+    /// model file, `TrainingUsers`) are the fold-in, exactly as ``recommend(_:)`` with those items would use
     /// them.
     ///
     /// - Parameters:

@@ -7,7 +7,7 @@ final class SimilarityCache {
 
 extension Recommender {
     /// The `query.count` items most similar to `query.item`: cosine over the item vectors the model learned
-    /// (see ``TrainedModel/itemVectors()``: Mult-VAE's first encoder layer's rows, EASE's columns of `B`), best first.
+    /// (see `TrainedModel.itemVectors()`: Mult-VAE's first encoder layer's rows, EASE's columns of `B`), best first.
     ///
     /// Scores are cosines in `[-1, 1]`; ties rank the item earlier in the model's order first. Unknown ids of
     /// `allow` and `deny` are reported in ``RecommendationResult/unknown``. The normalized vectors are computed on

@@ -1,7 +1,7 @@
 /// The processes of a data-parallel training job (MPI ranks, or threads in tests), seen from one of them.
 ///
 /// Every member calls the same operations in the same order; each call returns once every member has made it.
-/// ``Trainer`` uses one summing allreduce per step over one contiguous buffer (the flat gradient plus the
+/// `Trainer` uses one summing allreduce per step over one contiguous buffer (the flat gradient plus the
 /// loss terms) and broadcasts from rank 0 to start or resume every member from the same state.
 package protocol DataParallelGroup: AnyObject {
     /// This member's index, `0 ..< size`. Rank 0 validates, logs and checkpoints.

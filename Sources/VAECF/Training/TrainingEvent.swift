@@ -1,4 +1,4 @@
-/// What a ``Trainer`` reports as it goes. The CLI turns these into console lines and JSON-lines logs;
+/// What a `Trainer` reports as it goes. The CLI turns these into console lines and JSON-lines logs;
 /// tests and benchmarks collect them.
 package enum TrainingEvent: Sendable {
     /// Training starts (or resumes) at `epoch` (0-based) with `stepsPerEpoch` updates per epoch.

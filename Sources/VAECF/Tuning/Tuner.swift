@@ -5,7 +5,7 @@ import VAECFData
 /// Runs a hyperparameter search (``TuningPlan``, successive halving) on the validation users of a prepared
 /// dataset, saving its state into a folder after each evaluation: `state.json` and one checkpoint per live
 /// trial (`trial-N.checkpoint`), removed once the trial is eliminated. A promoted trial continues from its
-/// checkpoint (``Trainer/init(dataset:resumingFrom:engine:training:)``), which ends bitwise as a run started
+/// checkpoint (`Trainer.init(dataset:resumingFrom:engine:training:)`), which ends bitwise as a run started
 /// with the rung's epochs; so an interrupted search, run again, finishes with the same evaluations and choice.
 /// The test users are used only by ``testChoice()``.
 package final class Tuner {

@@ -1,7 +1,7 @@
 import Foundation
 import VAECFCore
 
-/// One trial's score after one rung: its best validation metrics so far (the ``Trainer`` keeps the
+/// One trial's score after one rung: its best validation metrics so far (the `Trainer` keeps the
 /// best-validation weights), when they were reached and how long the rung took.
 package struct TuningEvaluation: Sendable, Codable, Equatable {
     /// 0-based trial index.

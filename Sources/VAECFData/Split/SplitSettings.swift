@@ -9,7 +9,7 @@ package struct SplitSettings: Sendable, Codable, Equatable {
     package var heldOutUsers: Int
     /// Share of a held-out user's items that goes to the held-out (`_te`) part. Reference: 0.2.
     package var testFraction: Double
-    /// Seed of the ``RandomSource`` that shuffles users and picks held-out items. Reference: 98765.
+    /// Seed of the `RandomSource` that shuffles users and picks held-out items. Reference: 98765.
     package var seed: UInt64
 
     /// Held-out users with fewer items than this keep all of them in the fold-in part (reference: 5).

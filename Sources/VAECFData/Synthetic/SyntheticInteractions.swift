@@ -15,7 +15,7 @@ import VAECFCore
 ///    of that topic by popularity; otherwise pick an item by global popularity. Repeats are redrawn, so a
 ///    user never has the same item twice.
 ///
-/// All randomness comes from ``RandomSource``: items from stream 0 of the seed, user `u` from stream `u + 1`.
+/// All randomness comes from `RandomSource`: items from stream 0 of the seed, user `u` from stream `u + 1`.
 /// The result therefore does not depend on the number of threads.
 package enum SyntheticInteractions {
     /// Generates the interactions of `settings` with both cores.

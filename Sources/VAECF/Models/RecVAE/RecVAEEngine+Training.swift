@@ -8,7 +8,7 @@ extension MultVAEEngine {
     /// left alone).
     ///
     /// Objective: the multinomial negative log-likelihood plus the single-sample KL term
-    /// `gamma * n_u * sum_k (log q(z_k | x) - log p(z_k))` with the composite prior (``CompositePrior``), both
+    /// `gamma * n_u * sum_k (log q(z_k | x) - log p(z_k))` with the composite prior (`CompositePrior`), both
     /// averaged over the batch. The encoder phase computes both with dropout on the input; the decoder phase
     /// runs the encoder without dropout and computes only the likelihood (the KL term does not depend on the
     /// decoder), reporting a KL of 0. Dropout masks and latent noise come from `noise` per batch row, as in

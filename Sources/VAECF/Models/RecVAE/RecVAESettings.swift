@@ -1,15 +1,15 @@
-/// What makes a ``MultVAEConfiguration`` a RecVAE (Shenbin et al. 2020, "RecVAE: a new variational autoencoder
+/// What makes a `MultVAEConfiguration` a RecVAE (Shenbin et al. 2020, "RecVAE: a new variational autoencoder
 /// for Top-N recommendations with implicit feedback"; reference code github.com/ilya-shenbin/RecVAE, `model.py`
 /// and `run.py`). With these settings the configuration's `encoderDimensions` is `[hidden width, latent size]`.
 ///
 /// The network: the input `x / ||x||` (with inverted dropout in training), then ``hiddenLayers`` densely
 /// connected layers of the hidden width, `h_l = LayerNorm(swish(fc_l(h_{l-1}) + h_1 + ... + h_{l-1}))` (LayerNorm
 /// with learnable gain and bias, epsilon 0.1), a linear head `mu | logvar`, and one linear decoder layer
-/// `latent -> items` with the multinomial likelihood. The KL term uses the composite prior (``CompositePrior``)
+/// `latent -> items` with the multinomial likelihood. The KL term uses the composite prior (`CompositePrior`)
 /// whose middle component is the posterior of a frozen copy of the encoder (`prior.encoder.*`, refreshed after
 /// each encoder phase), weighted per user by `gamma * (the user's interaction count)`.
 ///
-/// Training alternates, per ``Trainer`` epoch, ``encoderPasses`` passes over the users that update only the
+/// Training alternates, per `Trainer` epoch, ``encoderPasses`` passes over the users that update only the
 /// encoder (dropout on), the prior refresh, and ``decoderPasses`` passes that update only the decoder (dropout
 /// off), each group with its own Adam moments and step count.
 ///
@@ -22,7 +22,7 @@
 ///   so the updates are the same with less work.
 /// - The epoch's reported loss averages the encoder passes' steps; the reference's training-set NDCG on 1% of the
 ///   users (a log line) is not computed.
-/// - Randomness comes from ``RandomSource`` streams (initialization with PyTorch's default distributions,
+/// - Randomness comes from `RandomSource` streams (initialization with PyTorch's default distributions,
 ///   shuffles, dropout masks and latent noise per batch row), so runs are bitwise reproducible and resumable.
 /// - A model file keeps the prior's frozen encoder (`prior.encoder.*`) as the checkpoint does: one weight layout
 ///   for both (the serving path never reads it).
@@ -64,6 +64,6 @@ public struct RecVAESettings: Sendable, Codable, Equatable {
         return nil
     }
 
-    /// Passes over the training users in one ``Trainer`` epoch.
+    /// Passes over the training users in one `Trainer` epoch.
     public var passesPerEpoch: Int { encoderPasses + decoderPasses }
 }

@@ -4,7 +4,7 @@ import VAECFCore
 extension Trainer {
     /// One RecVAE epoch, the reference's alternation (`run.py`): ``RecVAESettings/encoderPasses`` shuffled
     /// passes over the training users updating the encoder (dropout, whole objective), the prior refresh
-    /// (``MultVAE/refreshRecVAEPrior()``), then ``RecVAESettings/decoderPasses`` passes updating the decoder (no
+    /// (`MultVAE.refreshRecVAEPrior()`), then ``RecVAESettings/decoderPasses`` passes updating the decoder (no
     /// dropout). Each group has its own Adam moments (at its parameters' offsets) and its own step count `t`,
     /// which follows from the epochs and passes done, so a resumed run needs nothing more than the checkpoint.
     ///
