@@ -11,7 +11,9 @@ import VAECFCompute
 ///    in item order, so ties still rank the lower item first.
 ///
 /// Falls back to the whole row when the chunks are too few, or scores are NaN or infinite.
-struct CandidateRanking {
+///
+/// A class: it owns its scratch memory and frees it once, in `deinit` (a copied struct would free it twice).
+final class CandidateRanking {
     static let chunkWidth = 64
 
     let capacity: Int
@@ -25,7 +27,7 @@ struct CandidateRanking {
     let selectedItems: UnsafeMutablePointer<Int32>
     let selectedScores: UnsafeMutablePointer<Float>
 
-    /// Scratch for rows of up to `count` items; release it with ``deallocate()``.
+    /// Scratch for rows of up to `count` items, freed with the ranking.
     init(count: Int, reductions: RowReductions) {
         self.reductions = reductions
         capacity = max(count, 1)
@@ -38,7 +40,7 @@ struct CandidateRanking {
         selectedScores = .allocate(capacity: capacity)
     }
 
-    func deallocate() {
+    deinit {
         for pointer in [chunkMaxima, candidateScores, selectedScores] { pointer.deallocate() }
         for pointer in [candidateItems, candidateExcluded, selectedItems] { pointer.deallocate() }
     }

@@ -32,5 +32,4 @@ final class InferenceWorkspace {
         rankings = (0..<engine.executor.threadCount).map { _ in CandidateRanking(count: itemCount, reductions: reductions) }
     }
 
-    deinit { for ranking in rankings { ranking.deallocate() } }
 }

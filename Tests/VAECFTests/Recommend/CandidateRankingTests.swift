@@ -24,7 +24,6 @@ struct CandidateRankingTests {
     func matchesTopK(native: Bool) {
         var random = RandomSource(seed: 17)
         let ranking = CandidateRanking(count: 9000, reductions: RowReductions(native: native))
-        defer { ranking.deallocate() }
         var indices = [Int32](repeating: 0, count: 300)
         var values = [Float](repeating: 0, count: 300)
         for trial in 0..<60 {
