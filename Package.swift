@@ -2,7 +2,7 @@
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -32,7 +32,8 @@ let package = Package(
         /// Inference kernels in C for AVX2, FMA and F16C (half-precision weights, softmax sums), chosen at run time.
         .target(name: "VAECFNativeKernels"),
         /// Dense and sparse kernels: CBLAS loaded at run time, a portable fallback, SIMD loops.
-        .target(name: "VAECFCompute", dependencies: ["VAECFCore", "VAECFNativeKernels"], swiftSettings: strictSettings),
+        .target(
+            name: "VAECFCompute", dependencies: ["VAECFCore", "VAECFNativeKernels"], swiftSettings: strictSettings),
         /// Interaction readers, the paper's split protocol, the binary dataset format, pro_sg interop,
         /// the synthetic generator and MovieLens downloads.
         .target(

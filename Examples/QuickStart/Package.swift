@@ -7,10 +7,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         // An application writes `.package(url: "https://github.com/<owner>/vaecf", from: "0.1.0")`.
-        .package(name: "vaecf", path: "../.."),
+        .package(name: "vaecf", path: "../..")
     ],
     targets: [
-        .executableTarget(name: "QuickStart", dependencies: [.product(name: "VAECF", package: "vaecf")]),
+        .executableTarget(name: "QuickStart", dependencies: [.product(name: "VAECF", package: "vaecf")])
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,15 +17,17 @@ final class CBLASLibrary: @unchecked Sendable {
     }
 
     /// `cblas_sgemm` with 32-bit integer arguments (LP64 builds: OpenBLAS, BLIS with 32-bit BLAS integers, MKL LP64).
-    typealias Sgemm32 = @convention(c) (
-        Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
-        UnsafePointer<Float>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32
-    ) -> Void
+    typealias Sgemm32 =
+        @convention(c) (
+            Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
+            UnsafePointer<Float>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32
+        ) -> Void
     /// `cblas_sgemm` with 64-bit integer dimensions (ILP64 builds); the enumerations stay C `int`.
-    typealias Sgemm64 = @convention(c) (
-        Int32, Int32, Int32, Int64, Int64, Int64, Float, UnsafePointer<Float>?, Int64,
-        UnsafePointer<Float>?, Int64, Float, UnsafeMutablePointer<Float>?, Int64
-    ) -> Void
+    typealias Sgemm64 =
+        @convention(c) (
+            Int32, Int32, Int32, Int64, Int64, Int64, Float, UnsafePointer<Float>?, Int64,
+            UnsafePointer<Float>?, Int64, Float, UnsafeMutablePointer<Float>?, Int64
+        ) -> Void
     typealias SetThreads32 = @convention(c) (Int32) -> Void
     typealias SetThreads64 = @convention(c) (Int64) -> Void
     typealias IntQuery64 = @convention(c) () -> Int64

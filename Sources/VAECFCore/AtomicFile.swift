@@ -28,16 +28,19 @@ package enum AtomicFile {
 
     /// Streams content into `url` atomically: `body` writes to a handle on the temporary file.
     /// If `body` throws, the temporary file is removed and nothing appears at `url`.
-    package static func write(to url: URL, _ body: (FileHandle) throws(AtomicFileError) -> Void) throws(AtomicFileError) {
+    package static func write(to url: URL, _ body: (FileHandle) throws(AtomicFileError) -> Void) throws(AtomicFileError)
+    {
         let folder = url.deletingLastPathComponent()
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
             throw AtomicFileError(path: url.path, reason: "the folder \(folder.path) does not exist")
         }
         StaleTemporaryFiles.remove(in: folder, prefix: temporaryPrefix(for: url))
-        let temporary = folder.appendingPathComponent(temporaryPrefix(for: url) + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let temporary = folder.appendingPathComponent(
+            temporaryPrefix(for: url) + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw AtomicFileError(path: url.path, reason: "cannot create a file in \(folder.path) (permission denied or read-only)")
+            throw AtomicFileError(
+                path: url.path, reason: "cannot create a file in \(folder.path) (permission denied or read-only)")
         }
         do {
             let handle = try FileHandle(forWritingTo: temporary)
@@ -87,8 +90,8 @@ package enum StaleTemporaryFiles {
     static func processID(inName name: String, prefix: String) -> pid_t? {
         let rest = name.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
         guard rest.count == 1 || rest.count == 2,
-              rest.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let pid = pid_t(rest[0]), pid > 0
+            rest.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let pid = pid_t(rest[0]), pid > 0
         else { return nil }
         return pid
     }

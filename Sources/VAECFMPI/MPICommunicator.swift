@@ -87,7 +87,8 @@ package final class MPICommunicator: DataParallelGroup {
         guard status != 0 else { return }
         let library = library
         let message = library.text { library.errorString(status, $0, $1) }
-        throw DataParallelError("\(call) failed on rank \(rank) (\(hostName)): \(message.isEmpty ? "code \(status)" : message)")
+        throw DataParallelError(
+            "\(call) failed on rank \(rank) (\(hostName)): \(message.isEmpty ? "code \(status)" : message)")
     }
 }
 

@@ -23,7 +23,7 @@ package struct MPILaunch: Sendable, Equatable {
             return nil
         }
         guard let size = number("OMPI_COMM_WORLD_SIZE", "PMI_SIZE"),
-              let rank = number("OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"), size >= 1, rank >= 0, rank < size
+            let rank = number("OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"), size >= 1, rank >= 0, rank < size
         else { return nil }
         return MPILaunch(rank: rank, size: size, localSize: number("OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"))
     }

@@ -16,11 +16,15 @@ import VAECFCore
 final class MPILibrary: @unchecked Sendable {
     // @unchecked: every stored property is immutable after `init`; MPI is only called from the main thread.
     typealias Handle = OpaquePointer
-    typealias Init = @convention(c) (UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> Int32
+    typealias Init =
+        @convention(c) (
+            UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?
+        ) -> Int32
     typealias Flag = @convention(c) (UnsafeMutablePointer<Int32>?) -> Int32
     typealias NoArguments = @convention(c) () -> Int32
     typealias CommunicatorQuery = @convention(c) (Handle?, UnsafeMutablePointer<Int32>?) -> Int32
-    typealias AllReduce = @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, Handle?, Handle?, Handle?) -> Int32
+    typealias AllReduce =
+        @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, Handle?, Handle?, Handle?) -> Int32
     typealias Broadcast = @convention(c) (UnsafeMutableRawPointer?, Int32, Handle?, Int32, Handle?) -> Int32
     typealias Abort = @convention(c) (Handle?, Int32) -> Int32
     typealias Text = @convention(c) (UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<Int32>?) -> Int32
@@ -76,7 +80,9 @@ final class MPILibrary: @unchecked Sendable {
         func symbol(_ symbolName: String) throws(MPILoadError) -> UnsafeMutableRawPointer {
             guard let address = dlsym(handle, symbolName) else {
                 if dlsym(handle, "MPIR_Init_thread") != nil || dlsym(handle, "MPICH_Init") != nil {
-                    throw MPILoadError(library: name, reason: "it is MPICH (or derived from it); vaecf's run-time binding supports Open MPI")
+                    throw MPILoadError(
+                        library: name,
+                        reason: "it is MPICH (or derived from it); vaecf's run-time binding supports Open MPI")
                 }
                 throw MPILoadError(library: name, reason: "it does not export \(symbolName)")
             }

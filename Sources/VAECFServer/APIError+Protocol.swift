@@ -25,7 +25,8 @@ extension APIError {
     static func refusal(for error: any Error) -> APIError? {
         switch error {
         case let readError as RequestReadError:
-            return APIError(.requestTimeout, code: "request_timeout", "\(readError.description); closing the connection")
+            return APIError(
+                .requestTimeout, code: "request_timeout", "\(readError.description); closing the connection")
         case let parserError as HTTPParserError:
             return parserRefusal(parserError)
         case is HTTP1TypeConversionError:
@@ -39,11 +40,13 @@ extension APIError {
     private static func parserRefusal(_ error: HTTPParserError) -> APIError {
         switch error {
         case .headerOverflow:
-            return APIError(.init(code: 431, reasonPhrase: "Request Header Fields Too Large"), code: "headers_too_large",
-                            "the request's headers exceed the server's size or count limits")
+            return APIError(
+                .init(code: 431, reasonPhrase: "Request Header Fields Too Large"), code: "headers_too_large",
+                "the request's headers exceed the server's size or count limits")
         case .invalidContentLength, .unexpectedContentLength:
-            return APIError(.badRequest, code: "invalid_content_length",
-                            "the Content-Length header is invalid or repeated")
+            return APIError(
+                .badRequest, code: "invalid_content_length",
+                "the Content-Length header is invalid or repeated")
         case .invalidChunkSize:
             return APIError(.badRequest, code: "invalid_chunked_body", "the chunked request body is malformed")
         case .invalidMethod:

@@ -63,7 +63,8 @@ extension APIError {
     }
 
     /// 405 for a known path asked with a method it does not serve.
-    static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allowed: [HTTPRequest.Method]) -> APIError {
+    static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allowed: [HTTPRequest.Method]) -> APIError
+    {
         let list = allowed.map(\.rawValue).joined(separator: ", ")
         return APIError(
             .methodNotAllowed, code: "method_not_allowed", "\(method.rawValue) is not allowed on \(path); use \(list)",
@@ -72,7 +73,8 @@ extension APIError {
 
     /// 413 for a body larger than the limit.
     static func bodyTooLarge(limit: Int) -> APIError {
-        APIError(.contentTooLarge, code: "body_too_large", "the request body is larger than the limit of \(limit) bytes")
+        APIError(
+            .contentTooLarge, code: "body_too_large", "the request body is larger than the limit of \(limit) bytes")
     }
 
     /// 503 while the server shuts down.

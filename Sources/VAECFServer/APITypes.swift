@@ -29,8 +29,10 @@ package struct RecommendRequest: Codable, Sendable, Equatable {
         exclude = try container.decodeIfPresent([String].self, forKey: .exclude)
         if container.contains(.k), try !container.decodeNil(forKey: .k) {
             guard let value = try? container.decode(Int.self, forKey: .k) else {
-                throw DecodingError.typeMismatch(Int.self, DecodingError.Context(
-                    codingPath: container.codingPath + [CodingKeys.k], debugDescription: "k must be an integer"))
+                throw DecodingError.typeMismatch(
+                    Int.self,
+                    DecodingError.Context(
+                        codingPath: container.codingPath + [CodingKeys.k], debugDescription: "k must be an integer"))
             }
             k = value
         }

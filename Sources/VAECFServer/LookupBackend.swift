@@ -32,8 +32,10 @@ extension APIError {
         case .unknownItem: self.init(.notFound, code: "unknown_item", error.description)
         case .unknownUser: self.init(.notFound, code: "unknown_user", error.description)
         case .noTrainingUsers:
-            self.init(.notFound, code: "no_user_histories",
-                      "the model in service keeps no training users, so users cannot be asked for by id; send the user's items to POST /v1/recommend")
+            self.init(
+                .notFound, code: "no_user_histories",
+                "the model in service keeps no training users, so users cannot be asked for by id; send the user's items to POST /v1/recommend"
+            )
         }
     }
 

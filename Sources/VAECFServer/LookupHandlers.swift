@@ -21,7 +21,8 @@ extension RecommendationService {
 
     /// `GET /v1/users/{id}/recommendations?k=N`: ``RecommendationResult`` for a training user, batched with the
     /// other recommendation requests (404 `unknown_user` or `no_user_histories`, 400 `invalid_k`).
-    func handleUserRecommendations(_ request: Request, context: some RequestContext) async throws(APIError) -> Response {
+    func handleUserRecommendations(_ request: Request, context: some RequestContext) async throws(APIError) -> Response
+    {
         let user = Self.pathParameter("id", context: context)
         let (backend, generation) = slot.current
         guard let lookup = backend as? any LookupBackend else { throw .lookupUnsupported }
@@ -49,8 +50,9 @@ extension RecommendationService {
     static func parameterK(_ request: Request, itemCount: Int) throws(APIError) -> Int {
         guard let text = request.uri.queryParameters.get("k") else { return min(RecommendRequest.defaultK, itemCount) }
         guard let k = Int(text), k >= 1, k <= itemCount else {
-            throw APIError(.badRequest, code: "invalid_k",
-                           "`k` must be an integer between 1 and the model's item count \(itemCount) (got \"\(text)\")")
+            throw APIError(
+                .badRequest, code: "invalid_k",
+                "`k` must be an integer between 1 and the model's item count \(itemCount) (got \"\(text)\")")
         }
         return k
     }

@@ -21,8 +21,10 @@ actor ModelReloader {
     /// The file in service; a reload without a path reads it again.
     private(set) var path: String?
 
-    init(slot: BackendSlot, path: String?, loader: BackendLoader?, directory: ReloadDirectory, metrics: ServerMetrics,
-         logger: Logger) {
+    init(
+        slot: BackendSlot, path: String?, loader: BackendLoader?, directory: ReloadDirectory, metrics: ServerMetrics,
+        logger: Logger
+    ) {
         self.slot = slot
         self.path = path
         self.loader = loader
@@ -53,8 +55,10 @@ actor ModelReloader {
             metrics.recordReload(succeeded: false, itemCount: nil)
             logger.error("reload of \(target) failed, the previous model stays in service: \(failure.message)")
             let reason = FileManager.default.fileExists(atPath: target) ? "not a readable model file" : "no such file"
-            throw APIError(.unprocessableContent, code: "reload_failed",
-                           "cannot load \(directory.relativeName(of: target)): \(reason); the previous model stays in service (the server log has the cause)")
+            throw APIError(
+                .unprocessableContent, code: "reload_failed",
+                "cannot load \(directory.relativeName(of: target)): \(reason); the previous model stays in service (the server log has the cause)"
+            )
         }
     }
 
@@ -62,20 +66,24 @@ actor ModelReloader {
     private func target(_ newPath: String?) throws(APIError) -> String {
         guard let newPath else {
             guard let path else {
-                throw APIError(.conflict, code: "reload_unavailable", "no model path is known; pass {\"path\": \"...\"}")
+                throw APIError(
+                    .conflict, code: "reload_unavailable", "no model path is known; pass {\"path\": \"...\"}")
             }
             return path
         }
         guard let resolved = directory.resolve(newPath) else {
             logger.warning("reload refused: \(newPath) is outside the reload directory \(directory.lexicalPath)")
-            throw APIError(.forbidden, code: "reload_forbidden",
-                           "reloads may only read model files inside the server's reload directory")
+            throw APIError(
+                .forbidden, code: "reload_forbidden",
+                "reloads may only read model files inside the server's reload directory")
         }
         return resolved
     }
 
     /// Runs the blocking load off the cooperative pool.
-    private func load(_ target: String, with loader: @escaping BackendLoader) async -> Result<any RecommendationBackend, LoadFailure> {
+    private func load(
+        _ target: String, with loader: @escaping BackendLoader
+    ) async -> Result<any RecommendationBackend, LoadFailure> {
         await withCheckedContinuation { continuation in
             loads.async {
                 do {

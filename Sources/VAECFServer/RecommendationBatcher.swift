@@ -87,8 +87,10 @@ final class RecommendationBatcher: @unchecked Sendable {
                 let accepted = condition.withLock {
                     if releaseArrival { arriving -= 1 }
                     guard !stopping else { return false }
-                    queue.append(Entry(backend: backend, generation: generation, queries: chunk,
-                                       arrival: Date(), continuation: continuation))
+                    queue.append(
+                        Entry(
+                            backend: backend, generation: generation, queries: chunk,
+                            arrival: Date(), continuation: continuation))
                     queuedQueries += chunk.count
                     condition.broadcast()
                     return true
@@ -163,8 +165,9 @@ final class RecommendationBatcher: @unchecked Sendable {
         let results = batch[0].backend.recommend(queries)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         guard results.count == queries.count else {
-            let error = APIError(.internalServerError, code: "backend_failure",
-                                 "the model answered \(results.count) of \(queries.count) queries")
+            let error = APIError(
+                .internalServerError, code: "backend_failure",
+                "the model answered \(results.count) of \(queries.count) queries")
             for entry in batch { entry.continuation.resume(returning: .failure(error)) }
             return
         }

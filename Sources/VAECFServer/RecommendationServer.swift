@@ -39,10 +39,11 @@ package enum RecommendationServer {
             logger: logger, onListening: onListening)
         var services: [any Service] = [ReloadSignalService(service: service, logger: logger)]
         if let adminPort = configuration.adminPort {
-            services.append(makeApplication(
-                "admin", router: service.makeAdminRouter(), host: "127.0.0.1", port: adminPort,
-                maxConnections: configuration.maxAdminConnections, service: service, configuration: configuration,
-                logger: logger, onListening: onListening))
+            services.append(
+                makeApplication(
+                    "admin", router: service.makeAdminRouter(), host: "127.0.0.1", port: adminPort,
+                    maxConnections: configuration.maxAdminConnections, service: service, configuration: configuration,
+                    logger: logger, onListening: onListening))
         }
         // Services shut down in reverse order: the package API first, so its requests in flight finish.
         services.append(api)
@@ -72,7 +73,8 @@ package enum RecommendationServer {
                 availableConnectionsDelegate: ConnectionLimit(maximum: maxConnections, api: name, logger: logger)),
             onServerRunning: { channel in onListening(name, "http://\(host):\(channel.localAddress?.port ?? port)") },
             logger: logger)
-        return DrainReportingService(name: name, base: application, drainTimeout: configuration.drainTimeout, logger: logger)
+        return DrainReportingService(
+            name: name, base: application, drainTimeout: configuration.drainTimeout, logger: logger)
     }
 }
 

@@ -35,11 +35,13 @@ package final class RecommendationService: Sendable {
         batcher = RecommendationBatcher(maxBatch: limits.maxBatch, maxWait: limits.maxWaitMilliseconds / 1000) {
             metrics.recordBatch(queries: $0, seconds: $1)
         }
-        let directory = reloadDirectory
+        let directory =
+            reloadDirectory
             ?? path.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        reloader = ModelReloader(slot: slot, path: path, loader: loader, directory: ReloadDirectory(directory),
-                                 metrics: metrics, logger: logger)
+        reloader = ModelReloader(
+            slot: slot, path: path, loader: loader, directory: ReloadDirectory(directory),
+            metrics: metrics, logger: logger)
         decoding = RequestDecoding(limits: limits)
         metrics.recordReload(succeeded: true, itemCount: backend.itemCount)
     }
@@ -85,7 +87,8 @@ package final class RecommendationService: Sendable {
 
     /// `POST /v1/recommend/batch`.
     func handleBatch(_ request: Request) async throws(APIError) -> Response {
-        let results = try await answer(request, as: BatchRecommendRequest.self) { (payload, itemCount) throws(APIError) in
+        let results = try await answer(request, as: BatchRecommendRequest.self) {
+            (payload, itemCount) throws(APIError) in
             try decoding.queries(payload, itemCount: itemCount)
         }
         return try Self.json(BatchRecommendResponse(results: results))
@@ -125,7 +128,8 @@ package final class RecommendationService: Sendable {
         do { data = try encoder.encode(value) } catch {
             throw APIError(.internalServerError, code: "encoding_failed", "the answer could not be encoded: \(error)")
         }
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

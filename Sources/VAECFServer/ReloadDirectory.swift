@@ -17,7 +17,8 @@ struct ReloadDirectory: Sendable {
     /// The file `path` names (a relative path is taken inside the folder), symbolic links resolved; `nil`
     /// when it lies outside the folder, or is the folder itself.
     func resolve(_ path: String) -> String? {
-        let candidate = path.hasPrefix("/")
+        let candidate =
+            path.hasPrefix("/")
             ? URL(fileURLWithPath: path).standardizedFileURL.path
             : URL(fileURLWithPath: lexicalPath).appendingPathComponent(path).standardizedFileURL.path
         let resolved = Self.canonical(candidate)

@@ -41,17 +41,20 @@ struct RequestDecoding: Sendable {
     }
 
     /// A validated query for a model of `itemCount` items; `field` prefixes names in messages (e.g. `users[3].`).
-    func query(_ request: RecommendRequest, itemCount: Int, field: String = "") throws(APIError) -> RecommendationQuery {
+    func query(_ request: RecommendRequest, itemCount: Int, field: String = "") throws(APIError) -> RecommendationQuery
+    {
         let k = request.k ?? RecommendRequest.defaultK
         guard k >= 1, k <= itemCount else {
-            throw APIError(.badRequest, code: "invalid_k",
-                           "`\(field)k` must be between 1 and the model's item count \(itemCount) (got \(k))")
+            throw APIError(
+                .badRequest, code: "invalid_k",
+                "`\(field)k` must be between 1 and the model's item count \(itemCount) (got \(k))")
         }
         let exclude = request.exclude ?? []
         let total = request.items.count + exclude.count
         guard total <= limits.maxItems else {
-            throw APIError(.badRequest, code: "too_many_items",
-                           "`\(field)items` and `\(field)exclude` hold \(total) ids; the limit is \(limits.maxItems)")
+            throw APIError(
+                .badRequest, code: "too_many_items",
+                "`\(field)items` and `\(field)exclude` hold \(total) ids; the limit is \(limits.maxItems)")
         }
         return RecommendationQuery(items: request.items, count: k, exclude: exclude)
     }
@@ -62,8 +65,9 @@ struct RequestDecoding: Sendable {
             throw APIError(.badRequest, code: "empty_batch", "`users` is empty; expected at least one user")
         }
         guard request.users.count <= limits.maxUsersPerRequest else {
-            throw APIError(.badRequest, code: "too_many_users",
-                           "`users` holds \(request.users.count) users; the limit is \(limits.maxUsersPerRequest)")
+            throw APIError(
+                .badRequest, code: "too_many_users",
+                "`users` holds \(request.users.count) users; the limit is \(limits.maxUsersPerRequest)")
         }
         var queries = [RecommendationQuery]()
         queries.reserveCapacity(request.users.count)
@@ -77,21 +81,26 @@ struct RequestDecoding: Sendable {
     static func describe(_ error: DecodingError) -> APIError {
         switch error {
         case .typeMismatch(let type, let context):
-            return APIError(.badRequest, code: "invalid_type",
-                            "`\(path(context.codingPath))` has the wrong type; expected \(jsonName(type))")
+            return APIError(
+                .badRequest, code: "invalid_type",
+                "`\(path(context.codingPath))` has the wrong type; expected \(jsonName(type))")
         case .valueNotFound(let type, let context):
-            return APIError(.badRequest, code: "invalid_type",
-                            "`\(path(context.codingPath))` is null; expected \(jsonName(type))")
+            return APIError(
+                .badRequest, code: "invalid_type",
+                "`\(path(context.codingPath))` is null; expected \(jsonName(type))")
         case .keyNotFound(let key, let context):
-            return APIError(.badRequest, code: "missing_field",
-                            "the required field `\(path(context.codingPath + [key]))` is missing")
+            return APIError(
+                .badRequest, code: "missing_field",
+                "the required field `\(path(context.codingPath + [key]))` is missing")
         case .dataCorrupted(let context) where !context.codingPath.isEmpty:
-            return APIError(.badRequest, code: "invalid_type",
-                            "`\(path(context.codingPath))` is invalid: \(context.debugDescription)")
+            return APIError(
+                .badRequest, code: "invalid_type",
+                "`\(path(context.codingPath))` is invalid: \(context.debugDescription)")
         case .dataCorrupted(let context):
             let reason = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return APIError(.badRequest, code: "malformed_json",
-                            "the request body is not valid JSON (\(reason ?? context.debugDescription))")
+            return APIError(
+                .badRequest, code: "malformed_json",
+                "the request body is not valid JSON (\(reason ?? context.debugDescription))")
         @unknown default:
             return APIError(.badRequest, code: "malformed_json", "the request body could not be decoded (\(error))")
         }

@@ -31,7 +31,8 @@ package final class ServerMetrics: Sendable {
             descriptor: Self.name("batch", unit: "size", help: "Queries per coalesced forward pass."),
             labels: [], buckets: Self.batchBuckets)
         forwardPassDurations = registry.makeDurationHistogram(
-            descriptor: Self.name("forward_pass_duration", unit: "seconds", help: "Duration of one batched forward pass."),
+            descriptor: Self.name(
+                "forward_pass_duration", unit: "seconds", help: "Duration of one batched forward pass."),
             labels: [], buckets: Self.latencyBuckets)
         recommendations = registry.makeCounter(
             descriptor: Self.name("recommendations", unit: "total", help: "Queries answered by the model."), labels: [])
@@ -77,7 +78,8 @@ package final class ServerMetrics: Sendable {
             descriptor: Self.name("similar_items", unit: "total", help: "Similar-items queries answered."), labels: []
         ).increment()
         registry.makeDurationHistogram(
-            descriptor: Self.name("similar_items_duration", unit: "seconds", help: "Duration of one similar-items query."),
+            descriptor: Self.name(
+                "similar_items_duration", unit: "seconds", help: "Duration of one similar-items query."),
             labels: [], buckets: Self.latencyBuckets
         ).record(.nanoseconds(Int64(seconds * 1e9)))
     }

@@ -10,7 +10,9 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The methods each route path serves.
     let allowedMethods: [String: [HTTPRequest.Method]]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let apiError: APIError
         do {
             return try await next(request, context)
@@ -20,16 +22,20 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             switch httpError.status {
             case .notFound:
                 let path = request.uri.path
-                apiError = allowed(on: path).map { .methodNotAllowed(request.method, path: path, allowed: $0) }
+                apiError =
+                    allowed(on: path).map { .methodNotAllowed(request.method, path: path, allowed: $0) }
                     ?? .notFound(path)
-            case .contentTooLarge: apiError = APIError(.contentTooLarge, code: "body_too_large", "the request body is too large")
+            case .contentTooLarge:
+                apiError = APIError(.contentTooLarge, code: "body_too_large", "the request body is too large")
             default:
-                apiError = APIError(httpError.status, code: "http_error",
-                                 "\(httpError.status.code) \(httpError.status.reasonPhrase)")
+                apiError = APIError(
+                    httpError.status, code: "http_error",
+                    "\(httpError.status.code) \(httpError.status.reasonPhrase)")
             }
         } catch {
             context.logger.error("unexpected error answering \(request.method) \(request.uri.path): \(error)")
-            apiError = APIError(.internalServerError, code: "internal_error", "the server failed to answer; the cause is in its log")
+            apiError = APIError(
+                .internalServerError, code: "internal_error", "the server failed to answer; the cause is in its log")
         }
         metrics.recordError(route: context.endpointPath ?? "unmatched", code: apiError.code)
         return apiError.makeResponse()
@@ -41,9 +47,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         let components = path.split(separator: "/", omittingEmptySubsequences: false)
         return allowedMethods.first { pattern, _ in
             let parts = pattern.split(separator: "/", omittingEmptySubsequences: false)
-            return parts.count == components.count && zip(parts, components).allSatisfy { part, component in
-                part == component || (part.hasPrefix("{") && part.hasSuffix("}") && !component.isEmpty)
-            }
+            return parts.count == components.count
+                && zip(parts, components).allSatisfy { part, component in
+                    part == component || (part.hasPrefix("{") && part.hasSuffix("}") && !component.isEmpty)
+                }
         }?.value
     }
 }
@@ -52,7 +59,9 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
         let response: Response
         do {
@@ -68,7 +77,8 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 
     private func record(_ request: Request, context: Context, status: Int, started: UInt64) {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        metrics.recordRequest(route: context.endpointPath ?? "unmatched", method: request.method.rawValue,
-                              status: status, seconds: seconds)
+        metrics.recordRequest(
+            route: context.endpointPath ?? "unmatched", method: request.method.rawValue,
+            status: status, seconds: seconds)
     }
 }

@@ -16,20 +16,26 @@ extension RecommendationService {
     package func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
-        router.add(middleware: JSONErrorMiddleware(metrics: metrics, allowedMethods: [
-            "/healthz": [.get, .head], "/v1/model": [.get, .head], "/metrics": [.get, .head],
-            "/v1/recommend": [.post], "/v1/recommend/batch": [.post],
-            "/v1/items/{id}/similar": [.get, .head], "/v1/users/{id}/recommendations": [.get, .head],
-        ]))
+        router.add(
+            middleware: JSONErrorMiddleware(
+                metrics: metrics,
+                allowedMethods: [
+                    "/healthz": [.get, .head], "/v1/model": [.get, .head], "/metrics": [.get, .head],
+                    "/v1/recommend": [.post], "/v1/recommend/batch": [.post],
+                    "/v1/items/{id}/similar": [.get, .head], "/v1/users/{id}/recommendations": [.get, .head],
+                ]))
         router.get("/healthz") { _, _ in try Self.json(HealthResponse(status: "ok")) }
         router.get("/v1/model") { _, _ in try Self.json(self.publicDescription) }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(string: self.metrics.render())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: self.metrics.render())))
         }
         router.post("/v1/recommend") { request, _ in try await self.handleRecommend(request) }
         router.post("/v1/recommend/batch") { request, _ in try await self.handleBatch(request) }
-        router.get("/v1/items/{id}/similar") { request, context in try await self.handleSimilar(request, context: context) }
+        router.get("/v1/items/{id}/similar") { request, context in
+            try await self.handleSimilar(request, context: context)
+        }
         router.get("/v1/users/{id}/recommendations") { request, context in
             try await self.handleUserRecommendations(request, context: context)
         }
@@ -42,8 +48,9 @@ extension RecommendationService {
     package func makeAdminRouter() -> Router<BasicRequestContext> {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
-        router.add(middleware: JSONErrorMiddleware(
-            metrics: metrics, allowedMethods: ["/healthz": [.get, .head], "/admin/reload": [.post]]))
+        router.add(
+            middleware: JSONErrorMiddleware(
+                metrics: metrics, allowedMethods: ["/healthz": [.get, .head], "/admin/reload": [.post]]))
         router.get("/healthz") { _, _ in try Self.json(HealthResponse(status: "ok")) }
         router.post("/admin/reload") { request, _ in try await self.handleReload(request) }
         return router

@@ -25,7 +25,8 @@ enum Driver {
 
     static func usage() -> Never {
         let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")
-        FileHandle.standardError.write(Data("usage: vaecf-fuzz run \(names) CORPUS [SECONDS] [SEED] | vaecf-fuzz seeds FOLDER\n".utf8))
+        FileHandle.standardError.write(
+            Data("usage: vaecf-fuzz run \(names) CORPUS [SECONDS] [SEED] | vaecf-fuzz seeds FOLDER\n".utf8))
         exit(2)
     }
 
@@ -44,7 +45,9 @@ enum Driver {
             executions += 1
         }
         let elapsed = Date().timeIntervalSince(start)
-        print("\(target.rawValue): \(executions) executions in \(String(format: "%.1f", elapsed)) s (\(Int(Double(executions) / max(elapsed, 1e-9)))/s), no crash")
+        print(
+            "\(target.rawValue): \(executions) executions in \(String(format: "%.1f", elapsed)) s (\(Int(Double(executions) / max(elapsed, 1e-9)))/s), no crash"
+        )
     }
 }
 #endif

@@ -5,8 +5,9 @@ import Hummingbird
 
 /// The server's request decoding: single and batch bodies, then query validation against a 50-item model.
 enum FuzzRequest {
-    static let decoding = RequestDecoding(limits: ServerLimits(
-        maxBatch: 64, maxWaitMilliseconds: 1, maxItems: 100, maxBodyBytes: 1 << 16, maxUsersPerRequest: 16))
+    static let decoding = RequestDecoding(
+        limits: ServerLimits(
+            maxBatch: 64, maxWaitMilliseconds: 1, maxItems: 100, maxBodyBytes: 1 << 16, maxUsersPerRequest: 16))
 
     static func run(_ bytes: UnsafeRawBufferPointer) {
         let buffer = ByteBuffer(bytes: bytes)

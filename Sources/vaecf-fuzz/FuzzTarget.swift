@@ -45,7 +45,8 @@ enum FuzzDecoders {
         reseal(&sealed)
         for check in [ModelFile.WeightCheck.allBlocks, .inferenceWeights] {
             guard let file = sealed.withUnsafeBytes({ try? ModelFile.decode($0, path: "fuzz", check: check) }),
-                  let model = try? file.usableAsModel() else { continue }
+                let model = try? file.usableAsModel()
+            else { continue }
             // A file that loads must give a model and a layout that agree.
             let network = model.makeModel()
             precondition(network.layout.count == model.parameters.count, "a loaded model does not fit its layout")

@@ -25,13 +25,19 @@ struct Mutator {
         let position = index(bytes.count)
         switch index(7) {
         case 0 where !bytes.isEmpty: bytes[position] ^= 1 << UInt8(index(8))
-        case 1 where !bytes.isEmpty: bytes[position] = UInt8(truncatingIfNeeded: Self.interestingWords[index(Self.interestingWords.count)])
+        case 1 where !bytes.isEmpty:
+            bytes[position] = UInt8(truncatingIfNeeded: Self.interestingWords[index(Self.interestingWords.count)])
         case 2 where bytes.count >= 8:
             let word = Self.interestingWords[index(Self.interestingWords.count)]
             let start = index(bytes.count - 7)
             let width = index(2) == 0 ? 4 : 8
-            withUnsafeBytes(of: word.littleEndian) { bytes.replaceSubrange(start..<(start + width), with: $0.prefix(width)) }
-        case 3: bytes.insert(contentsOf: (0...index(8)).map { _ in UInt8(truncatingIfNeeded: random.next()) }, at: min(position, bytes.count))
+            withUnsafeBytes(of: word.littleEndian) {
+                bytes.replaceSubrange(start..<(start + width), with: $0.prefix(width))
+            }
+        case 3:
+            bytes.insert(
+                contentsOf: (0...index(8)).map { _ in UInt8(truncatingIfNeeded: random.next()) },
+                at: min(position, bytes.count))
         case 4 where !bytes.isEmpty: bytes.removeSubrange(position..<min(bytes.count, position + 1 + index(16)))
         case 5 where !bytes.isEmpty:
             let source = index(bytes.count)

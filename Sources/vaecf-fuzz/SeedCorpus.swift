@@ -23,7 +23,8 @@ enum SeedCorpus {
         var dataset = InteractionDataset(
             itemIDs: items, trainUserIDs: ["u1", "u2"], validationUserIDs: ["u3"], testUserIDs: ["u4"],
             train: CSRMatrix(columnCount: 5, rows: Array(rows[0...1])),
-            validationFoldIn: CSRMatrix(columnCount: 5, rows: [[1]]), validationHeldOut: CSRMatrix(columnCount: 5, rows: [[3]]),
+            validationFoldIn: CSRMatrix(columnCount: 5, rows: [[1]]),
+            validationHeldOut: CSRMatrix(columnCount: 5, rows: [[3]]),
             testFoldIn: CSRMatrix(columnCount: 5, rows: [[0, 4]]), testHeldOut: CSRMatrix(columnCount: 5, rows: [[2]]),
             settings: ["source": "seed.csv"])
         let small = DatasetFile.encode(dataset)
@@ -67,7 +68,10 @@ enum SeedCorpus {
             ("auto", [0] + Array("userId,movieId,rating,timestamp\n1,10,4.0,0\n1,11,5,0\n2,10,3.5,1\n".utf8)),
             ("movielens-20m", [1 | 0x80] + Array("userId,movieId,rating,timestamp\r\n1,10,4.0,0\r\n2,12,2,9\r\n".utf8)),
             ("movielens-1m", [2] + Array("1::1193::5::978300760\n1::661::3::978302109\n2::1193::4::1\n".utf8)),
-            ("movielens-100k", [3 | 0x80] + Array("196\t242\t3\t881250949\n186\t302\t3\t891717742\n196\t302\t5\t1\n".utf8)),
+            (
+                "movielens-100k",
+                [3 | 0x80] + Array("196\t242\t3\t881250949\n186\t302\t3\t891717742\n196\t302\t5\t1\n".utf8)
+            ),
             ("csv", [4 | 0x40] + Array("\u{FEFF}user;item;rating\n\"a;b\";\"x \"\"q\"\"\";4\nc;y;5\n\n".utf8)),
             ("csv-quoted", [4] + Array("uid,sid\n\"u\n1\",i1\nu2,\"i,2\"\n".utf8)),
         ]

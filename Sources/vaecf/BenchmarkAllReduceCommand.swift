@@ -32,14 +32,17 @@ struct BenchmarkAllReduceCommand: ParsableCommand {
     func run() throws {
         let dimensions = try parseEncoderDimensions(encoderDimensions, option: "--encoder-dims")
         guard let launch = MPILaunch.detect(), launch.size > 1 else {
-            throw CommandFailure("run it with at least 2 processes under an MPI launcher: mpirun -np 2 vaecf benchmark allreduce")
+            throw CommandFailure(
+                "run it with at least 2 processes under an MPI launcher: mpirun -np 2 vaecf benchmark allreduce")
         }
         let communicator: MPICommunicator
         do { communicator = try MPICommunicator() } catch {
             throw CommandFailure("started as rank \(launch.rank) of \(launch.size), but MPI cannot be used: \(error)")
         }
         defer { communicator.finish() }
-        let count = ParameterLayout(configuration: MultVAEConfiguration(itemCount: items, encoderDimensions: dimensions)).count + 3
+        let count =
+            ParameterLayout(configuration: MultVAEConfiguration(itemCount: items, encoderDimensions: dimensions)).count
+            + 3
         let buffer = FloatBuffer(count: count)
         var times = [Double]()
         for repetition in 0..<(repetitions + 3) {
@@ -65,12 +68,17 @@ struct BenchmarkAllReduceCommand: ParsableCommand {
                 "algorithm_bandwidth_bytes_per_second": algorithmBandwidth,
                 "bus_bandwidth_bytes_per_second": busBandwidth, "library": communicator.libraryDescription,
             ]
-            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+            print(
+                String(
+                    decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+            )
         } else {
-            print(String(
-                format: "allreduce of %d floats (%.1f MB) over %d ranks: median %.2f ms, fastest %.2f ms; algorithm bandwidth %.2f GB/s, bus bandwidth %.2f GB/s",
-                count, Double(bytes) / 1e6, ranks, median * 1000, times[0] * 1000, algorithmBandwidth / 1e9,
-                busBandwidth / 1e9))
+            print(
+                String(
+                    format:
+                        "allreduce of %d floats (%.1f MB) over %d ranks: median %.2f ms, fastest %.2f ms; algorithm bandwidth %.2f GB/s, bus bandwidth %.2f GB/s",
+                    count, Double(bytes) / 1e6, ranks, median * 1000, times[0] * 1000, algorithmBandwidth / 1e9,
+                    busBandwidth / 1e9))
             print("library: \(communicator.libraryDescription)")
         }
     }

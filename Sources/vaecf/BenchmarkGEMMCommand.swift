@@ -49,7 +49,8 @@ struct BenchmarkGEMMCommand: ParsableCommand {
 
     func run() throws {
         let threadCount = threads ?? ParallelExecutor.defaultThreadCount
-        let gemm = try (backend.map { GEMM.load(library: $0, threadCount: threadCount) }
+        let gemm = try
+            (backend.map { GEMM.load(library: $0, threadCount: threadCount) }
             ?? GEMM.load(threadCount: threadCount)).withPrecision(precision.precision)
         for warning in gemm.warnings { printError("warning: \(warning)") }
         let result = gemm.measureThroughputDetails(

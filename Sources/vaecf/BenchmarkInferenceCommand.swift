@@ -34,9 +34,12 @@ struct BenchmarkInferenceCommand: ParsableCommand {
     @Option(name: .customLong("batch-k"), help: "Items returned per user at the large batch.") var batchK: Int = 100
     @Option(help: "Rounds of the large batch, each followed by the plain sgemm (medians reported).")
     var repetitions: Int = 3
-    @Option(help: "Output-layer weights: float32, float16 or bfloat16 (bfloat16 products; needs AVX512-BF16).") var precision: InferencePrecision = .float32
-    @Option(help: "Prepared dataset of --model: compare test metrics in float32, float16 and (where the CPU has AVX512-BF16) bfloat16.",
-            transform: URL.init(fileURLWithPath:))
+    @Option(help: "Output-layer weights: float32, float16 or bfloat16 (bfloat16 products; needs AVX512-BF16).")
+    var precision: InferencePrecision = .float32
+    @Option(
+        help:
+            "Prepared dataset of --model: compare test metrics in float32, float16 and (where the CPU has AVX512-BF16) bfloat16.",
+        transform: URL.init(fileURLWithPath:))
     var data: URL?
     @Option(help: "Seed of the fresh model and of the random queries.") var seed: UInt64 = 1
     @Flag(help: "Print one JSON object.") var json = false
@@ -45,12 +48,16 @@ struct BenchmarkInferenceCommand: ParsableCommand {
     func validate() throws {
         if items < 1 { throw ValidationError("--items must be at least 1") }
         if !precision.missingInstructions.isEmpty {
-            throw ValidationError(ComputePrecisionError.unsupported(.bfloat16, missingInstructions: precision.missingInstructions).description)
+            throw ValidationError(
+                ComputePrecisionError.unsupported(.bfloat16, missingInstructions: precision.missingInstructions)
+                    .description)
         }
         if queries < 1 { throw ValidationError("--queries must be at least 1") }
         if queryItems < 1 { throw ValidationError("--query-items must be at least 1") }
         if k < 1 || batchK < 1 { throw ValidationError("--k and --batch-k must be at least 1") }
-        if warmUp < 0 || batchSize < 0 || smallBatch < 0 { throw ValidationError("--warm-up, --batch-size and --small-batch must not be negative") }
+        if warmUp < 0 || batchSize < 0 || smallBatch < 0 {
+            throw ValidationError("--warm-up, --batch-size and --small-batch must not be negative")
+        }
         if repetitions < 1 { throw ValidationError("--repetitions must be at least 1") }
         if data != nil && model == nil { throw ValidationError("--data needs --model") }
         _ = try encoderDimensions()
@@ -89,7 +96,8 @@ struct BenchmarkInferenceCommand: ParsableCommand {
         report.latency = InferenceBenchmark.measureLatency(recommender, queries: latencyQueries, warmUp: warmUp)
         if smallBatch > 0 {
             let calls = InferenceBenchmark.randomQueries(
-                itemIDs: recommender.itemIDs, count: queries * smallBatch, itemsPerQuery: queryItems, k: k, random: &random)
+                itemIDs: recommender.itemIDs, count: queries * smallBatch, itemsPerQuery: queryItems, k: k,
+                random: &random)
             report.smallBatch = smallBatch
             report.smallBatchLatency = InferenceBenchmark.measureLatency(
                 recommender, queries: calls, warmUp: warmUp, callSize: smallBatch)

@@ -18,7 +18,8 @@ struct BenchmarkTrainCommand: ParsableCommand {
 
     @Option(help: "Prepared dataset.", transform: URL.init(fileURLWithPath:)) var data: URL
     @Option(name: .customLong("timed-epochs"), help: "Epochs timed after the warm-up epoch.") var timedEpochs = 2
-    @Option(name: .customLong("sgemm-repetitions"), help: "Timed repetitions of the reference sgemm.") var sgemmRepetitions = 10
+    @Option(name: .customLong("sgemm-repetitions"), help: "Timed repetitions of the reference sgemm.")
+    var sgemmRepetitions = 10
     @Flag(help: "Print one JSON object.") var json = false
     @Option(name: .customLong("model"), help: "multvae (default), multdae or recvae.") var modelArgument: ModelKind?
     @OptionGroup var options: TrainingOptions
@@ -40,7 +41,9 @@ struct BenchmarkTrainCommand: ParsableCommand {
         var training = kind == .recvae ? run.training : options.training
         training.epochs = timedEpochs + 1
         let engine = try compute.makeEngine(precision: precision.precision)
-        let model = kind == .recvae ? run.network(itemCount: dataset.itemCount) : try options.model(itemCount: dataset.itemCount)
+        let model =
+            kind == .recvae
+            ? run.network(itemCount: dataset.itemCount) : try options.model(itemCount: dataset.itemCount)
         // The output layer's input width: RecVAE's decoder reads the latent code directly.
         let hidden = model.recVAE == nil ? model.decoderLayers.last!.input : model.latentDimension
         let sgemmRows = min(training.batchSizeTrain, engine.logitBlockRows)
@@ -70,12 +73,13 @@ struct BenchmarkTrainCommand: ParsableCommand {
             seconds.append(summary.seconds)
             printError(String(format: "epoch %d: %.2f s, %.0f users/s", epoch, summary.seconds, summary.usersPerSecond))
         }
-        let cost = model.recVAE.map {
-            TrainingCost.recVAE(
-                configuration: model, encoderPasses: $0.encoderPasses * timedEpochs,
-                decoderPasses: $0.decoderPasses * timedEpochs, users: dataset.train.rowCount,
-                entries: dataset.train.nonZeroCount, updates: updates)
-        } ?? TrainingCost(configuration: model, users: users, entries: entries, updates: updates)
+        let cost =
+            model.recVAE.map {
+                TrainingCost.recVAE(
+                    configuration: model, encoderPasses: $0.encoderPasses * timedEpochs,
+                    decoderPasses: $0.decoderPasses * timedEpochs, users: dataset.train.rowCount,
+                    entries: dataset.train.nonZeroCount, updates: updates)
+            } ?? TrainingCost(configuration: model, users: users, entries: entries, updates: updates)
         let totalSeconds = seconds.reduce(0, +)
         let usersPerSecond = Double(users) / totalSeconds
         let achieved = cost.total / totalSeconds / 1e9
@@ -86,7 +90,8 @@ struct BenchmarkTrainCommand: ParsableCommand {
             "fraction_of_sgemm": achieved / sgemm, "gemm_gflops": sgemm, "fraction_of_gemm": achieved / sgemm,
             "precision": engine.gemm.precision.rawValue, "loss_scale": trainer.lossScale.mode.description,
             "peak_rss_bytes": peak, "epochs": timedEpochs,
-            "batch_size": training.batchSizeTrain, "threads": engine.executor.threadCount, "blas": engine.gemm.backendName,
+            "batch_size": training.batchSizeTrain, "threads": engine.executor.threadCount,
+            "blas": engine.gemm.backendName,
             "epoch_seconds": seconds, "flop_per_epoch": cost.total / Double(timedEpochs),
             "sgemm_shape": [sgemmRows, hidden, dataset.itemCount], "model": kind.rawValue,
             "preset": (options.presetArgument ?? .defaultPreset(for: kind)).rawValue,
@@ -100,16 +105,26 @@ struct BenchmarkTrainCommand: ParsableCommand {
         }
         print("matrix-product operations per epoch (exact):")
         for term in cost.terms {
-            print("  " + term.name.padding(toLength: 52, withPad: " ", startingAt: 0)
-                  + String(format: "%10.1f GFLOP", term.operations / Double(timedEpochs) / 1e9))
+            print(
+                "  " + term.name.padding(toLength: 52, withPad: " ", startingAt: 0)
+                    + String(format: "%10.1f GFLOP", term.operations / Double(timedEpochs) / 1e9))
         }
-        print(String(format: "  total %.1f GFLOP per epoch; elementwise work besides (estimate) %.1f GFLOP",
-                     cost.total / Double(timedEpochs) / 1e9, cost.elementwiseOperations / Double(timedEpochs) / 1e9))
+        print(
+            String(
+                format: "  total %.1f GFLOP per epoch; elementwise work besides (estimate) %.1f GFLOP",
+                cost.total / Double(timedEpochs) / 1e9, cost.elementwiseOperations / Double(timedEpochs) / 1e9))
         let product = engine.gemm.precision == .float32 ? "sgemm" : "\(engine.gemm.precision) GEMM"
-        print("\(product) " + String(format: "[%d x %d] x [%d x %d]: %.1f GFLOP/s (median of %d)", sgemmRows, hidden, hidden,
-                     dataset.itemCount, sgemm, sgemmRepetitions))
-        print(String(format: "training: %.0f users/s, %.1f GFLOP/s = %.1f%% of the ", usersPerSecond, achieved, 100 * achieved / sgemm)
-              + "\(product) rate; " + String(format: "epoch time %.2fx the products' time at that rate", totalSeconds / productSeconds))
+        print(
+            "\(product) "
+                + String(
+                    format: "[%d x %d] x [%d x %d]: %.1f GFLOP/s (median of %d)", sgemmRows, hidden, hidden,
+                    dataset.itemCount, sgemm, sgemmRepetitions))
+        print(
+            String(
+                format: "training: %.0f users/s, %.1f GFLOP/s = %.1f%% of the ", usersPerSecond, achieved,
+                100 * achieved / sgemm)
+                + "\(product) rate; "
+                + String(format: "epoch time %.2fx the products' time at that rate", totalSeconds / productSeconds))
         print(String(format: "peak resident memory: %.2f GiB", Double(peak) / 1_073_741_824))
     }
 }

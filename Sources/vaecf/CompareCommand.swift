@@ -39,7 +39,9 @@ struct CompareCommand: ParsableCommand {
         var kinds = [ModelKind]()
         for name in names {
             guard let kind = ModelKind(rawValue: name) else {
-                throw ValidationError("--models: unknown model '\(name)' (known: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ValidationError(
+                    "--models: unknown model '\(name)' (known: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
             guard !kinds.contains(kind) else { throw ValidationError("--models names \(name) twice") }
             kinds.append(kind)
@@ -74,7 +76,8 @@ struct CompareCommand: ParsableCommand {
             return row
         }
         let object: [String: Any] = ["data": data.path, "models": rows]
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        return String(
+            decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 
     /// The results as a Markdown table.
@@ -85,10 +88,12 @@ struct CompareCommand: ParsableCommand {
         ]
         for result in results {
             let name = ModelKind(rawValue: result.model)?.displayName ?? "most popular"
-            lines.append(String(
-                format: "| %@ | %.4f | %.4f | %.4f | %@ | %@ |", name, result.test.ndcgAt100, result.test.recallAt20,
-                result.test.recallAt50, formatDuration(result.trainingSeconds),
-                InfoCommand.formatByteCount(result.weightBytes)))
+            lines.append(
+                String(
+                    format: "| %@ | %.4f | %.4f | %.4f | %@ | %@ |", name, result.test.ndcgAt100,
+                    result.test.recallAt20,
+                    result.test.recallAt50, formatDuration(result.trainingSeconds),
+                    InfoCommand.formatByteCount(result.weightBytes)))
         }
         return lines.joined(separator: "\n")
     }

@@ -6,7 +6,11 @@ import VAECFMPI
 
 /// Options of every command that computes: thread count (BLAS and our own loops).
 struct ComputeOptions: ParsableArguments {
-    @Option(name: .long, help: "Threads for BLAS and the other loops (default: VAECF_THREADS or all cores; under mpirun, the cores shared by the host's ranks). Select the BLAS with VAECF_BLAS=openblas|blis|mkl|portable|/path/to/lib.so.")
+    @Option(
+        name: .long,
+        help:
+            "Threads for BLAS and the other loops (default: VAECF_THREADS or all cores; under mpirun, the cores shared by the host's ranks). Select the BLAS with VAECF_BLAS=openblas|blis|mkl|portable|/path/to/lib.so."
+    )
     var threads: Int?
 
     func validate() throws {
@@ -22,7 +26,9 @@ struct ComputeOptions: ParsableArguments {
 
     /// ``makeEngine(logitBlockRows:announce:)`` with the dense products in `precision`.
     /// - Throws: ``ComputePrecisionError`` when this CPU lacks the instructions `precision` needs.
-    func makeEngine(precision: ComputePrecision, logitBlockRows: Int = 2048, announce: Bool = true) throws -> MultVAEEngine {
+    func makeEngine(
+        precision: ComputePrecision, logitBlockRows: Int = 2048, announce: Bool = true
+    ) throws -> MultVAEEngine {
         let gemm = try GEMM.load(threadCount: threadCount).withPrecision(precision)
         return makeEngine(gemm: gemm, logitBlockRows: logitBlockRows, announce: announce)
     }
@@ -32,6 +38,7 @@ struct ComputeOptions: ParsableArguments {
             for warning in gemm.warnings { printError("warning: \(warning)") }
             printError("compute: \(gemm.backendName), \(threadCount) thread\(threadCount == 1 ? "" : "s")")
         }
-        return MultVAEEngine(gemm: gemm, executor: ParallelExecutor(threadCount: threadCount), logitBlockRows: logitBlockRows)
+        return MultVAEEngine(
+            gemm: gemm, executor: ParallelExecutor(threadCount: threadCount), logitBlockRows: logitBlockRows)
     }
 }

@@ -20,20 +20,27 @@ struct DownloadCommand: AsyncParsableCommand {
               vaecf train --data data/movielens-20m.vaecf --output ml20m.model
             """)
 
-    @Argument(help: ArgumentHelp(
-        "The MovieLens release.", valueName: "dataset"))
+    @Argument(
+        help: ArgumentHelp(
+            "The MovieLens release.", valueName: "dataset"))
     var dataset: MovieLensDataset
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Folder for the archive, the extracted files and the dataset.", valueName: "dir"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp("Folder for the archive, the extracted files and the dataset.", valueName: "dir"))
     var output: String = "data"
 
-    @Option(name: .customLong("base-url"), help: ArgumentHelp("Folder URL holding the archives and their .md5 files.", valueName: "url"))
+    @Option(
+        name: .customLong("base-url"),
+        help: ArgumentHelp("Folder URL holding the archives and their .md5 files.", valueName: "url"))
     var baseURL: String = MovieLensDownloader.officialBaseURL.absoluteString
 
     @Flag(inversion: .prefixedNo, help: "Prepare the dataset file after extracting.")
     var prepare = true
 
-    @Option(name: .customLong("heldout-users"), help: "Validation users, and as many test users. (default: 10000 for 20m, 600 for 1m, 100 for 100k)")
+    @Option(
+        name: .customLong("heldout-users"),
+        help: "Validation users, and as many test users. (default: 10000 for 20m, 600 for 1m, 100 for 100k)")
     var heldOutUsers: Int?
 
     @Option(help: "Seed of the split. (default: 98765)")
@@ -42,21 +49,34 @@ struct DownloadCommand: AsyncParsableCommand {
     @Option(help: "Worker threads for reading and splitting. (default: all cores, or VAECF_THREADS)")
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Seconds the whole download (checksum and archive) may take; 0 for no limit.", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds the whole download (checksum and archive) may take; 0 for no limit.", valueName: "seconds"))
     var timeout: Double = DownloadLimits().deadline ?? 0
 
-    @Option(name: .customLong("stall-timeout"), help: ArgumentHelp("Seconds the server may send nothing (no answer, or a stopped transfer) before giving up.", valueName: "seconds"))
+    @Option(
+        name: .customLong("stall-timeout"),
+        help: ArgumentHelp(
+            "Seconds the server may send nothing (no answer, or a stopped transfer) before giving up.",
+            valueName: "seconds"))
     var stallTimeout: Double = DownloadLimits().stallTimeout
 
     func validate() throws {
-        guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              url.host != nil
+        guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(),
+            ["http", "https"].contains(scheme),
+            url.host != nil
         else {
             throw ValidationError("--base-url must be an http or https URL, not '\(baseURL)'")
         }
-        if let heldOutUsers, heldOutUsers < 1 { throw ValidationError("--heldout-users must be at least 1, got \(heldOutUsers)") }
-        if !(timeout >= 0 && timeout.isFinite) { throw ValidationError("--timeout must be a number of seconds >= 0 (0: no limit)") }
-        if !(stallTimeout > 0 && stallTimeout.isFinite) { throw ValidationError("--stall-timeout must be a positive number of seconds") }
+        if let heldOutUsers, heldOutUsers < 1 {
+            throw ValidationError("--heldout-users must be at least 1, got \(heldOutUsers)")
+        }
+        if !(timeout >= 0 && timeout.isFinite) {
+            throw ValidationError("--timeout must be a number of seconds >= 0 (0: no limit)")
+        }
+        if !(stallTimeout > 0 && stallTimeout.isFinite) {
+            throw ValidationError("--stall-timeout must be a positive number of seconds")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if !prepare, heldOutUsers != nil || seed != nil {
             throw ValidationError("--heldout-users and --seed only apply when preparing; drop --no-prepare")
@@ -70,7 +90,8 @@ struct DownloadCommand: AsyncParsableCommand {
         let reporter = DownloadReporter()
         let downloader = MovieLensDownloader(
             baseURL: URL(string: baseURL)!, outputFolder: URL(fileURLWithPath: output),
-            limits: DownloadLimits(stallTimeout: stallTimeout, deadline: timeout > 0 ? timeout : nil), events: reporter.handle)
+            limits: DownloadLimits(stallTimeout: stallTimeout, deadline: timeout > 0 ? timeout : nil),
+            events: reporter.handle)
         let clock = ContinuousClock()
         let start = clock.now
         let result: MovieLensDownloader.Result
@@ -120,7 +141,8 @@ private final class DownloadReporter: @unchecked Sendable {
         case .extracted(let folder):
             line("extracted to \(folder.path)")
         case .preparing(let ratings, let heldOutUsers):
-            line("preparing \(ratings.lastPathComponent) with \(heldOutUsers) validation and \(heldOutUsers) test users")
+            line(
+                "preparing \(ratings.lastPathComponent) with \(heldOutUsers) validation and \(heldOutUsers) test users")
         case .note(let message):
             line("note: \(message)")
         }

@@ -54,7 +54,10 @@ struct InferenceReport: Codable {
     /// Test metrics per precision (`float32`, `float16`), with `--data`.
     var quality: [String: [String: Double]]?
 
-    init(model: String, items: Int, dimensions: [Int], precision: String, backend: String, threads: Int, loadBefore: Double) {
+    init(
+        model: String, items: Int, dimensions: [Int], precision: String, backend: String, threads: Int,
+        loadBefore: Double
+    ) {
         self.model = model
         self.items = items
         self.dimensions = dimensions
@@ -84,7 +87,8 @@ struct InferenceReport: Codable {
         if let smallBatch, let latency = smallBatchLatency {
             lines.append(
                 "batch-\(smallBatch) latency per call over \(latency.count) calls (ms): mean \(milliseconds(latency.mean))  "
-                    + "p50 \(milliseconds(latency.p50))  p90 \(milliseconds(latency.p90))  p99 \(milliseconds(latency.p99))")
+                    + "p50 \(milliseconds(latency.p50))  p90 \(milliseconds(latency.p90))  p99 \(milliseconds(latency.p99))"
+            )
         }
         if let batch {
             let rounds = batch.rounds.count
@@ -94,7 +98,8 @@ struct InferenceReport: Codable {
             let shape = batch.sgemmShape
             lines.append(
                 "plain sgemm [\(shape[0]), \(shape[1])] x [\(shape[1]), \(shape[2])] (same blocks, alternating): "
-                    + "\(format(batch.sgemmSeconds, 3)) s; recommend / sgemm = \(format(batch.ratio, 2)) (median of the round ratios)")
+                    + "\(format(batch.sgemmSeconds, 3)) s; recommend / sgemm = \(format(batch.ratio, 2)) (median of the round ratios)"
+            )
         }
         if let quality {
             for (precision, metrics) in quality.sorted(by: { $0.key < $1.key }) {

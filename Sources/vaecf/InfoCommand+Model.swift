@@ -11,24 +11,29 @@ extension InfoCommand {
         }
         let header = file.header
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-        var lines = [
-            "\(url.path): vaecf \(header.kind == .model ? "model" : "training checkpoint"), format version \(ModelFile.formatVersion), \(formatByteCount(size))",
-            "model: \(header.resolvedKind.displayName) (\(header.resolvedKind.rawValue))",
-        ] + architecture(of: header, parameterCount: file.parameters.count) + [
-            "dataset fingerprint: \(header.datasetFingerprint)",
-            "trained: \(header.epoch) epochs, \(header.step) updates, best validation after epoch \(header.bestEpoch + 1) (\(header.backend), \(header.threads) threads)",
-        ]
+        var lines =
+            [
+                "\(url.path): vaecf \(header.kind == .model ? "model" : "training checkpoint"), format version \(ModelFile.formatVersion), \(formatByteCount(size))",
+                "model: \(header.resolvedKind.displayName) (\(header.resolvedKind.rawValue))",
+            ] + architecture(of: header, parameterCount: file.parameters.count) + [
+                "dataset fingerprint: \(header.datasetFingerprint)",
+                "trained: \(header.epoch) epochs, \(header.step) updates, best validation after epoch \(header.bestEpoch + 1) (\(header.backend), \(header.threads) threads)",
+            ]
         if let validation = header.validation { lines.append("validation: \(validation)") }
-        lines.append(file.trainingUsers.map {
-            "training users kept: \($0.count) (\($0.rows.nonZeroCount) interactions, \(formatByteCount($0.binaryByteCount)) of rows): recommend --user works"
-        } ?? "training users kept: none (recommend --user needs a model trained without --no-user-histories)")
+        lines.append(
+            file.trainingUsers.map {
+                "training users kept: \($0.count) (\($0.rows.nonZeroCount) interactions, \(formatByteCount($0.binaryByteCount)) of rows): recommend --user works"
+            } ?? "training users kept: none (recommend --user needs a model trained without --no-user-histories)")
         if header.kind == .checkpoint {
-            lines.append(header.bestEpoch >= 0
-                ? "as a model (test, recommend, serve): its best-validation weights (epoch \(header.bestEpoch + 1))"
-                : "as a model: not usable yet (no validated epoch, so no best weights)")
+            lines.append(
+                header.bestEpoch >= 0
+                    ? "as a model (test, recommend, serve): its best-validation weights (epoch \(header.bestEpoch + 1))"
+                    : "as a model: not usable yet (no validated epoch, so no best weights)")
         }
         if let training = header.training {
-            lines.append("training: batch \(training.batchSizeTrain), lr \(training.learningRate), betas \(training.beta1)/\(training.beta2), lam \(training.lam), anneal \(training.totalAnnealSteps) steps to \(training.annealCap), \(training.epochs) epochs, seed \(training.seed)")
+            lines.append(
+                "training: batch \(training.batchSizeTrain), lr \(training.learningRate), betas \(training.beta1)/\(training.beta2), lam \(training.lam), anneal \(training.totalAnnealSteps) steps to \(training.annealCap), \(training.epochs) epochs, seed \(training.seed)"
+            )
         }
         return lines
     }
@@ -37,7 +42,9 @@ extension InfoCommand {
     static func architecture(of header: ModelFile.Header, parameterCount: Int) -> [String] {
         let model = header.model
         if header.resolvedKind == .ease {
-            return ["architecture: \(model.itemCount) x \(model.itemCount) item weights, lambda \(header.easeLambda ?? 0), parameters \(parameterCount)"]
+            return [
+                "architecture: \(model.itemCount) x \(model.itemCount) item weights, lambda \(header.easeLambda ?? 0), parameters \(parameterCount)"
+            ]
         }
         if let recVAE = model.recVAE {
             let hidden = model.encoderDimensions[0]

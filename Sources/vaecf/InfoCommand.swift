@@ -22,7 +22,9 @@ struct InfoCommand: ParsableCommand {
     /// Every kind `info` knows, tried in order.
     static let kinds: [FileKind] = [
         FileKind(name: "dataset (vaecf prepare)", matches: { DatasetFile.hasMagic($0) }, describe: describeDataset),
-        FileKind(name: "model or checkpoint (vaecf train)", matches: { $0.starts(with: ModelFile.magic) }, describe: describeModel),
+        FileKind(
+            name: "model or checkpoint (vaecf train)", matches: { $0.starts(with: ModelFile.magic) },
+            describe: describeModel),
     ]
 
     /// Bytes read to recognise a file.
@@ -47,9 +49,14 @@ struct InfoCommand: ParsableCommand {
         let prefix = try FileProblem.readPrefix(of: url, count: prefixLength)
         if let kind = kinds.first(where: { $0.matches(prefix) }) { return try kind.describe(url) }
         let known = kinds.map(\.name).joined(separator: ", ")
-        let looksLikeText = !prefix.isEmpty && prefix.allSatisfy { $0 == 9 || $0 == 10 || $0 == 13 || (32..<127).contains($0) }
-        let hint = looksLikeText ? "; it looks like a text file (a ratings file is turned into a dataset with `vaecf prepare`)" : ""
-        throw DataError(file: url.path, message: "not a vaecf file: it does not start with the magic bytes of any known kind (\(known))\(hint)")
+        let looksLikeText =
+            !prefix.isEmpty && prefix.allSatisfy { $0 == 9 || $0 == 10 || $0 == 13 || (32..<127).contains($0) }
+        let hint =
+            looksLikeText
+            ? "; it looks like a text file (a ratings file is turned into a dataset with `vaecf prepare`)" : ""
+        throw DataError(
+            file: url.path,
+            message: "not a vaecf file: it does not start with the magic bytes of any known kind (\(known))\(hint)")
     }
 
     /// Lines describing a dataset file.

@@ -18,10 +18,14 @@ struct PrepareCommand: ParsableCommand {
               vaecf prepare --from-pro-sg pro_sg --output ml20m.vaecf
             """)
 
-    @Argument(help: "The ratings file: MovieLens ratings.csv, ratings.dat or u.data, or any delimited file with a header.")
+    @Argument(
+        help: "The ratings file: MovieLens ratings.csv, ratings.dat or u.data, or any delimited file with a header.")
     var input: String?
 
-    @Option(name: .customLong("from-pro-sg"), help: ArgumentHelp("Import a pro_sg folder (train.csv, validation_tr.csv, ..., unique_sid.txt) instead.", valueName: "dir"))
+    @Option(
+        name: .customLong("from-pro-sg"),
+        help: ArgumentHelp(
+            "Import a pro_sg folder (train.csv, validation_tr.csv, ..., unique_sid.txt) instead.", valueName: "dir"))
     var fromProSG: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The dataset file to write (e.g. data.vaecf).", valueName: "path"))
@@ -57,7 +61,9 @@ struct PrepareCommand: ParsableCommand {
     @Option(help: "Worker threads. (default: all cores, or VAECF_THREADS)")
     var threads: Int?
 
-    @Option(name: .customLong("export-pro-sg"), help: ArgumentHelp("Also write the splits as a pro_sg folder.", valueName: "dir"))
+    @Option(
+        name: .customLong("export-pro-sg"),
+        help: ArgumentHelp("Also write the splits as a pro_sg folder.", valueName: "dir"))
     var exportProSG: String?
 
     func validate() throws {
@@ -65,7 +71,9 @@ struct PrepareCommand: ParsableCommand {
             throw ValidationError("give either a ratings file or --from-pro-sg DIR")
         }
         if let format, InteractionFormat(rawValue: format) == nil {
-            throw ValidationError("unknown --format '\(format)'; expected one of \(InteractionFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "unknown --format '\(format)'; expected one of \(InteractionFormat.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         try validateSplitOptions()
@@ -79,7 +87,8 @@ struct PrepareCommand: ParsableCommand {
             ]
             let given = splitOptions.filter(\.1).map(\.0)
             if !given.isEmpty {
-                throw ValidationError("\(given.joined(separator: ", ")) only apply when splitting a ratings file, not with --from-pro-sg")
+                throw ValidationError(
+                    "\(given.joined(separator: ", ")) only apply when splitting a ratings file, not with --from-pro-sg")
             }
         }
     }
@@ -87,9 +96,13 @@ struct PrepareCommand: ParsableCommand {
     /// The split's counts and threshold, checked before any input is read.
     private func validateSplitOptions() throws {
         if let heldOutUsers, heldOutUsers < 1 {
-            throw ValidationError("--heldout-users must be at least 1 (the validation and test parts would be empty), got \(heldOutUsers)")
+            throw ValidationError(
+                "--heldout-users must be at least 1 (the validation and test parts would be empty), got \(heldOutUsers)"
+            )
         }
-        for (name, value) in [("--min-user-interactions", minimumUserInteractions), ("--min-item-interactions", minimumItemInteractions)] {
+        for (name, value) in [
+            ("--min-user-interactions", minimumUserInteractions), ("--min-item-interactions", minimumItemInteractions),
+        ] {
             if let value, value < 0 { throw ValidationError("\(name) must not be negative, got \(value)") }
         }
         if let ratingThreshold, !ratingThreshold.isFinite {
@@ -136,7 +149,8 @@ struct PrepareCommand: ParsableCommand {
     }
 
     /// Reads `url` and applies the split protocol.
-    private func split(_ url: URL, threadCount: Int, timings: inout PhaseTimer) throws(DataError) -> InteractionDataset {
+    private func split(_ url: URL, threadCount: Int, timings: inout PhaseTimer) throws(DataError) -> InteractionDataset
+    {
         var options = ReaderOptions()
         options.format = format.flatMap(InteractionFormat.init(rawValue:)) ?? .auto
         if options.format == .auto { options.format = try InteractionReader.detectFormat(url) }

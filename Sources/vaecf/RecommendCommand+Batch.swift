@@ -60,9 +60,13 @@ extension RecommendCommand {
         }
         if usersWithUnknown > 0 {
             let examples = unknownIDs.sorted().prefix(5).joined(separator: ", ")
-            printError("warning: \(usersWithUnknown) user\(usersWithUnknown == 1 ? "" : "s") had items the model does not know (\(unknownIDs.count) distinct ids, e.g. \(examples)); they were ignored")
+            printError(
+                "warning: \(usersWithUnknown) user\(usersWithUnknown == 1 ? "" : "s") had items the model does not know (\(unknownIDs.count) distinct ids, e.g. \(examples)); they were ignored"
+            )
         }
         let destination = output?.path ?? "standard output"
-        printError("wrote top \(k) for \(histories.count) users to \(destination) as \(outputFormat.rawValue) in \(formatDuration(Date().timeIntervalSince(start)))")
+        printError(
+            "wrote top \(k) for \(histories.count) users to \(destination) as \(outputFormat.rawValue) in \(formatDuration(Date().timeIntervalSince(start)))"
+        )
     }
 }

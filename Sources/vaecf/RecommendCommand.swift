@@ -10,7 +10,8 @@ extension RecommendationFileFormat: ExpressibleByArgument {}
 struct RecommendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recommend",
-        abstract: "Recommend items for a user's items (--items), a training user by id (--user) or every user of a file (--input).",
+        abstract:
+            "Recommend items for a user's items (--items), a training user by id (--user) or every user of a file (--input).",
         discussion: """
             Scores are the model's softmax probabilities over all items. The user's own items and --exclude \
             never appear. --user ID asks for a user seen in training (the model file keeps their items unless \
@@ -22,7 +23,9 @@ struct RecommendCommand: ParsableCommand {
             or to standard output.
             """)
 
-    @Option(help: "Model file from `vaecf train` (a checkpoint gives its best-validation weights).", transform: URL.init(fileURLWithPath:)) var model: URL
+    @Option(
+        help: "Model file from `vaecf train` (a checkpoint gives its best-validation weights).",
+        transform: URL.init(fileURLWithPath:)) var model: URL
     @Option(help: "The user's items: original ids separated by commas.") var items: String?
     @Option(help: "A user seen in training, by original id (the model file must keep its training users).")
     var user: String?
@@ -42,23 +45,31 @@ struct RecommendCommand: ParsableCommand {
     @Option(name: .customLong("rating-column"), help: "csv input: name of the rating column.") var ratingColumn: String?
     @Option(name: .customLong("rating-threshold"), help: "Keep ratings >= this value (when the input has ratings).")
     var ratingThreshold: Double = 3.5
-    @Option(name: .customLong("batch-size"), help: "Batch mode: users scored per forward pass.") var batchSize: Int = 1000
-    @Option(help: "Output-layer weights: float32, float16 or bfloat16 (bfloat16 products; needs AVX512-BF16).") var precision: InferencePrecision = .float32
+    @Option(name: .customLong("batch-size"), help: "Batch mode: users scored per forward pass.") var batchSize: Int =
+        1000
+    @Option(help: "Output-layer weights: float32, float16 or bfloat16 (bfloat16 products; needs AVX512-BF16).")
+    var precision: InferencePrecision = .float32
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
         if k < 1 { throw ValidationError("--k must be at least 1") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if !precision.missingInstructions.isEmpty {
-            throw ValidationError(ComputePrecisionError.unsupported(.bfloat16, missingInstructions: precision.missingInstructions).description)
+            throw ValidationError(
+                ComputePrecisionError.unsupported(.bfloat16, missingInstructions: precision.missingInstructions)
+                    .description)
         }
         if user != nil {
-            if items != nil || input != nil { throw ValidationError("--user cannot be combined with --items or --input") }
+            if items != nil || input != nil {
+                throw ValidationError("--user cannot be combined with --items or --input")
+            }
             if output != nil || format != nil { throw ValidationError("--output and --format need --input") }
             return
         }
         switch (items, input) {
-        case (nil, nil): throw ValidationError("give the user's items with --items, a training user with --user, or a file of users with --input")
+        case (nil, nil):
+            throw ValidationError(
+                "give the user's items with --items, a training user with --user, or a file of users with --input")
         case (.some, .some): throw ValidationError("--items and --input cannot be used together")
         case (.some(let list), nil):
             if Self.identifiers(list).isEmpty { throw ValidationError("--items must name at least one item id") }
@@ -94,7 +105,9 @@ struct RecommendCommand: ParsableCommand {
     func recommendOne(_ recommender: Recommender, items: [String], excluded: [String]) throws {
         let result = recommender.recommend([RecommendationQuery(items: items, count: k, exclude: excluded)])[0]
         if !result.unknown.isEmpty {
-            printError("warning: \(result.unknown.count) id\(result.unknown.count == 1 ? " is" : "s are") not in the model: \(result.unknown.joined(separator: ", "))")
+            printError(
+                "warning: \(result.unknown.count) id\(result.unknown.count == 1 ? " is" : "s are") not in the model: \(result.unknown.joined(separator: ", "))"
+            )
         }
         if !items.contains(where: { recommender.index(of: $0) != nil }) {
             printError("warning: no known item: recommending from an empty history (the model's most likely items)")
@@ -122,8 +135,10 @@ struct RecommendCommand: ParsableCommand {
         print("rank  " + "item".padding(toLength: width, withPad: " ", startingAt: 0) + "  score")
         for (rank, item) in items.enumerated() {
             let rankText = String(rank + 1)
-            print(String(repeating: " ", count: max(0, 4 - rankText.count)) + rankText + "  "
-                + item.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(format: "%.6g", item.score))
+            print(
+                String(repeating: " ", count: max(0, 4 - rankText.count)) + rankText + "  "
+                    + item.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                    + String(format: "%.6g", item.score))
         }
     }
 }

@@ -9,7 +9,8 @@ import VAECFServer
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve recommendations over HTTP (POST /v1/recommend, /v1/recommend/batch; GET /healthz, /v1/model, /metrics).",
+        abstract:
+            "Serve recommendations over HTTP (POST /v1/recommend, /v1/recommend/batch; GET /healthz, /v1/model, /metrics).",
         discussion: """
             SIGHUP (or POST /admin/reload on the loopback-only --admin-port, optional body {"path": "..."}) loads \
             the model file again in the background and swaps it in; requests in flight finish on the old model. \
@@ -22,27 +23,43 @@ struct ServeCommand: AsyncParsableCommand {
     var model: URL
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port; the address is printed).") var port = 8080
-    @Option(help: "Weights of the output layer at inference: float32, float16 (fp16) or bfloat16 (bf16: bfloat16 products; needs AVX512-BF16).")
+    @Option(
+        help:
+            "Weights of the output layer at inference: float32, float16 (fp16) or bfloat16 (bf16: bfloat16 products; needs AVX512-BF16)."
+    )
     var precision: InferencePrecision = .float32
     @Option(name: .customLong("max-batch"), help: "Most queries in one coalesced forward pass.") var maxBatch = 256
-    @Option(name: .customLong("max-wait-ms"), help: "Longest wait for more queries once one is queued, in milliseconds.")
+    @Option(
+        name: .customLong("max-wait-ms"), help: "Longest wait for more queries once one is queued, in milliseconds.")
     var maxWaitMilliseconds = 2.0
-    @Option(name: .customLong("max-items"), help: "Most item ids (items plus exclude) in one query.") var maxItems = 10_000
+    @Option(name: .customLong("max-items"), help: "Most item ids (items plus exclude) in one query.") var maxItems =
+        10_000
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (larger: 413).")
     var maxBodyBytes = 1 << 20
     @Option(name: .customLong("max-users"), help: "Most users in one batch request.") var maxUsers = 1024
-    @Option(name: .customLong("admin-port"), help: "Port of the admin API (POST /admin/reload), bound to 127.0.0.1 only.")
+    @Option(
+        name: .customLong("admin-port"), help: "Port of the admin API (POST /admin/reload), bound to 127.0.0.1 only.")
     var adminPort: Int?
-    @Option(name: .customLong("reload-directory"), help: "Folder that POST /admin/reload may load from (default: the model's folder).",
-            transform: URL.init(fileURLWithPath:))
+    @Option(
+        name: .customLong("reload-directory"),
+        help: "Folder that POST /admin/reload may load from (default: the model's folder).",
+        transform: URL.init(fileURLWithPath:))
     var reloadDirectory: URL?
-    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay idle (or stall in its headers) before it is closed.")
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: "Seconds a connection may stay idle (or stall in its headers) before it is closed.")
     var idleTimeout = ServerConfiguration.defaultIdleTimeout.seconds
-    @Option(name: .customLong("read-timeout"), help: "Seconds a request body may take to arrive after its headers (else 408).")
+    @Option(
+        name: .customLong("read-timeout"),
+        help: "Seconds a request body may take to arrive after its headers (else 408).")
     var readTimeout = ServerConfiguration.defaultReadTimeout.seconds
-    @Option(name: .customLong("max-connections"), help: "Most open connections; more wait until one closes (capped by the open-file limit).")
+    @Option(
+        name: .customLong("max-connections"),
+        help: "Most open connections; more wait until one closes (capped by the open-file limit).")
     var maxConnections = ServerConfiguration.defaultMaxConnections
-    @Option(name: .customLong("drain-timeout"), help: "Seconds SIGTERM waits for open requests before closing their connections.")
+    @Option(
+        name: .customLong("drain-timeout"),
+        help: "Seconds SIGTERM waits for open requests before closing their connections.")
     var drainTimeout = ServerConfiguration.defaultDrainTimeout.seconds
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
@@ -51,25 +68,39 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
         if !precision.missingInstructions.isEmpty {
-            throw ValidationError(ComputePrecisionError.unsupported(.bfloat16, missingInstructions: precision.missingInstructions).description)
+            throw ValidationError(
+                ComputePrecisionError.unsupported(.bfloat16, missingInstructions: precision.missingInstructions)
+                    .description)
         }
         if let adminPort {
             guard (0...65_535).contains(adminPort) else { throw ValidationError("--admin-port must be in 0...65535") }
-            guard adminPort == 0 || adminPort != port else { throw ValidationError("--admin-port must differ from --port") }
+            guard adminPort == 0 || adminPort != port else {
+                throw ValidationError("--admin-port must differ from --port")
+            }
         }
         guard maxBatch >= 1 else { throw ValidationError("--max-batch must be at least 1") }
-        guard maxWaitMilliseconds >= 0, maxWaitMilliseconds.isFinite else { throw ValidationError("--max-wait-ms must be 0 or more") }
+        guard maxWaitMilliseconds >= 0, maxWaitMilliseconds.isFinite else {
+            throw ValidationError("--max-wait-ms must be 0 or more")
+        }
         guard maxItems >= 1 else { throw ValidationError("--max-items must be at least 1") }
         guard maxBodyBytes >= 64 else { throw ValidationError("--max-body-bytes must be at least 64") }
         guard maxUsers >= 1 else { throw ValidationError("--max-users must be at least 1") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
-        for (name, value) in [("--idle-timeout", idleTimeout), ("--read-timeout", readTimeout), ("--drain-timeout", drainTimeout)] {
-            guard value > 0, value <= 86_400 else { throw ValidationError("\(name) must be more than 0 and at most 86400 seconds") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level \(logLevel) is not a level")
+        }
+        for (name, value) in [
+            ("--idle-timeout", idleTimeout), ("--read-timeout", readTimeout), ("--drain-timeout", drainTimeout),
+        ] {
+            guard value > 0, value <= 86_400 else {
+                throw ValidationError("\(name) must be more than 0 and at most 86400 seconds")
+            }
         }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         if let reloadDirectory {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: reloadDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: reloadDirectory.path, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            else {
                 throw ValidationError("--reload-directory \(reloadDirectory.path) is not a folder")
             }
         }
@@ -92,7 +123,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let backend = try loader(model.path)
         let description = backend.description
-        printLine("model: \(model.path): \(description.itemCount) items, encoder \(description.encoderDimensions), \(description.precision)")
+        printLine(
+            "model: \(model.path): \(description.itemCount) items, encoder \(description.encoderDimensions), \(description.precision)"
+        )
         printLine("compute: \(gemm.backendName), \(threadCount) thread\(threadCount == 1 ? "" : "s")")
         let limits = ServerLimits(
             maxBatch: maxBatch, maxWaitMilliseconds: maxWaitMilliseconds, maxItems: maxItems,
@@ -123,13 +156,18 @@ extension ServeCommand {
         let resource = RLIMIT_NOFILE
         #endif
         if getrlimit(resource, &limit) == 0 {  // RLIM_INFINITY clamps to Int.max: no cap
-            let available = Int(clamping: limit.rlim_cur) - 64 - (adminPort == nil ? 0 : configuration.maxAdminConnections)
+            let available =
+                Int(clamping: limit.rlim_cur) - 64 - (adminPort == nil ? 0 : configuration.maxAdminConnections)
             if available < maxConnections {
                 configuration.maxConnections = max(1, available)
-                printError("warning: --max-connections \(maxConnections) exceeds what the open-file limit of \(limit.rlim_cur) allows; using \(configuration.maxConnections)")
+                printError(
+                    "warning: --max-connections \(maxConnections) exceeds what the open-file limit of \(limit.rlim_cur) allows; using \(configuration.maxConnections)"
+                )
             }
         }
-        printLine("limits: \(configuration.maxConnections) connections, idle timeout \(idleTimeout) s, read timeout \(readTimeout) s, drain \(drainTimeout) s")
+        printLine(
+            "limits: \(configuration.maxConnections) connections, idle timeout \(idleTimeout) s, read timeout \(readTimeout) s, drain \(drainTimeout) s"
+        )
         return configuration
     }
 }

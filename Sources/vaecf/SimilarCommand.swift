@@ -15,7 +15,9 @@ struct SimilarCommand: ParsableCommand {
             where unknown lists ids of --allow and --deny the model does not know.
             """)
 
-    @Option(help: "Model file from `vaecf train` (a checkpoint gives its best-validation weights).", transform: URL.init(fileURLWithPath:))
+    @Option(
+        help: "Model file from `vaecf train` (a checkpoint gives its best-validation weights).",
+        transform: URL.init(fileURLWithPath:))
     var model: URL
     @Option(help: "An item's original id (repeat for several items).") var item: [String] = []
     @Option(help: "How many similar items to return per item.") var top: Int = 10

@@ -33,7 +33,9 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Number of latent topics. (default: items / 50)")
     var topics: Int?
 
-    @Option(name: .customLong("topical-probability"), help: "Share of interactions drawn from the user's topics. (default: 0.85)")
+    @Option(
+        name: .customLong("topical-probability"),
+        help: "Share of interactions drawn from the user's topics. (default: 0.85)")
     var topicalProbability: Double?
 
     @Option(name: .customLong("popularity-exponent"), help: "Exponent of the item popularity power law. (default: 1)")
@@ -74,7 +76,8 @@ struct SynthCommand: ParsableCommand {
         }
         let clock = ContinuousClock()
         let start = clock.now
-        let table = SyntheticInteractions.generate(settings, threadCount: threads ?? ParallelExecutor.defaultThreadCount)
+        let table = SyntheticInteractions.generate(
+            settings, threadCount: threads ?? ParallelExecutor.defaultThreadCount)
         let generated = clock.now
         do {
             try SyntheticInteractions.writeCSV(table, to: url)
@@ -84,8 +87,10 @@ struct SynthCommand: ParsableCommand {
         }
         let written = clock.now
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-        print("wrote \(output) (\(InfoCommand.formatByteCount(size))): \(table.count) interactions of "
-            + "\(table.userIDs.count) users on \(table.itemIDs.count) items (\(settings.topics) topics, seed \(settings.seed))")
+        print(
+            "wrote \(output) (\(InfoCommand.formatByteCount(size))): \(table.count) interactions of "
+                + "\(table.userIDs.count) users on \(table.itemIDs.count) items (\(settings.topics) topics, seed \(settings.seed))"
+        )
         print("time: generate \(Self.seconds(generated - start)) s, write \(Self.seconds(written - generated)) s")
     }
 

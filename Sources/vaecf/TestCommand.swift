@@ -13,7 +13,9 @@ struct TestCommand: ParsableCommand {
 
     @Option(help: "Prepared dataset the model was trained on.", transform: URL.init(fileURLWithPath:))
     var data: URL
-    @Option(help: "Model file from `vaecf train` (a checkpoint gives its best-validation weights).", transform: URL.init(fileURLWithPath:))
+    @Option(
+        help: "Model file from `vaecf train` (a checkpoint gives its best-validation weights).",
+        transform: URL.init(fileURLWithPath:))
     var model: URL
     @Option(help: "Which held-out users: test or validation.") var split: Split = .test
     @Option(name: .customLong("batch-size"), help: "Users scored at a time.") var batchSize: Int = 2000
@@ -31,11 +33,14 @@ struct TestCommand: ParsableCommand {
         if let notice = file.notice { printError("note: \(notice)") }
         let fingerprint = dataset.fingerprintHex
         guard file.header.datasetFingerprint == fingerprint, file.header.model.itemCount == dataset.itemCount else {
-            throw CommandFailure("\(model.path) was trained on dataset \(file.header.datasetFingerprint), not on \(data.path) (\(fingerprint))")
+            throw CommandFailure(
+                "\(model.path) was trained on dataset \(file.header.datasetFingerprint), not on \(data.path) (\(fingerprint))"
+            )
         }
         let engine = try compute.makeEngine(precision: precision.precision)
         let network = TrainedModel(file: file)
-        let (foldIn, heldOut) = split == .test
+        let (foldIn, heldOut) =
+            split == .test
             ? (dataset.testFoldIn, dataset.testHeldOut) : (dataset.validationFoldIn, dataset.validationHeldOut)
         let start = Date()
         let metrics = network.evaluate(engine: engine, foldIn: foldIn, heldOut: heldOut, batchSize: batchSize)

@@ -15,7 +15,8 @@ extension TrainCommand {
         let file = try configurationFile()
         if let file, let modelArgument, modelArgument != file.configuration.model {
             throw CommandFailure(
-                "\(config?.path ?? "") is a configuration for \(file.configuration.model.rawValue), not \(modelArgument.rawValue): drop --model or use a configuration of that model")
+                "\(config?.path ?? "") is a configuration for \(file.configuration.model.rawValue), not \(modelArgument.rawValue): drop --model or use a configuration of that model"
+            )
         }
         let kind = modelArgument ?? file?.configuration.model ?? .multvae
         var configuration = try options.runConfiguration(model: kind, startingFrom: file?.configuration)

@@ -19,7 +19,9 @@ extension TrainCommand {
         let solver = EASESolver(lambda: configuration.easeLambda, gemm: engine.gemm, executor: engine.executor)
         let start = Date()
         let (fitted, method) = try solver.fit(train: dataset.train)
-        printError("EASE: \(dataset.itemCount) items, lambda \(configuration.easeLambda), inverse by \(method.rawValue), \(formatDuration(Date().timeIntervalSince(start)))")
+        printError(
+            "EASE: \(dataset.itemCount) items, lambda \(configuration.easeLambda), inverse by \(method.rawValue), \(formatDuration(Date().timeIntervalSince(start)))"
+        )
         let validation = TrainedModel.ease(fitted).evaluate(
             engine: engine, foldIn: dataset.validationFoldIn, heldOut: dataset.validationHeldOut,
             batchSize: configuration.training.batchSizeValidation)

@@ -12,7 +12,8 @@ extension TrainCommand {
             communicator = try MPICommunicator()
         } catch {
             throw CommandFailure(
-                "started by an MPI launcher as rank \(launch.rank) of \(launch.size), but MPI cannot be used: \(error). Install Open MPI's library (Debian: apt-get install libopenmpi3) or set VAECF_MPI to its path; a single process needs no mpirun.")
+                "started by an MPI launcher as rank \(launch.rank) of \(launch.size), but MPI cannot be used: \(error). Install Open MPI's library (Debian: apt-get install libopenmpi3) or set VAECF_MPI to its path; a single process needs no mpirun."
+            )
         }
         if communicator.rank == 0 {
             printError("mpi: \(communicator.size) ranks, \(communicator.libraryDescription)")

@@ -8,7 +8,8 @@ import VAECFMPI
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model (Mult-VAE, Mult-DAE, RecVAE or EASE) on a prepared dataset; keeps the best-validation model.",
+        abstract:
+            "Train a model (Mult-VAE, Mult-DAE, RecVAE or EASE) on a prepared dataset; keeps the best-validation model.",
         discussion: """
             --model chooses the model: multvae (default), multdae (the denoising autoencoder: the same network \
             without sampling or KL term), recvae (RecVAE: --encoder-dims gives its hidden width and latent size, \
@@ -41,18 +42,26 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Resumable checkpoint path (default: OUTPUT.checkpoint).", transform: URL.init(fileURLWithPath:))
     var checkpoint: URL?
     @Flag(help: "Do not write checkpoints.") var noCheckpoint = false
-    @Flag(help: "Do not keep the training users' items in the model file (then `recommend --user` and the server's user endpoint cannot answer).")
+    @Flag(
+        help:
+            "Do not keep the training users' items in the model file (then `recommend --user` and the server's user endpoint cannot answer)."
+    )
     var noUserHistories = false
     @Option(name: .customLong("checkpoint-interval"), help: "Seconds between checkpoints (0: after every epoch).")
     var checkpointInterval: Double = 60
     @Flag(help: "Continue from the checkpoint if there is one.") var resume = false
-    @Option(name: .customLong("log-path"), help: "JSON-lines performance log (appended).", transform: URL.init(fileURLWithPath:))
+    @Option(
+        name: .customLong("log-path"), help: "JSON-lines performance log (appended).",
+        transform: URL.init(fileURLWithPath:))
     var logPath: URL?
     @Flag(help: "Print only the summary.") var quiet = false
     @Option(name: .customLong("model"), help: "Model: multvae, multdae, recvae or ease. (default: multvae)")
     var modelArgument: ModelKind?
-    @Option(name: .customLong("ease-lambda"), help: "EASE's L2 weight lambda (--model ease). (default: 500)") var easeLambda: Double?
-    @Option(help: "Configuration file (JSON, as `vaecf tune` writes); given options override its values.", transform: URL.init(fileURLWithPath:))
+    @Option(name: .customLong("ease-lambda"), help: "EASE's L2 weight lambda (--model ease). (default: 500)")
+    var easeLambda: Double?
+    @Option(
+        help: "Configuration file (JSON, as `vaecf tune` writes); given options override its values.",
+        transform: URL.init(fileURLWithPath:))
     var config: URL?
     @OptionGroup var options: TrainingOptions
     @OptionGroup var compute: ComputeOptions
@@ -66,7 +75,9 @@ struct TrainCommand: ParsableCommand {
         if config != nil && options.presetArgument != nil {
             throw ValidationError("--preset and --config both give every setting: use one of them")
         }
-        if model == .ease && resume { throw ValidationError("EASE is fitted in closed form: there is nothing to --resume") }
+        if model == .ease && resume {
+            throw ValidationError("EASE is fitted in closed form: there is nothing to --resume")
+        }
     }
 
     var model: ModelKind { modelArgument ?? .multvae }
@@ -148,25 +159,34 @@ struct TrainCommand: ParsableCommand {
         let checkpoint = try ModelFile.read(url)
         let savedScaling = checkpoint.header.lossScale?.mode ?? .none
         if let given = lossScale.lossScale, given != savedScaling {
-            throw CommandFailure("--loss-scale \(given) differs from the checkpoint's (\(savedScaling)): a resumed run keeps its loss scaling")
+            throw CommandFailure(
+                "--loss-scale \(given) differs from the checkpoint's (\(savedScaling)): a resumed run keeps its loss scaling"
+            )
         }
         let configuration = try runConfiguration()
         let settings = try ResumedSettings.resolve(
             checkpoint: checkpoint, requestedModel: configuration.network(itemCount: checkpoint.header.model.itemCount),
             requestedTraining: configuration.training, given: try givenSettings())
-        let trainer = try Trainer(dataset: dataset, resumingFrom: checkpoint, engine: engine, training: settings.training)
+        let trainer = try Trainer(
+            dataset: dataset, resumingFrom: checkpoint, engine: engine, training: settings.training)
         printError("resuming from \(url.path) after epoch \(trainer.completedEpochs)")
         let kept = settings.fromCheckpoint.map { "\($0.setting.rawValue) \($0.value)" }
         printError("  from the checkpoint: \(kept.joined(separator: ", "))")
         if checkpoint.header.threads != engine.executor.threadCount {
-            printError("  note: the checkpoint was written with \(checkpoint.header.threads) threads, this run uses \(engine.executor.threadCount); results match an uninterrupted run only with the same thread count")
+            printError(
+                "  note: the checkpoint was written with \(checkpoint.header.threads) threads, this run uses \(engine.executor.threadCount); results match an uninterrupted run only with the same thread count"
+            )
         }
         let checkpointPrecision = checkpoint.header.precision ?? .float32
         if checkpointPrecision != engine.gemm.precision {
-            printError("  note: the checkpoint was trained with --precision \(checkpointPrecision), this run uses \(engine.gemm.precision); results match an uninterrupted run only with the same precision")
+            printError(
+                "  note: the checkpoint was trained with --precision \(checkpointPrecision), this run uses \(engine.gemm.precision); results match an uninterrupted run only with the same precision"
+            )
         }
         if !settings.changes.isEmpty {
-            let changed = settings.changes.map { "\($0.setting.rawValue) \($0.checkpointValue) -> \($0.requestedValue)" }
+            let changed = settings.changes.map {
+                "\($0.setting.rawValue) \($0.checkpointValue) -> \($0.requestedValue)"
+            }
             printError("  from the command line: \(changed.joined(separator: ", "))")
         }
         return trainer

@@ -9,27 +9,40 @@ extension Activation: ExpressibleByArgument {}
 /// The model and optimization options of `train`, `demo` and `benchmark train`, named after the reference's
 /// options. Every value defaults to the chosen preset's.
 struct TrainingOptions: ParsableArguments {
-    @Option(name: .customLong("preset"), help: "Hyperparameter preset: paper (original Mult-VAE), nvidia (NVIDIA VAE-CF) or recvae (RecVAE's reference). (default: recvae for --model recvae, else paper)")
+    @Option(
+        name: .customLong("preset"),
+        help:
+            "Hyperparameter preset: paper (original Mult-VAE), nvidia (NVIDIA VAE-CF) or recvae (RecVAE's reference). (default: recvae for --model recvae, else paper)"
+    )
     var presetArgument: TrainingConfiguration.Preset?
     @Option(help: "Training epochs.") var epochs: Int?
     @Option(name: .customLong("batch-size-train"), help: "Users per update (global batch).") var batchSizeTrain: Int?
-    @Option(name: .customLong("batch-size-validation"), help: "Users scored at a time in validation.") var batchSizeValidation: Int?
+    @Option(name: .customLong("batch-size-validation"), help: "Users scored at a time in validation.")
+    var batchSizeValidation: Int?
     @Option(name: .customLong("validation-step"), help: "Validate every N epochs.") var validationStep: Int?
-    @Option(name: .customLong("total-anneal-steps"), help: "Updates over which the KL weight grows to its cap.") var totalAnnealSteps: Int?
+    @Option(name: .customLong("total-anneal-steps"), help: "Updates over which the KL weight grows to its cap.")
+    var totalAnnealSteps: Int?
     @Option(name: .customLong("anneal-cap"), help: "Largest KL weight.") var annealCap: Double?
     @Option(help: "L2 weight on the kernels (penalty lam * sum(W^2)).") var lam: Double?
     @Option(help: "Adam learning rate.") var lr: Double?
     @Option(help: "Adam beta1.") var beta1: Double?
     @Option(help: "Adam beta2.") var beta2: Double?
-    @Option(name: .customLong("top-results"), help: "K of the validation NDCG@K that picks the best model.") var topResults: Int?
+    @Option(name: .customLong("top-results"), help: "K of the validation NDCG@K that picks the best model.")
+    var topResults: Int?
     @Option(name: .customLong("activation"), help: "Hidden activation: tanh or relu. (default: tanh)")
     var activationArgument: Activation?
-    @Option(name: .customLong("encoder-dims"), help: "Encoder widths after the input, comma separated (last = latent size). (default: 600,200)")
+    @Option(
+        name: .customLong("encoder-dims"),
+        help: "Encoder widths after the input, comma separated (last = latent size). (default: 600,200)")
     var encoderDimensionsArgument: String?
-    @Option(name: .customLong("keep-probability"), help: "Probability that dropout keeps an input entry in training (1: no dropout). (default: 0.5)")
+    @Option(
+        name: .customLong("keep-probability"),
+        help: "Probability that dropout keeps an input entry in training (1: no dropout). (default: 0.5)")
     var keepProbability: Double?
     @Option(help: "RecVAE: KL weight per interaction of the user (--model recvae). (default: 0.005)") var gamma: Double?
-    @Option(name: .customLong("seed"), help: "Seed of every random choice in training (initialization, shuffling, dropout, noise). (default: 0)")
+    @Option(
+        name: .customLong("seed"),
+        help: "Seed of every random choice in training (initialization, shuffling, dropout, noise). (default: 0)")
     var seedArgument: UInt64?
 
     var preset: TrainingConfiguration.Preset { presetArgument ?? .paper }
@@ -43,9 +56,11 @@ struct TrainingOptions: ParsableArguments {
     var givenSettings: Set<TrainingSetting> {
         var given = Set<TrainingSetting>()
         if presetArgument != nil {
-            given.formUnion(TrainingSetting.allCases.filter {
-                !$0.isAdjustableOnResume && ![.seed, .encoderDimensions, .activation, .keepProbability, .model, .gamma].contains($0)
-            })
+            given.formUnion(
+                TrainingSetting.allCases.filter {
+                    !$0.isAdjustableOnResume
+                        && ![.seed, .encoderDimensions, .activation, .keepProbability, .model, .gamma].contains($0)
+                })
         }
         let options: [(TrainingSetting, Bool)] = [
             (.epochs, epochs != nil), (.batchSizeTrain, batchSizeTrain != nil),
@@ -61,12 +76,16 @@ struct TrainingOptions: ParsableArguments {
 
     func validate() throws {
         _ = try parsedEncoderDimensions()
-        for (name, value) in [("--epochs", epochs), ("--batch-size-train", batchSizeTrain),
-                              ("--batch-size-validation", batchSizeValidation), ("--validation-step", validationStep),
-                              ("--top-results", topResults)] {
+        for (name, value) in [
+            ("--epochs", epochs), ("--batch-size-train", batchSizeTrain),
+            ("--batch-size-validation", batchSizeValidation), ("--validation-step", validationStep),
+            ("--top-results", topResults),
+        ] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
         }
-        if let totalAnnealSteps, totalAnnealSteps < 0 { throw ValidationError("--total-anneal-steps must not be negative") }
+        if let totalAnnealSteps, totalAnnealSteps < 0 {
+            throw ValidationError("--total-anneal-steps must not be negative")
+        }
         if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
         for (name, value) in [("--beta1", beta1), ("--beta2", beta2)] {
             if let value, !(value >= 0 && value < 1) { throw ValidationError("\(name) must be in [0, 1)") }
@@ -113,7 +132,8 @@ struct TrainingOptions: ParsableArguments {
     /// The run of a `model`: `base` (a configuration file's) or the preset's, with every given option applied.
     func runConfiguration(model: ModelKind, startingFrom base: RunConfiguration? = nil) throws -> RunConfiguration {
         let preset = presetArgument ?? .defaultPreset(for: model)
-        var configuration = base ?? RunConfiguration(model: model, training: TrainingConfiguration(preset: preset, seed: seed))
+        var configuration =
+            base ?? RunConfiguration(model: model, training: TrainingConfiguration(preset: preset, seed: seed))
         configuration.model = model
         configuration.training = training(startingFrom: configuration.training)
         if encoderDimensionsArgument != nil { configuration.encoderDimensions = try parsedEncoderDimensions() }

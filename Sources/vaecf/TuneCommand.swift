@@ -7,7 +7,8 @@ import VAECFData
 struct TuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tune",
-        abstract: "Search a model's hyperparameters on the validation users; write the best configuration for `train --config`.",
+        abstract:
+            "Search a model's hyperparameters on the validation users; write the best configuration for `train --config`.",
         discussion: """
             Random search with successive halving: --trials configurations are drawn (with --seed) from the \
             model's search space; each is trained for --min-epochs and scored by validation NDCG@100; the best \
@@ -28,20 +29,31 @@ struct TuneCommand: ParsableCommand {
 
     @Option(help: "Prepared dataset (from `vaecf prepare`).", transform: URL.init(fileURLWithPath:))
     var data: URL
-    @Option(help: "Where to write the chosen configuration (JSON for `train --config`).", transform: URL.init(fileURLWithPath:))
+    @Option(
+        help: "Where to write the chosen configuration (JSON for `train --config`).",
+        transform: URL.init(fileURLWithPath:))
     var output: URL
-    @Option(help: "Folder of the search's state and trial checkpoints (default: OUTPUT.tune).", transform: URL.init(fileURLWithPath:))
+    @Option(
+        help: "Folder of the search's state and trial checkpoints (default: OUTPUT.tune).",
+        transform: URL.init(fileURLWithPath:))
     var state: URL?
     @Option(name: .customLong("model"), help: "Model: multvae, multdae or ease. (default: multvae)")
     var modelArgument: ModelKind?
     @Option(help: "Configurations drawn.") var trials: Int = 12
     @Option(name: .customLong("min-epochs"), help: "Epochs of the first rung.") var minEpochs: Int = 2
     @Option(name: .customLong("max-epochs"), help: "Epochs of the last rung.") var maxEpochs: Int = 50
-    @Option(name: .customLong("reduction-factor"), help: "Rung to rung: 1/N of the trials continue, for N times the epochs.")
+    @Option(
+        name: .customLong("reduction-factor"), help: "Rung to rung: 1/N of the trials continue, for N times the epochs."
+    )
     var reductionFactor: Int = 3
-    @Option(help: "Searched ranges, NAME=LOW:HIGH comma separated (names: lam, anneal-cap, total-anneal-steps, lr, keep-probability, ease-lambda).")
+    @Option(
+        help:
+            "Searched ranges, NAME=LOW:HIGH comma separated (names: lam, anneal-cap, total-anneal-steps, lr, keep-probability, ease-lambda)."
+    )
     var space: String?
-    @Option(name: .customLong("time-limit"), help: "Seconds of training for the whole search; no evaluation starts that would pass it.")
+    @Option(
+        name: .customLong("time-limit"),
+        help: "Seconds of training for the whole search; no evaluation starts that would pass it.")
     var timeLimit: Double?
     @Option(name: .customLong("max-evaluations"), help: "Evaluations (trial x rung) for the whole search.")
     var maxEvaluations: Int?
@@ -56,7 +68,8 @@ struct TuneCommand: ParsableCommand {
 
     func validate() throws {
         if options.epochs != nil {
-            throw ValidationError("tune trains each trial from --min-epochs up to --max-epochs (successive halving): drop --epochs")
+            throw ValidationError(
+                "tune trains each trial from --min-epochs up to --max-epochs (successive halving): drop --epochs")
         }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
         if let maxEvaluations, maxEvaluations < 1 { throw ValidationError("--max-evaluations must be at least 1") }
@@ -73,13 +86,17 @@ struct TuneCommand: ParsableCommand {
             guard parts.count == 2, bounds.count == 2 else {
                 throw ValidationError("--space: expected NAME=LOW:HIGH, like lam=1e-5:0.1; got '\(entry)'")
             }
-            guard !fixed.contains(parts[0]) else { throw ValidationError("--space: --\(parts[0]) is given, which fixes it; drop one of them") }
+            guard !fixed.contains(parts[0]) else {
+                throw ValidationError("--space: --\(parts[0]) is given, which fixes it; drop one of them")
+            }
             let dimension = try SearchDimension(name: parts[0], low: bounds[0], high: bounds[1])
             dimensions.removeAll { $0.name == dimension.name }
             dimensions.append(dimension)
         }
         dimensions.removeAll { fixed.contains($0.name) }
-        guard !dimensions.isEmpty else { throw ValidationError("nothing left to search: every setting of the space is fixed") }
+        guard !dimensions.isEmpty else {
+            throw ValidationError("nothing left to search: every setting of the space is fixed")
+        }
         return SearchSpace(dimensions: dimensions)
     }
 
@@ -94,11 +111,15 @@ struct TuneCommand: ParsableCommand {
         let tuner = try Tuner(plan: plan, dataset: dataset, engine: engine, folder: stateFolder)
         var progress = TuningConsole(plan: plan, verbose: verbose)
         progress.announce(state: stateFolder)
-        let stop = try tuner.run(budget: TuningBudget(seconds: timeLimit, evaluations: maxEvaluations)) { progress.report($0) }
+        let stop = try tuner.run(budget: TuningBudget(seconds: timeLimit, evaluations: maxEvaluations)) {
+            progress.report($0)
+        }
         progress.stopped(stop, evaluations: tuner.state.evaluations.count)
         let choice = try tuner.testChoice()
         try choice.file.write(to: output)
-        printError("chosen: trial \(choice.evaluation.trial + 1) after \(choice.evaluation.epochs) epoch(s); configuration written to \(output.path)")
+        printError(
+            "chosen: trial \(choice.evaluation.trial + 1) after \(choice.evaluation.epochs) epoch(s); configuration written to \(output.path)"
+        )
         let report = TuningReport(state: tuner.state, choice: choice, stop: stop, output: output)
         print(json ? try report.json() : report.table())
     }

@@ -21,7 +21,8 @@ struct TuningConsole {
 
     func announce(state: URL) {
         let rungs = plan.rungEpochs.indices.map { "\(plan.trialCount(atRung: $0)) x \(plan.rungEpochs[$0])" }
-        printError("search: \(plan.model.displayName), \(plan.trials) trials, seed \(plan.seed), state in \(state.path)")
+        printError(
+            "search: \(plan.model.displayName), \(plan.trials) trials, seed \(plan.seed), state in \(state.path)")
         if plan.model.isAutoencoder { printError("  rungs (trials x epochs): \(rungs.joined(separator: ", "))") }
         printError("  space: \(plan.space.dimensions.map(\.summary).joined(separator: ", "))")
     }
@@ -37,12 +38,17 @@ struct TuningConsole {
             printError("trial \(trial + 1), rung \(rung + 1): \(epochs) epoch(s)\(from)")
         case .evaluationFinished(let evaluation):
             done += 1
-            let values = zip(plan.space.dimensions, trialValues[evaluation.trial]).map { "\($0.name) \(SearchDimension.format($1))" }
-            let epochs = plan.model.isAutoencoder ? "rung \(evaluation.rung + 1), \(evaluation.epochs) epoch\(evaluation.epochs == 1 ? "" : "s"), " : ""
-            printError(String(
-                format: "[%d/%d] trial %d (%@): %@validation NDCG@100 %.4f, Recall@20 %.4f (%@)", done, total,
-                evaluation.trial + 1, values.joined(separator: ", "), epochs, evaluation.validation.ndcgAt100,
-                evaluation.validation.recallAt20, formatDuration(evaluation.seconds)))
+            let values = zip(plan.space.dimensions, trialValues[evaluation.trial]).map {
+                "\($0.name) \(SearchDimension.format($1))"
+            }
+            let epochs =
+                plan.model.isAutoencoder
+                ? "rung \(evaluation.rung + 1), \(evaluation.epochs) epoch\(evaluation.epochs == 1 ? "" : "s"), " : ""
+            printError(
+                String(
+                    format: "[%d/%d] trial %d (%@): %@validation NDCG@100 %.4f, Recall@20 %.4f (%@)", done, total,
+                    evaluation.trial + 1, values.joined(separator: ", "), epochs, evaluation.validation.ndcgAt100,
+                    evaluation.validation.recallAt20, formatDuration(evaluation.seconds)))
         case .training(let event):
             if verbose { training.report(event) }
         }
@@ -51,8 +57,14 @@ struct TuningConsole {
     func stopped(_ stop: TuningStop, evaluations: Int) {
         switch stop {
         case .complete: printError("search complete: \(evaluations) evaluations")
-        case .timeBudget: printError("time budget reached after \(evaluations) of \(total) evaluations (run again with a larger --time-limit to continue)")
-        case .evaluationBudget: printError("evaluation budget reached after \(evaluations) of \(total) evaluations (run again with a larger --max-evaluations to continue)")
+        case .timeBudget:
+            printError(
+                "time budget reached after \(evaluations) of \(total) evaluations (run again with a larger --time-limit to continue)"
+            )
+        case .evaluationBudget:
+            printError(
+                "evaluation budget reached after \(evaluations) of \(total) evaluations (run again with a larger --max-evaluations to continue)"
+            )
         }
     }
 }

@@ -40,18 +40,26 @@ struct TuningReport {
         let latest = latest
         for trial in rankedTrials {
             let values = state.trials[trial].map(SearchDimension.format)
-            let figures = latest[trial].map {
-                [String($0.epochs)] + [$0.validation.ndcgAt100, $0.validation.recallAt20, $0.validation.recallAt50].map { String(format: "%.4f", $0) }
-            } ?? ["-", "-", "-", "-"]
+            let figures =
+                latest[trial].map {
+                    [String($0.epochs)]
+                        + [$0.validation.ndcgAt100, $0.validation.recallAt20, $0.validation.recallAt50].map {
+                            String(format: "%.4f", $0)
+                        }
+                } ?? ["-", "-", "-", "-"]
             let mark = trial == choice.evaluation.trial ? "chosen" : (latest[trial] == nil ? "not evaluated" : "")
             lines.append("| \(trial + 1) | " + (values + figures).joined(separator: " | ") + " | \(mark) |")
         }
         lines.append("")
-        lines.append("validation metrics (best epoch of each trial's latest rung); search \(stop == .complete ? "complete" : "stopped by its \(stop.rawValue)")")
-        lines.append(String(
-            format: "chosen: trial %d, test NDCG@100 %.4f, Recall@20 %.4f, Recall@50 %.4f (%d users); configuration: %@",
-            choice.evaluation.trial + 1, choice.test.ndcgAt100, choice.test.recallAt20, choice.test.recallAt50,
-            choice.test.userCount, output.path))
+        lines.append(
+            "validation metrics (best epoch of each trial's latest rung); search \(stop == .complete ? "complete" : "stopped by its \(stop.rawValue)")"
+        )
+        lines.append(
+            String(
+                format:
+                    "chosen: trial %d, test NDCG@100 %.4f, Recall@20 %.4f, Recall@50 %.4f (%d users); configuration: %@",
+                choice.evaluation.trial + 1, choice.test.ndcgAt100, choice.test.recallAt20, choice.test.recallAt50,
+                choice.test.userCount, output.path))
         return lines.joined(separator: "\n")
     }
 
@@ -78,6 +86,7 @@ struct TuningReport {
             "model": plan.model.rawValue, "stopped": stop.rawValue, "evaluations": state.evaluations.count,
             "rung_epochs": plan.rungEpochs, "seed": NSNumber(value: plan.seed), "trials": trials, "choice": chosen,
         ]
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        return String(
+            decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 }

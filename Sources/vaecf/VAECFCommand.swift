@@ -9,7 +9,8 @@ struct VAECFCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DemoCommand.self, PrepareCommand.self, SynthCommand.self, DownloadCommand.self, InfoCommand.self,
-            TrainCommand.self, TestCommand.self, CompareCommand.self, TuneCommand.self, RecommendCommand.self, SimilarCommand.self, ServeCommand.self, BenchmarkCommand.self,
+            TrainCommand.self, TestCommand.self, CompareCommand.self, TuneCommand.self, RecommendCommand.self,
+            SimilarCommand.self, ServeCommand.self, BenchmarkCommand.self,
         ])
 
     /// Parses and runs the command; under an MPI launcher with several ranks, only the commands that work
@@ -18,9 +19,11 @@ struct VAECFCommand: AsyncParsableCommand {
         do {
             var command = try parseAsRoot()
             if let launch = MPILaunch.detect(), launch.size > 1,
-               !(command is TrainCommand || command is BenchmarkAllReduceCommand) {
+                !(command is TrainCommand || command is BenchmarkAllReduceCommand)
+            {
                 throw CommandFailure(
-                    "started by an MPI launcher as rank \(launch.rank) of \(launch.size): only `vaecf train` and `vaecf benchmark allreduce` run across processes; run this command without mpirun")
+                    "started by an MPI launcher as rank \(launch.rank) of \(launch.size): only `vaecf train` and `vaecf benchmark allreduce` run across processes; run this command without mpirun"
+                )
             }
             if var asynchronous = command as? any AsyncParsableCommand {
                 try await asynchronous.run()

@@ -7,15 +7,18 @@ import VAECF
 struct CheckpointAsModelTests {
     /// A folder with `data.vaecf`, `model` and `model.checkpoint` whose last-epoch weights differ from its best.
     static func trainedFolder() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vaecf-checkpoint-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "vaecf-checkpoint-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let csv = folder.appendingPathComponent("data.csv").path
         let data = folder.appendingPathComponent("data.vaecf").path
         for step in [
             ["synth", "--output", csv, "--users", "300", "--items", "80", "--interactions", "6000", "--seed", "2"],
             ["prepare", csv, "--output", data, "--heldout-users", "30"],
-            ["train", "--data", data, "--output", folder.appendingPathComponent("model").path, "--epochs", "1",
-             "--encoder-dims", "16,8", "--batch-size-train", "50", "--checkpoint-interval", "0", "--quiet"],
+            [
+                "train", "--data", data, "--output", folder.appendingPathComponent("model").path, "--epochs", "1",
+                "--encoder-dims", "16,8", "--batch-size-train", "50", "--checkpoint-interval", "0", "--quiet",
+            ],
         ] {
             let result = try CLIRunner.run(step)
             try #require(result.status == 0, "\(step[0]): \(result.standardError)")
@@ -46,7 +49,8 @@ struct CheckpointAsModelTests {
 
         func metrics(_ path: String) throws -> (CLIResult, [String: Double]) {
             let result = try CLIRunner.run(["test", "--data", data, "--model", path, "--json"])
-            let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any] ?? [:]
+            let object =
+                try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any] ?? [:]
             return (result, object.compactMapValues { $0 as? Double }.filter { $0.key != "seconds" })
         }
         let (testCheckpoint, checkpointMetrics) = try metrics(checkpoint)
@@ -69,8 +73,10 @@ struct CheckpointAsModelTests {
         let poisoned = folder.appendingPathComponent("nan-model")
         try file.write(to: poisoned)
         let data = folder.appendingPathComponent("data.vaecf").path
-        for command in [["recommend", "--model", poisoned.path, "--items", file.header.itemIDs[0]],
-                        ["test", "--data", data, "--model", poisoned.path], ["info", poisoned.path]] {
+        for command in [
+            ["recommend", "--model", poisoned.path, "--items", file.header.itemIDs[0]],
+            ["test", "--data", data, "--model", poisoned.path], ["info", poisoned.path],
+        ] {
             let result = try CLIRunner.run(command)
             #expect(result.status == 1, "\(command[0]): \(result.standardError)")
             #expect(result.standardError.contains("decoder.1.weight holds NaN at index 2"), "\(command[0])")
@@ -83,7 +89,9 @@ struct CheckpointAsModelTests {
         try bytes.write(to: crafted)
         for command in [["info", crafted.path], ["test", "--data", data, "--model", crafted.path]] {
             let result = try CLIRunner.run(command)
-            #expect(result.status == 1 && result.standardError.contains("truncated"), "\(command[0]): \(result.standardError)")
+            #expect(
+                result.status == 1 && result.standardError.contains("truncated"),
+                "\(command[0]): \(result.standardError)")
         }
     }
 }

@@ -7,7 +7,8 @@ enum MPIRunner {
     static let launcher: URL? = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         .split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent("mpirun") }
         .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    static let absence = "mpirun is not installed (Debian: apt-get install openmpi-bin libopenmpi-dev): the MPI tests did not run"
+    static let absence =
+        "mpirun is not installed (Debian: apt-get install openmpi-bin libopenmpi-dev): the MPI tests did not run"
 
     /// `mpirun --allow-run-as-root --oversubscribe -np ranks vaecf arguments...`.
     static func arguments(ranks: Int, _ arguments: [String]) throws -> [String] {
@@ -110,9 +111,13 @@ struct MPITrainTests {
     func indivisibleBatch() throws {
         let folder = try TrainCommandTests.preparedFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let run = try MPIRunner.run(ranks: 2, [
-            "train", "--data", folder.appendingPathComponent("data.vaecf").path, "--output",
-            folder.appendingPathComponent("model").path, "--epochs", "1", "--batch-size-train", "51", "--threads", "1"])
+        let run = try MPIRunner.run(
+            ranks: 2,
+            [
+                "train", "--data", folder.appendingPathComponent("data.vaecf").path, "--output",
+                folder.appendingPathComponent("model").path, "--epochs", "1", "--batch-size-train", "51", "--threads",
+                "1",
+            ])
         #expect(run.status != 0)
         #expect(run.standardError.contains("rank 0 of 2"), "\(run.standardError)")
         #expect(run.standardError.contains("does not divide between 2 processes"))
@@ -121,8 +126,11 @@ struct MPITrainTests {
 
     @Test("benchmark allreduce sums the buffer of one training step across the ranks and times it")
     func allReduceBenchmark() throws {
-        let run = try MPIRunner.run(ranks: 2, [
-            "benchmark", "allreduce", "--items", "100", "--encoder-dims", "8,4", "--repetitions", "3", "--json"])
+        let run = try MPIRunner.run(
+            ranks: 2,
+            [
+                "benchmark", "allreduce", "--items", "100", "--encoder-dims", "8,4", "--repetitions", "3", "--json",
+            ])
         #expect(run.status == 0, "\(run.standardError)")
         let object = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
         let layout = ParameterLayout(configuration: MultVAEConfiguration(itemCount: 100, encoderDimensions: [8, 4]))
@@ -136,12 +144,14 @@ struct MPITrainTests {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         for entry in entries {
             guard let pid = pid_t(entry),
-                  let commandLine = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
-                  let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ") else { continue }
+                let commandLine = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ")
+            else { continue }
             let arguments = commandLine.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
             let variables = environment.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
             if arguments.first?.hasSuffix("vaecf") == true && arguments.contains(argument)
-                && variables.contains("OMPI_COMM_WORLD_RANK=\(rank)") {
+                && variables.contains("OMPI_COMM_WORLD_RANK=\(rank)")
+            {
                 return pid
             }
         }
@@ -156,7 +166,9 @@ struct MPIMissingTests {
     func missingLibrary() throws {
         let run = try CLIRunner.run(
             ["train", "--data", "/nonexistent.vaecf", "--output", "/tmp/never-written"],
-            environment: ["OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_RANK": "0", "VAECF_MPI": "/nonexistent/libmpi.so"])
+            environment: [
+                "OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_RANK": "0", "VAECF_MPI": "/nonexistent/libmpi.so",
+            ])
         #expect(run.status != 0)
         #expect(run.standardError.contains("started by an MPI launcher as rank 0 of 2"), "\(run.standardError)")
         #expect(run.standardError.contains("/nonexistent/libmpi.so"))

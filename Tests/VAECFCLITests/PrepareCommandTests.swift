@@ -125,7 +125,9 @@ final class PrepareCommandTests {
         #expect(both.status != 0)
         let format = try CLIRunner.run(["prepare", ratings.path, "--output", output, "--format", "parquet"])
         #expect(format.status != 0 && format.standardError.contains("movielens-100k"))
-        let seedWithImport = try CLIRunner.run(["prepare", "--from-pro-sg", folder.path, "--output", output, "--seed", "1"])
+        let seedWithImport = try CLIRunner.run([
+            "prepare", "--from-pro-sg", folder.path, "--output", output, "--seed", "1",
+        ])
         #expect(seedWithImport.status != 0 && seedWithImport.standardError.contains("--seed"))
     }
 
@@ -153,7 +155,9 @@ final class PrepareCommandTests {
         ]
         for (options, message) in downloadCases {
             let download = try CLIRunner.run(["download", "movielens-100k", "--output", folder.path] + options)
-            #expect(download.status != 0 && download.standardError.contains(message), "\(options): \(download.standardError)")
+            #expect(
+                download.status != 0 && download.standardError.contains(message),
+                "\(options): \(download.standardError)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
@@ -167,8 +171,13 @@ final class PrepareCommandTests {
         try gzip.run()
         gzip.waitUntilExit()
         try #require(gzip.terminationStatus == 0, "the gzip tool is needed for this test")
-        let plain = try CLIRunner.run(["prepare", ratings.path, "--output", folder.appendingPathComponent("a.vaecf").path, "--heldout-users", "5"])
-        let packed = try CLIRunner.run(["prepare", compressed.path, "--output", folder.appendingPathComponent("b.vaecf").path, "--heldout-users", "5"])
+        let plain = try CLIRunner.run([
+            "prepare", ratings.path, "--output", folder.appendingPathComponent("a.vaecf").path, "--heldout-users", "5",
+        ])
+        let packed = try CLIRunner.run([
+            "prepare", compressed.path, "--output", folder.appendingPathComponent("b.vaecf").path, "--heldout-users",
+            "5",
+        ])
         #expect(plain.status == 0 && packed.status == 0, "\(packed.standardError)")
         let fingerprint = plain.standardOutput.split(separator: "\n").first { $0.contains("fingerprint") }
         #expect(fingerprint.map { packed.standardOutput.contains($0.split(separator: " ").last!) } == true)
@@ -177,7 +186,9 @@ final class PrepareCommandTests {
     @Test func binaryInputIsNotATextFile() throws {
         let binary = folder.appendingPathComponent("model.bin")
         try Data((0..<4000).map { UInt8(truncatingIfNeeded: $0 * 7919) }).write(to: binary)
-        let result = try CLIRunner.run(["prepare", binary.path, "--output", folder.appendingPathComponent("x.vaecf").path])
+        let result = try CLIRunner.run([
+            "prepare", binary.path, "--output", folder.appendingPathComponent("x.vaecf").path,
+        ])
         #expect(result.status != 0)
         #expect(result.standardError.contains("not a text file"), "\(result.standardError)")
         #expect(result.standardError.utf8.count < 400, "\(result.standardError.utf8.count) bytes of error")
@@ -191,7 +202,9 @@ final class PrepareCommandTests {
         let ratings = folder.appendingPathComponent("isolated.csv")
         try Data(text.utf8).write(to: ratings)
         let output = folder.appendingPathComponent("isolated.vaecf")
-        let result = try CLIRunner.run(["prepare", ratings.path, "--output", output.path, "--heldout-users", "3", "--seed", "1"])
+        let result = try CLIRunner.run([
+            "prepare", ratings.path, "--output", output.path, "--heldout-users", "3", "--seed", "1",
+        ])
         #expect(result.status != 0)
         #expect(result.standardError.contains("part of the split would be empty"), "\(result.standardError)")
         #expect(!FileManager.default.fileExists(atPath: output.path))

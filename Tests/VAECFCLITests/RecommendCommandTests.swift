@@ -7,15 +7,18 @@ import Testing
 struct RecommendCommandTests {
     /// A folder with `data.csv`, `data.vaecf` and `model`, and three item ids of the model.
     static func trainedFolder() throws -> (folder: URL, items: [String]) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vaecf-recommend-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "vaecf-recommend-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let csv = folder.appendingPathComponent("data.csv").path
         let data = folder.appendingPathComponent("data.vaecf").path
         let steps = [
             ["synth", "--output", csv, "--users", "300", "--items", "80", "--interactions", "6000", "--seed", "2"],
             ["prepare", csv, "--output", data, "--heldout-users", "30"],
-            ["train", "--data", data, "--output", folder.appendingPathComponent("model").path, "--epochs", "1",
-             "--encoder-dims", "16,8", "--batch-size-train", "50", "--no-checkpoint", "--quiet"],
+            [
+                "train", "--data", data, "--output", folder.appendingPathComponent("model").path, "--epochs", "1",
+                "--encoder-dims", "16,8", "--batch-size-train", "50", "--no-checkpoint", "--quiet",
+            ],
         ]
         for step in steps {
             let result = try CLIRunner.run(step)
@@ -35,7 +38,9 @@ struct RecommendCommandTests {
         let (folder, items) = try Self.trainedFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = folder.appendingPathComponent("model").path
-        let text = try CLIRunner.run(["recommend", "--model", model, "--items", "\(items[0]),\(items[1]),nope", "--k", "5"])
+        let text = try CLIRunner.run([
+            "recommend", "--model", model, "--items", "\(items[0]),\(items[1]),nope", "--k", "5",
+        ])
         #expect(text.status == 0, "\(text.standardError)")
         let lines = text.standardOutput.split(separator: "\n")
         #expect(lines.count == 6 && lines[0].hasPrefix("rank"))
@@ -43,11 +48,13 @@ struct RecommendCommandTests {
         #expect(text.standardError.contains("not in the model: nope"))
 
         let json = try CLIRunner.run([
-            "recommend", "--model", model, "--items", "\(items[0]), \(items[1]),nope", "--exclude", items[2], "--k", "7",
+            "recommend", "--model", model, "--items", "\(items[0]), \(items[1]),nope", "--exclude", items[2], "--k",
+            "7",
             "--json",
         ])
         #expect(json.status == 0, "\(json.standardError)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         let recommended = try #require(object["items"] as? [[String: Any]])
         let ids = recommended.compactMap { $0["id"] as? String }
         #expect(ids.count == 7)
@@ -71,16 +78,22 @@ struct RecommendCommandTests {
         try "customer,product\nc1,\(items[0])\nc2,\(items[1])\nc1,\(items[2])\nc3,unknown-item\n"
             .write(to: input, atomically: true, encoding: .utf8)
         let csv = folder.appendingPathComponent("out.csv")
-        let common = ["recommend", "--model", model, "--input", input.path, "--user-column", "customer",
-                      "--item-column", "product", "--k", "4", "--batch-size", "2"]
+        let common = [
+            "recommend", "--model", model, "--input", input.path, "--user-column", "customer",
+            "--item-column", "product", "--k", "4", "--batch-size", "2",
+        ]
         let first = try CLIRunner.run(common + ["--output", csv.path])
         #expect(first.status == 0, "\(first.standardError)")
         #expect(first.standardError.contains("unknown-item"))
         let rows = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",") }
         #expect(rows.first == ["user", "rank", "item", "score"])
         #expect(rows.count == 13)
-        #expect(rows.dropFirst().map { String($0[0]) } == ["c1", "c1", "c1", "c1", "c2", "c2", "c2", "c2", "c3", "c3", "c3", "c3"])
-        #expect(rows.dropFirst().map { String($0[1]) } == Array(repeating: ["1", "2", "3", "4"], count: 3).flatMap { $0 })
+        #expect(
+            rows.dropFirst().map { String($0[0]) } == [
+                "c1", "c1", "c1", "c1", "c2", "c2", "c2", "c2", "c3", "c3", "c3", "c3",
+            ])
+        #expect(
+            rows.dropFirst().map { String($0[1]) } == Array(repeating: ["1", "2", "3", "4"], count: 3).flatMap { $0 })
         let c1Items = rows.dropFirst().prefix(4).map { String($0[2]) }
         #expect(Set(c1Items).isDisjoint(with: [items[0], items[2]]))
 
@@ -111,7 +124,9 @@ struct RecommendCommandTests {
         let output = folder.appendingPathComponent("never.csv")
         let broken = try CLIRunner.run(["recommend", "--model", model, "--input", bad.path, "--output", output.path])
         #expect(broken.status != 0)
-        #expect(broken.standardError.contains("bad.csv") && broken.standardError.contains("bad.csv:3"), "\(broken.standardError)")
+        #expect(
+            broken.standardError.contains("bad.csv") && broken.standardError.contains("bad.csv:3"),
+            "\(broken.standardError)")
         #expect(!FileManager.default.fileExists(atPath: output.path))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("never") }
         #expect(leftovers.isEmpty)
@@ -140,7 +155,8 @@ struct RecommendCommandTests {
                 "--batch-size", "64", "--precision", precision, "--json",
             ])
             #expect(result.status == 0, "\(result.standardError)")
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
             #expect(object["precision"] as? String == precision)
             let latency = try #require(object["latency"] as? [String: Any])
             #expect(latency["count"] as? Int == 30)

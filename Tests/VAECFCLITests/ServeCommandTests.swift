@@ -38,7 +38,7 @@ struct ServeCommandTests {
         /// The URL printed on a line that starts with `prefix` (e.g. `listening on `), waiting up to `timeout` seconds.
         /// Generous: on Linux the pipe's readability handler runs on the dispatch pool that Swift concurrency
         /// also uses, and in a full parallel run other tests' synchronous work can hold it for tens of seconds.
-        func url(after prefix: String, timeout: TimeInterval = 90) async throws -> URL? {
+        func url(after prefix: String, timeout: TimeInterval = 240) async throws -> URL? {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline && process.isRunning {
                 for line in standardOutput.split(separator: "\n") {
@@ -63,7 +63,9 @@ struct ServeCommandTests {
     }
 
     /// Sends a request and returns the status and the body as text.
-    static func request(_ url: URL, method: String = "GET", body: String? = nil) async throws -> (status: Int, body: String) {
+    static func request(
+        _ url: URL, method: String = "GET", body: String? = nil
+    ) async throws -> (status: Int, body: String) {
         var request = URLRequest(url: url)
         request.httpMethod = method
         if let body {
@@ -77,8 +79,11 @@ struct ServeCommandTests {
     /// Trains the small model for one epoch on the prepared data in `folder`; returns the model's path.
     static func trainedModel(in folder: URL) throws -> String {
         let model = folder.appendingPathComponent("model").path
-        let train = try CLIRunner.run(["train", "--data", folder.appendingPathComponent("data.vaecf").path, "--output", model,
-                                       "--epochs", "1", "--no-checkpoint"] + TrainCommandTests.smallModel)
+        let train = try CLIRunner.run(
+            [
+                "train", "--data", folder.appendingPathComponent("data.vaecf").path, "--output", model,
+                "--epochs", "1", "--no-checkpoint",
+            ] + TrainCommandTests.smallModel)
         try #require(train.status == 0, "\(train.standardError)")
         return model
     }
@@ -90,11 +95,14 @@ struct ServeCommandTests {
         let model = try Self.trainedModel(in: folder)
 
         let server = try ServerProcess(
-            arguments: ["serve", "--model", model, "--host", "127.0.0.1", "--port", "0", "--admin-port", "0", "--threads", "1",
-                        "--max-items", "5"],
+            arguments: [
+                "serve", "--model", model, "--host", "127.0.0.1", "--port", "0", "--admin-port", "0", "--threads", "1",
+                "--max-items", "5",
+            ],
             folder: folder)
         defer { if server.process.isRunning { kill(server.process.processIdentifier, SIGKILL) } }
-        let base = try #require(try await server.url(after: "listening on "), "no address; stdout: \(server.standardOutput)")
+        let base = try #require(
+            try await server.url(after: "listening on "), "no address; stdout: \(server.standardOutput)")
         let admin = try #require(try await server.url(after: "admin API (POST /admin/reload) listening on "))
         #expect(base.host == "127.0.0.1" && base.port != nil && base.port != 0)
         #expect(server.standardOutput.contains("compute: "))
@@ -103,10 +111,13 @@ struct ServeCommandTests {
         #expect(health.status == 200 && health.body.contains(#""status":"ok""#))
         let description = try await Self.request(base.appendingPathComponent("v1/model"))
         #expect(description.status == 200 && description.body.contains(#""itemCount":150"#), "\(description.body)")
-        #expect(description.body.contains(#""path":"model""#) && !description.body.contains(folder.path), "\(description.body)")
+        #expect(
+            description.body.contains(#""path":"model""#) && !description.body.contains(folder.path),
+            "\(description.body)")
 
         let recommendURL = base.appendingPathComponent("v1/recommend")
-        let answer = try await Self.request(recommendURL, method: "POST", body: #"{"items": ["i1", "i2", "nope"], "k": 5}"#)
+        let answer = try await Self.request(
+            recommendURL, method: "POST", body: #"{"items": ["i1", "i2", "nope"], "k": 5}"#)
         #expect(answer.status == 200, "\(answer.body)")
         let result = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
         let items = result?["items"] as? [[String: Any]] ?? []
@@ -116,7 +127,8 @@ struct ServeCommandTests {
 
         let malformed = try await Self.request(recommendURL, method: "POST", body: #"{"items": ["#)
         #expect(malformed.status == 400 && malformed.body.contains("malformed_json"))
-        let tooMany = try await Self.request(recommendURL, method: "POST", body: #"{"items": ["a", "b", "c", "d", "e", "f"]}"#)
+        let tooMany = try await Self.request(
+            recommendURL, method: "POST", body: #"{"items": ["a", "b", "c", "d", "e", "f"]}"#)
         #expect(tooMany.status == 400 && tooMany.body.contains("too_many_items"))
         let badK = try await Self.request(recommendURL, method: "POST", body: #"{"items": [], "k": 151}"#)
         #expect(badK.status == 400 && badK.body.contains("invalid_k"))
@@ -126,16 +138,20 @@ struct ServeCommandTests {
         kill(server.process.processIdentifier, SIGHUP)
         let reloaded = try await Self.request(admin.appendingPathComponent("admin/reload"), method: "POST", body: "{}")
         #expect(reloaded.status == 200 && reloaded.body.contains("reloaded"), "\(reloaded.body)")
-        let failed = try await Self.request(admin.appendingPathComponent("admin/reload"), method: "POST",
-                                            body: #"{"path": "\#(folder.path)/absent.model"}"#)
+        let failed = try await Self.request(
+            admin.appendingPathComponent("admin/reload"), method: "POST",
+            body: #"{"path": "\#(folder.path)/absent.model"}"#)
         #expect(failed.status == 422 && failed.body.contains("reload_failed") && !failed.body.contains(folder.path))
-        let outside = try await Self.request(admin.appendingPathComponent("admin/reload"), method: "POST", body: #"{"path": "/etc/passwd"}"#)
+        let outside = try await Self.request(
+            admin.appendingPathComponent("admin/reload"), method: "POST", body: #"{"path": "/etc/passwd"}"#)
         #expect(outside.status == 403 && outside.body.contains("reload_forbidden"), "\(outside.body)")
-        let after = try await Self.request(recommendURL, method: "POST", body: #"{"items": ["i1", "i2", "nope"], "k": 5}"#)
+        let after = try await Self.request(
+            recommendURL, method: "POST", body: #"{"items": ["i1", "i2", "nope"], "k": 5}"#)
         #expect(after.body == answer.body)
 
         let metrics = try await Self.request(base.appendingPathComponent("metrics"))
-        #expect(metrics.body.contains(#"vaecf_http_requests_total{route="/v1/recommend",method="POST",status="200"} 2"#))
+        #expect(
+            metrics.body.contains(#"vaecf_http_requests_total{route="/v1/recommend",method="POST",status="200"} 2"#))
         #expect(metrics.body.contains("vaecf_batch_size_count 2"))
 
         kill(server.process.processIdentifier, SIGTERM)
@@ -157,7 +173,9 @@ struct ServeCommandTests {
         let port = try CLIRunner.run(["serve", "--model", "x", "--port", "70000"])
         #expect(port.status != 0)
         #expect(port.standardError.contains("--port"))
-        let directory = try CLIRunner.run(["serve", "--model", "x", "--reload-directory", "/nonexistent-\(UUID().uuidString)"])
+        let directory = try CLIRunner.run([
+            "serve", "--model", "x", "--reload-directory", "/nonexistent-\(UUID().uuidString)",
+        ])
         #expect(directory.status != 0)
         #expect(directory.standardError.contains("--reload-directory"), "\(directory.standardError)")
         for option in ["--idle-timeout", "--read-timeout", "--drain-timeout", "--max-connections"] {
@@ -174,8 +192,10 @@ struct ServeCommandTests {
             ["-c", #"ulimit -n 200 && exec "$0" serve --model /nonexistent-model --port 0"#, binary.path],
             executable: URL(fileURLWithPath: "/bin/sh"))
         #expect(result.status != 0)  // the model does not exist; the limits are settled before it is read
-        #expect(result.standardError.contains("--max-connections 512 exceeds what the open-file limit of 200 allows; using 136"),
-                "\(result.standardError)")
+        #expect(
+            result.standardError.contains(
+                "--max-connections 512 exceeds what the open-file limit of 200 allows; using 136"),
+            "\(result.standardError)")
         #expect(result.standardOutput.contains("limits: 136 connections"))
     }
 
@@ -191,10 +211,13 @@ struct ServeCommandTests {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         try #require(descriptor >= 0 && connected == 0, "cannot connect to port \(port)")
-        let request = Array("POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n{\"items\": [".utf8)
+        let request = Array(
+            "POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n{\"items\": [".utf8)
         _ = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
         return descriptor
     }
@@ -205,12 +228,18 @@ struct ServeCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = try Self.trainedModel(in: folder)
         let server = try ServerProcess(
-            arguments: ["serve", "--model", model, "--port", "0", "--threads", "1", "--drain-timeout", "1",
-                        "--idle-timeout", "60", "--read-timeout", "60", "--max-connections", "8"],
+            arguments: [
+                "serve", "--model", model, "--port", "0", "--threads", "1", "--drain-timeout", "1",
+                "--idle-timeout", "60", "--read-timeout", "60", "--max-connections", "8",
+            ],
             folder: folder)
         defer { if server.process.isRunning { kill(server.process.processIdentifier, SIGKILL) } }
-        let base = try #require(try await server.url(after: "listening on "), "stdout: \(server.standardOutput) stderr: \(server.standardError)")
-        #expect(server.standardOutput.contains("limits: 8 connections, idle timeout 60.0 s, read timeout 60.0 s, drain 1.0 s"))
+        let base = try #require(
+            try await server.url(after: "listening on "),
+            "stdout: \(server.standardOutput) stderr: \(server.standardError)")
+        #expect(
+            server.standardOutput.contains(
+                "limits: 8 connections, idle timeout 60.0 s, read timeout 60.0 s, drain 1.0 s"))
         let descriptor = try Self.halfSentRequest(port: try #require(base.port))
         defer { close(descriptor) }
         try await Task.sleep(for: .milliseconds(300))

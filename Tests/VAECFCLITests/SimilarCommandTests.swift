@@ -11,21 +11,27 @@ struct SimilarCommandTests {
         let (folder, items) = try RecommendCommandTests.trainedFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = folder.appendingPathComponent("model")
-        let text = try CLIRunner.run(["similar", "--model", model.path, "--item", items[0], "--item", items[1], "--top", "4"])
+        let text = try CLIRunner.run([
+            "similar", "--model", model.path, "--item", items[0], "--item", items[1], "--top", "4",
+        ])
         #expect(text.status == 0, "\(text.standardError)")
         let lines = text.standardOutput.split(separator: "\n")
         #expect(lines.count == 12 && lines[0] == "similar to \(items[0]):" && lines[6] == "similar to \(items[1]):")
 
         // The portable GEMM on one thread, as the library call below: the same bits, so the same ranking.
-        let json = try CLIRunner.run([
-            "similar", "--model", model.path, "--item", items[0], "--top", "5", "--deny", "\(items[1]),ghost", "--json",
-            "--threads", "1",
-        ], environment: ["VAECF_BLAS": "portable"])
+        let json = try CLIRunner.run(
+            [
+                "similar", "--model", model.path, "--item", items[0], "--top", "5", "--deny", "\(items[1]),ghost",
+                "--json",
+                "--threads", "1",
+            ], environment: ["VAECF_BLAS": "portable"])
         #expect(json.status == 0, "\(json.standardError)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         let ids = try #require(object["items"] as? [[String: Any]]).compactMap { $0["id"] as? String }
         let recommender = try Recommender.load(model, gemm: .portable(threadCount: 1), threadCount: 1)
-        let expected = try recommender.similarItems(SimilarItemsQuery(item: items[0], count: 5, deny: [items[1], "ghost"]))
+        let expected = try recommender.similarItems(
+            SimilarItemsQuery(item: items[0], count: 5, deny: [items[1], "ghost"]))
         #expect(object["item"] as? String == items[0])
         #expect(ids == expected.items.map(\.id) && ids.count == 5 && !ids.contains(items[0]) && !ids.contains(items[1]))
         #expect(object["unknown"] as? [String] == ["ghost"])
@@ -38,11 +44,14 @@ struct SimilarCommandTests {
             let refused = try CLIRunner.run(["similar", "--model", model.path] + arguments)
             #expect(refused.status != 0 && refused.standardOutput.isEmpty)
         }
-        let missing = try CLIRunner.run(["similar", "--model", folder.appendingPathComponent("none").path, "--item", items[0]])
+        let missing = try CLIRunner.run([
+            "similar", "--model", folder.appendingPathComponent("none").path, "--item", items[0],
+        ])
         #expect(missing.status != 0 && missing.standardError.contains("none"))
     }
 
-    @Test("recommend --user: the fold-in answer of the user's training items; unknown users and files without users fail")
+    @Test(
+        "recommend --user: the fold-in answer of the user's training items; unknown users and files without users fail")
     func recommendKnownUser() throws {
         let (folder, _) = try RecommendCommandTests.trainedFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -11,17 +11,23 @@ struct TuneCommandTests {
     ]
 
     static func tune(_ folder: URL, _ name: String, _ extra: [String] = []) throws -> CLIResult {
-        try CLIRunner.run(["tune", "--data", folder.appendingPathComponent("data.vaecf").path,
-                           "--output", folder.appendingPathComponent(name).path, "--json"] + search + extra)
+        try CLIRunner.run(
+            [
+                "tune", "--data", folder.appendingPathComponent("data.vaecf").path,
+                "--output", folder.appendingPathComponent(name).path, "--json",
+            ] + search + extra)
     }
 
     /// The JSON report without the timings.
     static func untimed(_ result: CLIResult) throws -> [String: Any] {
-        var object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         let trials = try #require(object["trials"] as? [[String: Any]])
         object["trials"] = trials.map { trial in
             var trial = trial
-            trial["evaluations"] = (trial["evaluations"] as? [[String: Any]] ?? []).map { $0.filter { $0.key != "seconds" } }
+            trial["evaluations"] = (trial["evaluations"] as? [[String: Any]] ?? []).map {
+                $0.filter { $0.key != "seconds" }
+            }
             return trial
         }
         var choice = try #require(object["choice"] as? [String: Any])
@@ -51,12 +57,15 @@ struct TuneCommandTests {
         let test = try #require(choice["test"] as? [String: Any])
         let model = folder.appendingPathComponent("model").path
         let data = folder.appendingPathComponent("data.vaecf").path
-        let train = try CLIRunner.run(["train", "--data", data, "--output", model, "--config", configuration.path,
-                                       "--threads", "2", "--quiet", "--no-checkpoint"])
+        let train = try CLIRunner.run([
+            "train", "--data", data, "--output", model, "--config", configuration.path,
+            "--threads", "2", "--quiet", "--no-checkpoint",
+        ])
         #expect(train.status == 0, "\(train.standardError)")
         #expect(train.standardError.contains("configuration from \(configuration.path)"))
         let measured = try CLIRunner.run(["test", "--data", data, "--model", model, "--json", "--threads", "2"])
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(measured.standardOutput.utf8)) as? [String: Any])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(measured.standardOutput.utf8)) as? [String: Any])
         for key in ["ndcg@100", "recall@20", "recall@50"] {
             #expect(object[key] as? Double == test[key] as? Double, "\(key): train --config \(object), tune \(test)")
         }
@@ -64,7 +73,9 @@ struct TuneCommandTests {
         // The table form, from the saved (complete) search.
         let table = try CLIRunner.run(["tune", "--data", data, "--output", configuration.path] + Self.search)
         #expect(table.status == 0 && table.standardError.contains("7 of 7 evaluations done"), "\(table.standardError)")
-        #expect(table.standardOutput.hasPrefix("| trial | lam | anneal-cap | total-anneal-steps | lr | keep-probability | epochs |"))
+        #expect(
+            table.standardOutput.hasPrefix(
+                "| trial | lam | anneal-cap | total-anneal-steps | lr | keep-probability | epochs |"))
         #expect(table.standardOutput.contains("| chosen |") && table.standardOutput.contains("chosen: trial "))
     }
 
@@ -79,7 +90,9 @@ struct TuneCommandTests {
         let base = ["train", "--data", data, "--output", model, "--config", configuration, "--threads", "2", "--quiet"]
         let overridden = try CLIRunner.run(base + ["--epochs", "1", "--lr", "0.05", "--keep-probability", "1"])
         #expect(overridden.status == 0, "\(overridden.standardError)")
-        #expect(overridden.standardError.contains("from the command line: epochs 4 -> 1, keep-probability "), "\(overridden.standardError)")
+        #expect(
+            overridden.standardError.contains("from the command line: epochs 4 -> 1, keep-probability "),
+            "\(overridden.standardError)")
         #expect(overridden.standardError.contains("-> 1.0, lr ") && overridden.standardError.contains("-> 0.05"))
         #expect(overridden.standardError.contains("epochs 1-1"))
 
@@ -89,10 +102,13 @@ struct TuneCommandTests {
         let extended = try CLIRunner.run(base + ["--resume"])
         #expect(extended.status == 0 && extended.standardError.contains("epochs 3-4"), "\(extended.standardError)")
         let changed = try CLIRunner.run(base + ["--resume", "--epochs", "6", "--lam", "0.5"])
-        #expect(changed.status != 0 && changed.standardError.contains("--lam 0.5 (the checkpoint has"), "\(changed.standardError)")
+        #expect(
+            changed.status != 0 && changed.standardError.contains("--lam 0.5 (the checkpoint has"),
+            "\(changed.standardError)")
 
         let otherModel = try CLIRunner.run(base + ["--model", "multdae"])
-        #expect(otherModel.status != 0 && otherModel.standardError.contains("is a configuration for multvae, not multdae"))
+        #expect(
+            otherModel.status != 0 && otherModel.standardError.contains("is a configuration for multvae, not multdae"))
         let preset = try CLIRunner.run(base + ["--preset", "nvidia"])
         #expect(preset.status != 0 && preset.standardError.contains("--preset and --config"))
     }
@@ -107,8 +123,11 @@ struct TuneCommandTests {
         let output = folder.appendingPathComponent("killed.json").path
         let process = Process()
         process.executableURL = CLIRunner.binary
-        process.arguments = ["tune", "--data", folder.appendingPathComponent("data.vaecf").path, "--output", output,
-                             "--json"] + Self.search
+        process.arguments =
+            [
+                "tune", "--data", folder.appendingPathComponent("data.vaecf").path, "--output", output,
+                "--json",
+            ] + Self.search
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -127,11 +146,15 @@ struct TuneCommandTests {
         #expect(resumed.status == 0, "\(resumed.standardError)")
         #expect(resumed.standardError.contains("continuing the saved search"), "\(resumed.standardError)")
         #expect(Self.same(try Self.untimed(resumed), try Self.untimed(straight)))
-        #expect(try Data(contentsOf: URL(fileURLWithPath: output)) == Data(contentsOf: folder.appendingPathComponent("straight.json")))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: output))
+                == Data(contentsOf: folder.appendingPathComponent("straight.json")))
 
         // Stopped by an evaluation budget, then continued: the same again.
         let budgeted = try Self.tune(folder, "budget.json", ["--max-evaluations", "3"])
-        #expect(budgeted.status == 0 && budgeted.standardError.contains("evaluation budget reached after 3 of 7"), "\(budgeted.standardError)")
+        #expect(
+            budgeted.status == 0 && budgeted.standardError.contains("evaluation budget reached after 3 of 7"),
+            "\(budgeted.standardError)")
         let continued = try Self.tune(folder, "budget.json")
         #expect(Self.same(try Self.untimed(continued), try Self.untimed(straight)))
 
@@ -150,7 +173,8 @@ struct TuneCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try Self.tune(folder, "best.json", ["--time-limit", "0.001"])
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardError.contains("time budget reached after 1 of 7 evaluations"), "\(result.standardError)")
+        #expect(
+            result.standardError.contains("time budget reached after 1 of 7 evaluations"), "\(result.standardError)")
         let report = try Self.untimed(result)
         #expect(report["stopped"] as? String == "time-budget" && report["evaluations"] as? Int == 1)
         let choice = try #require(report["choice"] as? [String: Any])
@@ -164,14 +188,18 @@ struct TuneCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data.vaecf").path
         let configuration = folder.appendingPathComponent("ease.json").path
-        let result = try CLIRunner.run(["tune", "--data", data, "--output", configuration, "--model", "ease",
-                                        "--trials", "3", "--threads", "2"])
+        let result = try CLIRunner.run([
+            "tune", "--data", data, "--output", configuration, "--model", "ease",
+            "--trials", "3", "--threads", "2",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.hasPrefix("| trial | ease-lambda | epochs |"), "\(result.standardOutput)")
         let text = try String(contentsOfFile: configuration, encoding: .utf8)
         #expect(text.contains("\"model\" : \"ease\"") && text.contains("\"ease-lambda\""))
         let model = folder.appendingPathComponent("model").path
-        let train = try CLIRunner.run(["train", "--data", data, "--output", model, "--config", configuration, "--threads", "2"])
+        let train = try CLIRunner.run([
+            "train", "--data", data, "--output", model, "--config", configuration, "--threads", "2",
+        ])
         #expect(train.status == 0 && train.standardError.contains("EASE: "), "\(train.standardError)")
     }
 
@@ -182,17 +210,24 @@ struct TuneCommandTests {
         let data = folder.appendingPathComponent("data.vaecf").path
         let model = folder.appendingPathComponent("model").path
         let bad = folder.appendingPathComponent("bad.json")
-        try Data(#"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"lr": "high"}}"#.utf8).write(to: bad)
+        try Data(
+            #"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"lr": "high"}}"#.utf8
+        ).write(to: bad)
         let result = try CLIRunner.run(["train", "--data", data, "--output", model, "--config", bad.path])
         #expect(result.status != 0)
-        #expect(result.standardError.contains("\(bad.path): 'settings.lr' must be a number, found \"high\""), "\(result.standardError)")
+        #expect(
+            result.standardError.contains("\(bad.path): 'settings.lr' must be a number, found \"high\""),
+            "\(result.standardError)")
         #expect(!FileManager.default.fileExists(atPath: model))
 
-        for (options, message) in [(["--epochs", "3"], "drop --epochs"), (["--space", "lam=0:1"], "log scale"),
-                                   (["--space", "dropout=0:1"], "'dropout' cannot be searched"),
-                                   (["--lam", "0", "--space", "lam=1e-5:1e-3"], "--lam is given")] {
+        for (options, message) in [
+            (["--epochs", "3"], "drop --epochs"), (["--space", "lam=0:1"], "log scale"),
+            (["--space", "dropout=0:1"], "'dropout' cannot be searched"),
+            (["--lam", "0", "--space", "lam=1e-5:1e-3"], "--lam is given"),
+        ] {
             let refused = try CLIRunner.run(["tune", "--data", data, "--output", model] + options)
-            #expect(refused.status != 0 && refused.standardError.contains(message), "\(options): \(refused.standardError)")
+            #expect(
+                refused.status != 0 && refused.standardError.contains(message), "\(options): \(refused.standardError)")
         }
         #expect(!FileManager.default.fileExists(atPath: model))
     }

@@ -74,8 +74,9 @@ struct BFloat16ProductsTests {
                     }
                     results.append(result)
                 }
-                #expect(results.allSatisfy { $0.elementsEqual(results[0]) { $0.bitPattern == $1.bitPattern } },
-                        "\(problem.label)")
+                #expect(
+                    results.allSatisfy { $0.elementsEqual(results[0]) { $0.bitPattern == $1.bitPattern } },
+                    "\(problem.label)")
             }
         }
     }

@@ -90,7 +90,8 @@ struct GEMMProblem {
                 var sum = 0.0
                 var magnitude = 0.0
                 for p in 0..<k {
-                    let product = Double(roundInputs(Float(elementA(row, p))))
+                    let product =
+                        Double(roundInputs(Float(elementA(row, p))))
                         * Double(roundInputs(Float(elementB(p, column))))
                     sum += product
                     magnitude += abs(product)

@@ -30,13 +30,19 @@ struct KernelTests {
         var output = values
         output.withUnsafeMutableBufferPointer { Activation.tanh.apply($0.baseAddress!, count: $0.count) }
         for (value, result) in zip(values, output) {
-            #expect(abs(Double(result) - Foundation.tanh(Double(value))) <= 2e-7 + 2e-7 * abs(Foundation.tanh(Double(value))))
+            #expect(
+                abs(Double(result) - Foundation.tanh(Double(value))) <= 2e-7 + 2e-7
+                    * abs(Foundation.tanh(Double(value))))
         }
         var gradient = [Float](repeating: 2, count: values.count)
         output.withUnsafeBufferPointer { y in
-            gradient.withUnsafeMutableBufferPointer { Activation.tanh.backward(output: y.baseAddress!, gradient: $0.baseAddress!, count: values.count) }
+            gradient.withUnsafeMutableBufferPointer {
+                Activation.tanh.backward(output: y.baseAddress!, gradient: $0.baseAddress!, count: values.count)
+            }
         }
-        for (result, derivative) in zip(output, gradient) { #expect(abs(derivative - 2 * (1 - result * result)) < 1e-6) }
+        for (result, derivative) in zip(output, gradient) {
+            #expect(abs(derivative - 2 * (1 - result * result)) < 1e-6)
+        }
         var relu = values
         relu.withUnsafeMutableBufferPointer { Activation.relu.apply($0.baseAddress!, count: $0.count) }
         #expect(relu == values.map { max($0, 0) })
@@ -136,7 +142,8 @@ struct KernelTests {
             for column in 0..<width {
                 var expected: Float = 1
                 for row in 0..<4 {
-                    for entry in matrix.rowOffsets[row]..<matrix.rowOffsets[row + 1] where matrix.columnIndices[entry] == item {
+                    for entry in matrix.rowOffsets[row]..<matrix.rowOffsets[row + 1]
+                    where matrix.columnIndices[entry] == item {
                         expected += values[entry] * output[row * width + column]
                     }
                 }

@@ -16,8 +16,9 @@ struct RowReductionsTests {
         return values
     }
 
-    @Test("the AVX-512 kernels give the AVX2 kernels' results bit for bit",
-          arguments: [1, 7, 8, 15, 16, 17, 1023, 1024, 1040, 20108])
+    @Test(
+        "the AVX-512 kernels give the AVX2 kernels' results bit for bit",
+        arguments: [1, 7, 8, 15, 16, 17, 1023, 1024, 1040, 20108])
     func wideEqualsNative(count: Int) {
         guard RowReductions.wideKernelsAvailable else { return }
         let native = RowReductions(native: true, wide: false)
@@ -33,7 +34,9 @@ struct RowReductionsTests {
         }
         let finite = values.map { $0.isNaN || $0 == -.infinity ? -1 : $0 }
         let shift = finite.max()! + 0.5
-        #expect(native.sumOfExponentials(finite, count: count, shift: shift) == wide.sumOfExponentials(finite, count: count, shift: shift))
+        #expect(
+            native.sumOfExponentials(finite, count: count, shift: shift)
+                == wide.sumOfExponentials(finite, count: count, shift: shift))
         let threshold = values.filter { !$0.isNaN }.sorted()[count / 2]
         var scoresA = [Float](repeating: 0, count: count), scoresB = [Float](repeating: 0, count: count)
         var itemsA = [Int32](repeating: 0, count: count), itemsB = [Int32](repeating: 0, count: count)

@@ -99,11 +99,15 @@ struct SmallBatchProductTests {
                 #expect(product.kernel == kernel)
                 #expect(m <= product.rowLimit || kernel == .portable)
                 let worst = problem.worstError(problem.run(product))
-                #expect(worst < problem.tolerance, "\(kernel) m \(m) depth \(depth) columns \(columns): relative error \(worst)")
+                #expect(
+                    worst < problem.tolerance,
+                    "\(kernel) m \(m) depth \(depth) columns \(columns): relative error \(worst)")
             }
         }
         let unbiased = SmallBatchProblem(m: 6, depth: 30, columns: 100)
-        #expect(unbiased.worstError(unbiased.run(unbiased.product(kernel), withBias: false), withBias: false) < unbiased.tolerance)
+        #expect(
+            unbiased.worstError(unbiased.run(unbiased.product(kernel), withBias: false), withBias: false)
+                < unbiased.tolerance)
     }
 
     @Test("row i's values do not depend on the batch size or the thread count", arguments: kernels)
@@ -120,7 +124,9 @@ struct SmallBatchProductTests {
             var alone = problem
             alone.input = Array(problem.input[(row * problem.lda)..<((row + 1) * problem.lda)])
             let single = alone.run(product, rows: 1)
-            #expect(Array(single[0..<problem.columns]) == Array(full[(row * problem.ldc)..<(row * problem.ldc + problem.columns)]))
+            #expect(
+                Array(single[0..<problem.columns])
+                    == Array(full[(row * problem.ldc)..<(row * problem.ldc + problem.columns)]))
         }
     }
 

@@ -45,7 +45,8 @@ struct AtomicFileTests {
         let staleFolder = folder.appendingPathComponent(".ml-100k.extract-\(dead)")
         let liveFolder = folder.appendingPathComponent(".ml-100k.extract-\(getpid())")
         for item in [staleFolder, liveFolder] {
-            try FileManager.default.createDirectory(at: item.appendingPathComponent("inner"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: item.appendingPathComponent("inner"), withIntermediateDirectories: true)
         }
         let removed = StaleTemporaryFiles.remove(in: folder, prefix: ".ml-100k.extract-")
         #expect(removed == [staleFolder.lastPathComponent])

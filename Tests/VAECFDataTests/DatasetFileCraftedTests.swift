@@ -7,8 +7,9 @@ import VAECFData
 /// size against the data instead of trusting the checksum.
 @Suite("Binary dataset file: crafted sizes")
 struct DatasetFileCraftedTests {
-    static let bytes = DatasetFile.encode(try! PaperSplit.split(
-        SplitTestData.table(), settings: SplitTestData.smallSettings, source: "r.csv"))
+    static let bytes = DatasetFile.encode(
+        try! PaperSplit.split(
+            SplitTestData.table(), settings: SplitTestData.smallSettings, source: "r.csv"))
 
     /// `bytes` with a correct checksum again.
     static func resealed(_ bytes: [UInt8]) -> [UInt8] {
@@ -36,7 +37,9 @@ struct DatasetFileCraftedTests {
     func shapeWords(word: Int) {
         let offset = Self.shapeOffset + 8 * word
         let original = Self.bytes[offset..<(offset + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        let values: [UInt64] = [UInt64.max, 1 << 63, UInt64(Int32.max) * 8, UInt64(Int32.max) * 8 + 1, original + 1, original &- 1]
+        let values: [UInt64] = [
+            UInt64.max, 1 << 63, UInt64(Int32.max) * 8, UInt64(Int32.max) * 8 + 1, original + 1, original &- 1,
+        ]
         for value in values where value != original {
             var crafted = Self.bytes
             withUnsafeBytes(of: value.littleEndian) { crafted.replaceSubrange(offset..<(offset + 8), with: $0) }

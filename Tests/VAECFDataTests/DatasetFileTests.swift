@@ -9,7 +9,8 @@ final class DatasetFileTests {
     let folder: URL
 
     init() throws {
-        var dataset = try PaperSplit.split(SplitTestData.table(), settings: SplitTestData.smallSettings, source: "r.csv")
+        var dataset = try PaperSplit.split(
+            SplitTestData.table(), settings: SplitTestData.smallSettings, source: "r.csv")
         dataset.itemIDs[0] = "Amélie (2001) ✓"  // non-ASCII ids survive
         dataset.settings[SettingKey.format] = "csv"
         self.dataset = dataset
@@ -99,7 +100,8 @@ final class DatasetFileTests {
         let rows = broken.train.rowOffsets
         var columns = broken.train.columnIndices
         columns.swapAt(rows[0], rows[0] + 1)  // unsorted row
-        broken.train = CSRMatrix(unchecked: broken.train.rowCount, columnCount: broken.itemCount, rowOffsets: rows, columnIndices: columns)
+        broken.train = CSRMatrix(
+            unchecked: broken.train.rowCount, columnCount: broken.itemCount, rowOffsets: rows, columnIndices: columns)
         let error = failure(DatasetFile.encode(broken))
         #expect(error?.message.contains("inconsistent train matrix") == true)
     }

@@ -76,7 +76,8 @@ struct DownloadTests {
             let dead = try TestProcesses.deadProcessID()
             try Data("partial".utf8).write(to: output.appendingPathComponent(".ml-100k.zip.part-\(dead)"))
             try FileManager.default.createDirectory(
-                at: output.appendingPathComponent(".ml-100k.extract-\(dead)/ml-100k"), withIntermediateDirectories: true)
+                at: output.appendingPathComponent(".ml-100k.extract-\(dead)/ml-100k"), withIntermediateDirectories: true
+            )
             let result = try await downloader.run(.movieLens100K, splitSettings: smallSplit, threadCount: 2)
 
             #expect(result.archive == output.appendingPathComponent("ml-100k.zip"))
@@ -122,9 +123,11 @@ struct DownloadTests {
             let error = await #expect(throws: DownloadError.self) {
                 _ = try await downloader.run(.movieLens100K, splitSettings: smallSplit)
             }
-            #expect(error == .checksumMismatch(
-                url: base.appendingPathComponent("ml-100k.zip").absoluteString,
-                expected: MD5.hash(archive).hexadecimal, actual: MD5.hash(damaged).hexadecimal))
+            #expect(
+                error
+                    == .checksumMismatch(
+                        url: base.appendingPathComponent("ml-100k.zip").absoluteString,
+                        expected: MD5.hash(archive).hexadecimal, actual: MD5.hash(damaged).hexadecimal))
             #expect(error?.description.contains("is corrupt") == true)
             #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).isEmpty)
         }
@@ -141,8 +144,9 @@ struct DownloadTests {
             }
             let url = base.appendingPathComponent("ml-100k.zip").absoluteString
             #expect(error == .httpStatus(url: url, status: 404))
-            #expect(error?.description == "cannot download \(url): the server answered HTTP 404 "
-                + "(not found: check the dataset name and --base-url)")
+            #expect(
+                error?.description == "cannot download \(url): the server answered HTTP 404 "
+                    + "(not found: check the dataset name and --base-url)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).isEmpty)
         }
     }
@@ -153,8 +157,10 @@ struct DownloadTests {
         defer { try? FileManager.default.removeItem(at: output) }
         try await withServer(["ml-100k.zip": Data("zip".utf8)]) { (server, base) async throws in
             let downloader = MovieLensDownloader(baseURL: base, outputFolder: output)
-            await #expect(throws: DownloadError.httpStatus(
-                url: base.appendingPathComponent("ml-100k.zip.md5").absoluteString, status: 404)) {
+            await #expect(
+                throws: DownloadError.httpStatus(
+                    url: base.appendingPathComponent("ml-100k.zip.md5").absoluteString, status: 404)
+            ) {
                 _ = try await downloader.run(.movieLens100K)
             }
             #expect(server.requestedPaths == [folderPath + "ml-100k.zip.md5"])
@@ -218,9 +224,12 @@ struct DownloadTests {
         let elapsed = ContinuousClock.now - start
         let url = base.appendingPathComponent("ml-100k.zip.md5").absoluteString
         #expect(error == .stalled(url: url, seconds: 0.5, receivedBytes: 0))
-        #expect(error?.description == "cannot download \(url): timed out: the server sent no answer for 0.5 s "
-            + "(stall timeout, --stall-timeout)")
-        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(60), "\(elapsed)")
+        #expect(
+            error?.description == "cannot download \(url): timed out: the server sent no answer for 0.5 s "
+                + "(stall timeout, --stall-timeout)")
+        // The error's case already tells the stall timeout from the 30 s deadline; the upper bound only says the
+        // download ended, with room for a machine whose test threads are starved by other suites (60 s was seen).
+        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(300), "\(elapsed)")
     }
 
     @Test("a server that trickles bytes fails at the overall deadline")
@@ -245,8 +254,10 @@ struct DownloadTests {
         }
         #expect(url == base.appendingPathComponent("ml-100k.zip.md5").absoluteString)
         #expect(seconds == 2 && received > 0)
-        #expect(error?.description.contains("timed out: the download did not finish within 2 s (overall deadline, --timeout)") == true)
-        #expect(elapsed >= .milliseconds(1950) && elapsed < .seconds(60), "\(elapsed)")
+        #expect(
+            error?.description.contains(
+                "timed out: the download did not finish within 2 s (overall deadline, --timeout)") == true)
+        #expect(elapsed >= .milliseconds(1950) && elapsed < .seconds(300), "\(elapsed)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).isEmpty)
     }
 
@@ -264,9 +275,12 @@ struct DownloadTests {
     func releases() {
         let official = MovieLensDownloader(outputFolder: URL(fileURLWithPath: "/tmp"))
         #expect(official.usesOfficialServer)
-        #expect(official.archiveURL(.movieLens20M).absoluteString == "https://files.grouplens.org/datasets/movielens/ml-20m.zip")
+        #expect(
+            official.archiveURL(.movieLens20M).absoluteString
+                == "https://files.grouplens.org/datasets/movielens/ml-20m.zip")
         let plainHTTP = MovieLensDownloader(
-            baseURL: URL(string: "http://files.grouplens.org/datasets/movielens")!, outputFolder: URL(fileURLWithPath: "/tmp"))
+            baseURL: URL(string: "http://files.grouplens.org/datasets/movielens")!,
+            outputFolder: URL(fileURLWithPath: "/tmp"))
         #expect(plainHTTP.usesOfficialServer)
         let mirror = MovieLensDownloader(
             baseURL: URL(string: "https://example.org/movielens/")!, outputFolder: URL(fileURLWithPath: "/tmp"))

@@ -15,7 +15,8 @@ final class ProSGTests {
     deinit { try? FileManager.default.removeItem(at: folder) }
 
     static let pairFiles = [
-        ProSG.trainFile, ProSG.validationFoldInFile, ProSG.validationHeldOutFile, ProSG.testFoldInFile, ProSG.testHeldOutFile,
+        ProSG.trainFile, ProSG.validationFoldInFile, ProSG.validationHeldOutFile, ProSG.testFoldInFile,
+        ProSG.testHeldOutFile,
     ]
 
     /// The data lines of a pair file, as a set.
@@ -65,7 +66,9 @@ final class ProSGTests {
         var again = try ProSG.importFolder(exported)
         again.settings = dataset.settings
         #expect(again == dataset)
-        #expect(try String(contentsOf: exported.appendingPathComponent(ProSG.testHeldOutFile), encoding: .utf8) == "uid,sid\n")
+        #expect(
+            try String(contentsOf: exported.appendingPathComponent(ProSG.testHeldOutFile), encoding: .utf8)
+                == "uid,sid\n")
     }
 
     private func importError(_ overrides: [String: String], remove: String? = nil) throws -> DataError? {
@@ -127,7 +130,8 @@ final class ProSGTests {
 
     @Test(.enabled(if: SplitTestData.shared("splits/ml-100k") != nil, "../shared/splits/ml-100k is absent"))
     func movieLens100KReferenceSplitRoundTrips() throws {
-        try checkReferenceSplit("splits/ml-100k", counts: [738, 100, 100, 1404], interactions: [44_138, 4_649, 1_116, 4_367, 1_044])
+        try checkReferenceSplit(
+            "splits/ml-100k", counts: [738, 100, 100, 1404], interactions: [44_138, 4_649, 1_116, 4_367, 1_044])
     }
 
     #if !DEBUG
@@ -141,17 +145,22 @@ final class ProSGTests {
     private func checkReferenceSplit(_ path: String, counts: [Int], interactions: [Int]?) throws {
         let source = SplitTestData.shared(path)!
         let dataset = try ProSG.importFolder(source)
-        #expect([dataset.trainUserIDs.count, dataset.validationUserIDs.count, dataset.testUserIDs.count, dataset.itemCount] == counts)
+        #expect(
+            [dataset.trainUserIDs.count, dataset.validationUserIDs.count, dataset.testUserIDs.count, dataset.itemCount]
+                == counts)
         if let interactions {
             #expect(dataset.namedMatrices.map(\.matrix.nonZeroCount) == interactions)
         }
         let exported = folder.appendingPathComponent("export")
         try ProSG.export(dataset, to: exported)
         for name in Self.pairFiles {
-            #expect(try Self.pairs(exported.appendingPathComponent(name)) == Self.pairs(source.appendingPathComponent(name)), "\(name)")
+            #expect(
+                try Self.pairs(exported.appendingPathComponent(name))
+                    == Self.pairs(source.appendingPathComponent(name)), "\(name)")
         }
-        #expect(try String(contentsOf: exported.appendingPathComponent(ProSG.itemListFile), encoding: .utf8)
-            == String(contentsOf: source.appendingPathComponent(ProSG.itemListFile), encoding: .utf8))
+        #expect(
+            try String(contentsOf: exported.appendingPathComponent(ProSG.itemListFile), encoding: .utf8)
+                == String(contentsOf: source.appendingPathComponent(ProSG.itemListFile), encoding: .utf8))
         // And through the binary format.
         let file = folder.appendingPathComponent("split.vaecf")
         try DatasetFile.write(dataset, to: file)

@@ -7,7 +7,8 @@ import Testing
 struct ReaderTestsErrors {
     @Test("A missing file")
     func missingFile() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vaecf-no-such-\(UUID().uuidString).csv")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "vaecf-no-such-\(UUID().uuidString).csv")
         #expect(throws: DataError(file: path.path, message: "cannot open the file: No such file or directory")) {
             try InteractionReader.read(path, options: ReaderOptions())
         }
@@ -17,7 +18,9 @@ struct ReaderTestsErrors {
     @Test("A folder instead of a file")
     func folder() throws {
         let folder = FileManager.default.temporaryDirectory
-        let error = try #require(throws: DataError.self) { try InteractionReader.read(folder, options: ReaderOptions()) }
+        let error = try #require(throws: DataError.self) {
+            try InteractionReader.read(folder, options: ReaderOptions())
+        }
         #expect(error.message == "cannot read the file: it is a folder")
         #expect(error.line == nil)
     }

@@ -14,9 +14,11 @@ struct ReaderTestsPackaging {
     /// `data` as a gzip file (RFC 1952), with a file name in the header as the gzip tool writes it.
     static func gzip(_ data: Data, name: String? = "u.data") throws -> Data {
         var deflated = Data()
-        _ = try Data.compress(size: Int64(data.count), bufferSize: 4096, provider: { position, size in
-            data.subdata(in: Int(position)..<(Int(position) + size))
-        }, consumer: { deflated.append($0) })
+        _ = try Data.compress(
+            size: Int64(data.count), bufferSize: 4096,
+            provider: { position, size in
+                data.subdata(in: Int(position)..<(Int(position) + size))
+            }, consumer: { deflated.append($0) })
         var file = Data([0x1F, 0x8B, 8, name == nil ? 0 : 0x08, 0, 0, 0, 0, 0, 3])
         if let name { file += Data(name.utf8) + Data([0]) }
         file += deflated
@@ -54,7 +56,9 @@ struct ReaderTestsPackaging {
             let compressed = try Self.gzip(Data(Self.uData.utf8), name: name)
             let table = try ReaderFixture.read(Array(compressed), name: "u.data.gz")
             #expect(ReaderFixture.pairs(table) == ReaderFixture.pairs(plain))
-            let format = try ReaderFixture.withFile(Array(compressed), name: "u.data.gz") { try InteractionReader.detectFormat($0) }
+            let format = try ReaderFixture.withFile(Array(compressed), name: "u.data.gz") {
+                try InteractionReader.detectFormat($0)
+            }
             #expect(format == .movielens100k)
         }
     }
@@ -82,12 +86,17 @@ struct ReaderTestsPackaging {
         let table = try ReaderFixture.read(Array(archive), name: "ml-100k.zip")
         #expect(ReaderFixture.pairs(table) == ReaderFixture.pairs(plain))
 
-        let bad = try Self.zip([("ml-20m/movies.csv", Data("a\n".utf8)), ("ml-20m/ratings.csv", Data("userId,movieId,rating\n1,2,x\n".utf8))])
+        let bad = try Self.zip([
+            ("ml-20m/movies.csv", Data("a\n".utf8)),
+            ("ml-20m/ratings.csv", Data("userId,movieId,rating\n1,2,x\n".utf8)),
+        ])
         let error = try #require(try Self.readError(bad, name: "ml-20m.zip"))
         #expect(error.file.hasSuffix("ml-20m.zip (ml-20m/ratings.csv)"))
         #expect(error.line == 2)
 
-        let ambiguous = try Self.zip([("a.csv", Data("user,item\n1,2\n".utf8)), ("b.csv", Data("user,item\n1,2\n".utf8))])
+        let ambiguous = try Self.zip([
+            ("a.csv", Data("user,item\n1,2\n".utf8)), ("b.csv", Data("user,item\n1,2\n".utf8)),
+        ])
         let refused = try #require(try Self.readError(ambiguous, name: "other.zip"))
         #expect(refused.message.contains("holds 2 files (a.csv, b.csv) and none is ratings.csv, ratings.dat, u.data"))
 
@@ -105,7 +114,8 @@ struct ReaderTestsPackaging {
         let bzip2 = try #require(try Self.readError(Data("BZh91AY&SY".utf8) + random, name: "ratings.csv.bz2"))
         #expect(bzip2.message.contains("bzip2-compressed"))
         // Latin-1 text is still text.
-        let latin1 = Data("user;item\n1;caf".utf8) + Data([0xE9]) + Data("\n2;na".utf8) + Data([0xEF]) + Data("ve\n".utf8)
+        let latin1 =
+            Data("user;item\n1;caf".utf8) + Data([0xE9]) + Data("\n2;na".utf8) + Data([0xEF]) + Data("ve\n".utf8)
         #expect(try ReaderFixture.read(Array(latin1), name: "latin1.csv").count == 2)
     }
 

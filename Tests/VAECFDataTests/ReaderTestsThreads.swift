@@ -71,7 +71,9 @@ struct ReaderTestsThreads {
                     let chunks = InteractionReader.lineAlignedChunks(bytes, range: lower..<bytes.count, count: count)
                     #expect(chunks.first?.lowerBound == lower)
                     #expect(chunks.last?.upperBound == bytes.count)
-                    for (left, right) in zip(chunks, chunks.dropFirst()) { #expect(left.upperBound == right.lowerBound) }
+                    for (left, right) in zip(chunks, chunks.dropFirst()) {
+                        #expect(left.upperBound == right.lowerBound)
+                    }
                     for chunk in chunks where chunk.lowerBound > lower && chunk.lowerBound < bytes.count {
                         #expect(bytes[chunk.lowerBound - 1] == UInt8(ascii: "\n"))
                     }

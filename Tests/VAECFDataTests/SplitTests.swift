@@ -14,7 +14,8 @@ enum SplitTestData {
     }()
 
     static func shared(_ path: String) -> URL? {
-        guard let url = sharedFolder?.appendingPathComponent(path), FileManager.default.fileExists(atPath: url.path) else {
+        guard let url = sharedFolder?.appendingPathComponent(path), FileManager.default.fileExists(atPath: url.path)
+        else {
             return nil
         }
         return url
@@ -78,7 +79,8 @@ struct SplitTests {
     let dataset: InteractionDataset
 
     init() throws {
-        dataset = try PaperSplit.split(table, settings: SplitTestData.smallSettings, source: "ratings.csv", threadCount: 2)
+        dataset = try PaperSplit.split(
+            table, settings: SplitTestData.smallSettings, source: "ratings.csv", threadCount: 2)
     }
 
     @Test func usersAreFilteredShuffledAndPartitioned() {
@@ -139,7 +141,8 @@ struct SplitTests {
     }
 
     @Test func theSameSeedGivesTheSameSplitAndAnotherSeedAnother() throws {
-        let again = try PaperSplit.split(table, settings: SplitTestData.smallSettings, source: "ratings.csv", threadCount: 1)
+        let again = try PaperSplit.split(
+            table, settings: SplitTestData.smallSettings, source: "ratings.csv", threadCount: 1)
         #expect(again == dataset)
         var settings = SplitTestData.smallSettings
         settings.seed = 12
@@ -227,7 +230,8 @@ struct SplitTests {
     @Test func summaryListsEverySplit() {
         let lines = dataset.summaryLines()
         #expect(lines.count == 7)
-        #expect(lines[1].hasPrefix("train") && lines[1].contains(InteractionDataset.grouped(dataset.train.nonZeroCount)))
+        #expect(
+            lines[1].hasPrefix("train") && lines[1].contains(InteractionDataset.grouped(dataset.train.nonZeroCount)))
         #expect(lines[5].hasPrefix("test held-out"))
         #expect(InteractionDataset.grouped(1_234_567) == "1,234,567")
         #expect(InteractionDataset.grouped(12) == "12")

@@ -162,7 +162,10 @@ struct SyntheticTests {
         }
         settings = smallSettings
         settings.items = 6
-        #expect(throws: SyntheticSettingsError(setting: "items", expected: "at least 10 (twice the per-user minimum) and at most \(Int32.max)")) {
+        #expect(
+            throws: SyntheticSettingsError(
+                setting: "items", expected: "at least 10 (twice the per-user minimum) and at most \(Int32.max)")
+        ) {
             try settings.validate()
         }
         settings = smallSettings
@@ -195,8 +198,10 @@ struct SyntheticTests {
             userIDs: ["plain", "with,comma", "with \"quotes\""], itemIDs: ["x", "y,z"],
             users: [0, 1, 2, 2], items: [1, 0, 0, 1], rowsRead: 4)
         try SyntheticInteractions.writeCSV(awkward, to: url)
-        #expect(try String(contentsOf: url, encoding: .utf8)
-            == "userId,itemId\nplain,\"y,z\"\n\"with,comma\",x\n\"with \"\"quotes\"\"\",x\n\"with \"\"quotes\"\"\",\"y,z\"\n")
+        #expect(
+            try String(contentsOf: url, encoding: .utf8)
+                == "userId,itemId\nplain,\"y,z\"\n\"with,comma\",x\n\"with \"\"quotes\"\"\",x\n\"with \"\"quotes\"\"\",\"y,z\"\n"
+        )
         #expect(idPairs(try InteractionReader.read(url, options: options)) == idPairs(awkward))
     }
 

@@ -53,7 +53,8 @@ struct ConcurrencyTests {
                 let clock = ContinuousClock()
                 let elapsed = try await clock.measure {
                     for _ in 0..<3 {
-                        let response = try await client.execute(uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": []}"#))
+                        let response = try await client.execute(
+                            uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": []}"#))
                         #expect(response.status == .ok)
                     }
                 }

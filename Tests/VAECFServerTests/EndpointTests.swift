@@ -54,7 +54,8 @@ struct EndpointTests {
     func defaults() async throws {
         try await ServerTest.withService(FakeBackend()) { service in
             try await Application(router: service.makeRouter()).test(.router) { client in
-                let response = try await client.execute(uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": []}"#))
+                let response = try await client.execute(
+                    uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": []}"#))
                 #expect(response.status == .ok)
                 let result = try ServerTest.decode(RecommendationResult.self, response)
                 #expect(result.items.count == RecommendRequest.defaultK)
@@ -73,7 +74,8 @@ struct EndpointTests {
                     RecommendRequest(items: ["i1", "nope"], k: 1, exclude: ["i0"]),
                     RecommendRequest(items: [], k: 4),
                 ])
-                let response = try await client.execute(uri: "/v1/recommend/batch", method: .post, body: try ServerTest.body(request))
+                let response = try await client.execute(
+                    uri: "/v1/recommend/batch", method: .post, body: try ServerTest.body(request))
                 #expect(response.status == .ok)
                 let results = try ServerTest.decode(BatchRecommendResponse.self, response).results
                 #expect(results.map { $0.items.map(\.id) } == [["i1", "i2"], ["i2"], ["i0", "i1", "i2", "i3"]])
@@ -89,7 +91,8 @@ struct EndpointTests {
             try await Application(router: service.makeRouter()).test(.router) { client in
                 let users = (0..<10).map { RecommendRequest(items: ["i\($0)"], k: 1) }
                 let response = try await client.execute(
-                    uri: "/v1/recommend/batch", method: .post, body: try ServerTest.body(BatchRecommendRequest(users: users)))
+                    uri: "/v1/recommend/batch", method: .post,
+                    body: try ServerTest.body(BatchRecommendRequest(users: users)))
                 #expect(response.status == .ok)
                 let results = try ServerTest.decode(BatchRecommendResponse.self, response).results
                 #expect(results.map { $0.items.map(\.id) } == (0..<10).map { [$0 == 0 ? "i1" : "i0"] })
@@ -102,15 +105,18 @@ struct EndpointTests {
     func metrics() async throws {
         try await ServerTest.withService(FakeBackend()) { service in
             try await Application(router: service.makeRouter()).test(.router) { client in
-                _ = try await client.execute(uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": ["i1"], "k": 2}"#))
+                _ = try await client.execute(
+                    uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": ["i1"], "k": 2}"#))
                 _ = try await client.execute(uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": "#))
                 _ = try await client.execute(uri: "/nowhere", method: .get)
                 let response = try await client.execute(uri: "/metrics", method: .get)
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
                 let text = String(buffer: response.body)
-                #expect(text.contains(#"vaecf_http_requests_total{route="/v1/recommend",method="POST",status="200"} 1"#))
-                #expect(text.contains(#"vaecf_http_requests_total{route="/v1/recommend",method="POST",status="400"} 1"#))
+                #expect(
+                    text.contains(#"vaecf_http_requests_total{route="/v1/recommend",method="POST",status="200"} 1"#))
+                #expect(
+                    text.contains(#"vaecf_http_requests_total{route="/v1/recommend",method="POST",status="400"} 1"#))
                 #expect(text.contains(#"status="404"} 1"#))
                 #expect(text.contains(#"vaecf_http_errors_total{route="/v1/recommend",code="malformed_json"} 1"#))
                 #expect(text.contains("# TYPE vaecf_http_request_duration_seconds histogram"))
@@ -126,13 +132,16 @@ struct EndpointTests {
     @Test("the live server answers over a real socket")
     func live() async throws {
         try await ServerTest.withService(FakeBackend()) { service in
-            let app = Application(router: service.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            let app = Application(
+                router: service.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await app.test(.live) { client in
                 let health = try await client.execute(uri: "/healthz", method: .get)
                 #expect(health.status == .ok)
-                let response = try await client.execute(uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": ["i0"], "k": 1}"#))
+                let response = try await client.execute(
+                    uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": ["i0"], "k": 1}"#))
                 #expect(try ServerTest.decode(RecommendationResult.self, response).items.map(\.id) == ["i1"])
-                let bad = try await client.execute(uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": [1]}"#))
+                let bad = try await client.execute(
+                    uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": [1]}"#))
                 #expect(try ServerTest.error(bad, status: .badRequest).code == "invalid_type")
                 let missing = try await client.execute(uri: "/v2/recommend", method: .post, body: ServerTest.body("{}"))
                 #expect(try ServerTest.error(missing, status: .notFound).code == "not_found")

@@ -9,8 +9,10 @@ import VAECFServer
 @Suite("Server bad input")
 struct ErrorTests {
     /// Posts `body` to `uri` and returns the error detail after checking `status`.
-    private func post(_ client: any TestClientProtocol, _ uri: String, _ body: String, status: HTTPResponse.Status,
-                      sourceLocation: SourceLocation = #_sourceLocation) async throws -> APIError.Body.Detail {
+    private func post(
+        _ client: any TestClientProtocol, _ uri: String, _ body: String, status: HTTPResponse.Status,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> APIError.Body.Detail {
         let response = try await client.execute(uri: uri, method: .post, body: ServerTest.body(body))
         return try ServerTest.error(response, status: status, sourceLocation: sourceLocation)
     }
@@ -52,7 +54,8 @@ struct ErrorTests {
                 let missing = try await post(client, "/v1/recommend", #"{"k": 3}"#, status: .badRequest)
                 #expect(missing.code == "missing_field")
                 #expect(missing.message.contains("`items`"))
-                let nested = try await post(client, "/v1/recommend/batch", #"{"users": [{"items": []}, {"items": [3]}]}"#, status: .badRequest)
+                let nested = try await post(
+                    client, "/v1/recommend/batch", #"{"users": [{"items": []}, {"items": [3]}]}"#, status: .badRequest)
                 #expect(nested.code == "invalid_type")
                 #expect(nested.message.contains("`users[1].items[0]`"), "\(nested.message)")
             }
@@ -64,15 +67,18 @@ struct ErrorTests {
         try await ServerTest.withService(FakeBackend(itemCount: 30)) { service in
             try await Application(router: service.makeRouter()).test(.router) { client in
                 for k in [0, -3, 31, 1_000_000] {
-                    let detail = try await post(client, "/v1/recommend", #"{"items": ["i1"], "k": \#(k)}"#, status: .badRequest)
+                    let detail = try await post(
+                        client, "/v1/recommend", #"{"items": ["i1"], "k": \#(k)}"#, status: .badRequest)
                     #expect(detail.code == "invalid_k")
                     #expect(detail.message.contains("30") && detail.message.contains("got \(k)"), "\(detail.message)")
                 }
-                let batch = try await post(client, "/v1/recommend/batch", #"{"users": [{"items": [], "k": 1}, {"items": [], "k": 0}]}"#,
-                                           status: .badRequest)
+                let batch = try await post(
+                    client, "/v1/recommend/batch", #"{"users": [{"items": [], "k": 1}, {"items": [], "k": 0}]}"#,
+                    status: .badRequest)
                 #expect(batch.code == "invalid_k")
                 #expect(batch.message.contains("`users[1].k`"))
-                let edge = try await client.execute(uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": [], "k": 30}"#))
+                let edge = try await client.execute(
+                    uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": [], "k": 30}"#))
                 #expect(edge.status == .ok)
                 #expect(try ServerTest.decode(RecommendationResult.self, edge).items.count == 30)
             }
@@ -84,15 +90,18 @@ struct ErrorTests {
         let limits = ServerLimits(maxItems: 3, maxUsersPerRequest: 2)
         try await ServerTest.withService(FakeBackend(), limits: limits) { service in
             try await Application(router: service.makeRouter()).test(.router) { client in
-                let items = try await post(client, "/v1/recommend", #"{"items": ["i1", "i2"], "exclude": ["i3", "i4"]}"#, status: .badRequest)
+                let items = try await post(
+                    client, "/v1/recommend", #"{"items": ["i1", "i2"], "exclude": ["i3", "i4"]}"#, status: .badRequest)
                 #expect(items.code == "too_many_items")
                 #expect(items.message.contains("4") && items.message.contains("3"))
-                let ok = try await client.execute(uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": ["i1", "i2", "i3"]}"#))
+                let ok = try await client.execute(
+                    uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": ["i1", "i2", "i3"]}"#))
                 #expect(ok.status == .ok)
                 let empty = try await post(client, "/v1/recommend/batch", #"{"users": []}"#, status: .badRequest)
                 #expect(empty.code == "empty_batch")
-                let users = try await post(client, "/v1/recommend/batch", #"{"users": [{"items": []}, {"items": []}, {"items": []}]}"#,
-                                           status: .badRequest)
+                let users = try await post(
+                    client, "/v1/recommend/batch", #"{"users": [{"items": []}, {"items": []}, {"items": []}]}"#,
+                    status: .badRequest)
                 #expect(users.code == "too_many_users")
             }
         }
@@ -106,9 +115,11 @@ struct ErrorTests {
                 let detail = try await post(client, "/v1/recommend", #"{"items": [\#(ids)]}"#, status: .contentTooLarge)
                 #expect(detail.code == "body_too_large")
                 #expect(detail.message.contains("100 bytes"))
-                let batch = try await post(client, "/v1/recommend/batch", #"{"users": [{"items": [\#(ids)]}]}"#, status: .contentTooLarge)
+                let batch = try await post(
+                    client, "/v1/recommend/batch", #"{"users": [{"items": [\#(ids)]}]}"#, status: .contentTooLarge)
                 #expect(batch.code == "body_too_large")
-                let small = try await client.execute(uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": ["i1"]}"#))
+                let small = try await client.execute(
+                    uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": ["i1"]}"#))
                 #expect(small.status == .ok)
             }
         }

@@ -61,7 +61,8 @@ struct LiveServer {
         if configuration.adminPort != nil { configuration.adminPort = 0 }
         let log = LogRecorder()
         let (urls, sink) = AsyncStream.makeStream(of: (String, Int).self)
-        let group = RecommendationServer.makeServiceGroup(service, configuration: configuration, logger: log.logger()) { api, url in
+        let group = RecommendationServer.makeServiceGroup(service, configuration: configuration, logger: log.logger()) {
+            api, url in
             sink.yield((api, Int(url.split(separator: ":").last!)!))
         }
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -71,7 +72,8 @@ struct LiveServer {
                 ports[api] = port
                 if ports.count == (configuration.adminPort == nil ? 1 : 2) { break }
             }
-            let server = LiveServer(publicPort: try #require(ports["public"]), adminPort: ports["admin"], group: group, log: log)
+            let server = LiveServer(
+                publicPort: try #require(ports["public"]), adminPort: ports["admin"], group: group, log: log)
             do {
                 try await body(server)
             } catch {

@@ -14,9 +14,12 @@ struct LookupEndpointTests {
 
     /// A real 30-item recommender keeping users "u1" (items 1, 2, 3) and "u/2" (no items).
     static func recommender(users: Bool = true, seed: UInt64 = 5) throws -> Recommender {
-        let model = MultVAE(configuration: MultVAEConfiguration(itemCount: itemIDs.count, encoderDimensions: [8, 4]), seed: seed)
-        let trainingUsers = users
-            ? try TrainingUsers(userIDs: ["u1", "u/2"], rows: CSRMatrix(columnCount: itemIDs.count, rows: [[1, 2, 3], []]))
+        let model = MultVAE(
+            configuration: MultVAEConfiguration(itemCount: itemIDs.count, encoderDimensions: [8, 4]), seed: seed)
+        let trainingUsers =
+            users
+            ? try TrainingUsers(
+                userIDs: ["u1", "u/2"], rows: CSRMatrix(columnCount: itemIDs.count, rows: [[1, 2, 3], []]))
             : nil
         return Recommender(
             trained: .autoencoder(model), itemIDs: itemIDs, gemm: .portable(threadCount: 1), threadCount: 1,
@@ -32,7 +35,8 @@ struct LookupEndpointTests {
                 #expect(response.status == .ok)
                 let answer = try ServerTest.decode(SimilarItemsResponse.self, response)
                 #expect(answer.item == "item4")
-                #expect(answer.items == (try recommender.similarItems(SimilarItemsQuery(item: "item4", count: 3))).items)
+                #expect(
+                    answer.items == (try recommender.similarItems(SimilarItemsQuery(item: "item4", count: 3))).items)
                 let encoded = try await client.execute(uri: "/v1/items/a%20b/similar", method: .get)
                 let decoded = try ServerTest.decode(SimilarItemsResponse.self, encoded)
                 #expect(decoded.item == "a b" && decoded.items.count == RecommendRequest.defaultK)
@@ -110,13 +114,16 @@ struct LookupEndpointTests {
                 let before = try await client.execute(uri: "/v1/users/x/recommendations?k=3", method: .get)
                 #expect(before.status == .ok)
                 let similarBefore = try ServerTest.decode(
-                    SimilarItemsResponse.self, try await client.execute(uri: "/v1/items/item0/similar?k=5", method: .get))
+                    SimilarItemsResponse.self,
+                    try await client.execute(uri: "/v1/items/item0/similar?k=5", method: .get))
                 _ = try await service.reload(path: withoutUsers.path)
                 let after = try await client.execute(uri: "/v1/users/x/recommendations?k=3", method: .get)
                 #expect(try ServerTest.error(after, status: .notFound).code == "no_user_histories")
                 let similarAfter = try ServerTest.decode(
-                    SimilarItemsResponse.self, try await client.execute(uri: "/v1/items/item0/similar?k=5", method: .get))
-                let expected = try (service.backend as? Recommender)?.similarItems(SimilarItemsQuery(item: "item0", count: 5))
+                    SimilarItemsResponse.self,
+                    try await client.execute(uri: "/v1/items/item0/similar?k=5", method: .get))
+                let expected = try (service.backend as? Recommender)?.similarItems(
+                    SimilarItemsQuery(item: "item0", count: 5))
                 #expect(similarAfter.items == expected?.items)
                 #expect(similarAfter.items != similarBefore.items)
             }

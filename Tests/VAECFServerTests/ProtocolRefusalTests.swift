@@ -19,26 +19,41 @@ struct ProtocolRefusalTests {
 
     static let recommend = "POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\n"
     static let cases: [Case] = [
-        Case(name: "oversized header", request: "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "a", count: 100_000))\r\n\r\n",
-             status: 431, code: "headers_too_large"),
-        Case(name: "too many headers", request: "GET /healthz HTTP/1.1\r\nHost: localhost\r\n" + (0..<1100).map { "X-H\($0): v\r\n" }.joined() + "\r\n",
-             status: 431, code: "headers_too_large"),
-        Case(name: "non-numeric Content-Length", request: recommend + "Content-Length: abc\r\n\r\n{}",
-             status: 400, code: "invalid_content_length"),
-        Case(name: "negative Content-Length", request: recommend + "Content-Length: -5\r\n\r\n{}",
-             status: 400, code: "invalid_content_length"),
-        Case(name: "duplicate Content-Length", request: recommend + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
-             status: 400, code: "invalid_content_length"),
-        Case(name: "Content-Length with chunked", request: recommend + "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
-             status: 400, code: "malformed_request"),
-        Case(name: "bad chunk size", request: recommend + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
-             status: 400, code: "invalid_chunked_body"),
-        Case(name: "bad method line", request: "G@T /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n",
-             status: 400, code: "malformed_request"),
-        Case(name: "unknown HTTP version", request: "GET /healthz HTTP/7.3\r\nHost: localhost\r\n\r\n",
-             status: 400, code: "malformed_request"),
-        Case(name: "space in the target", request: "GET /health z HTTP/1.1\r\nHost: localhost\r\n\r\n",
-             status: 400, code: "malformed_request"),
+        Case(
+            name: "oversized header",
+            request:
+                "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "a", count: 100_000))\r\n\r\n",
+            status: 431, code: "headers_too_large"),
+        Case(
+            name: "too many headers",
+            request: "GET /healthz HTTP/1.1\r\nHost: localhost\r\n" + (0..<1100).map { "X-H\($0): v\r\n" }.joined()
+                + "\r\n",
+            status: 431, code: "headers_too_large"),
+        Case(
+            name: "non-numeric Content-Length", request: recommend + "Content-Length: abc\r\n\r\n{}",
+            status: 400, code: "invalid_content_length"),
+        Case(
+            name: "negative Content-Length", request: recommend + "Content-Length: -5\r\n\r\n{}",
+            status: 400, code: "invalid_content_length"),
+        Case(
+            name: "duplicate Content-Length", request: recommend + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+            status: 400, code: "invalid_content_length"),
+        Case(
+            name: "Content-Length with chunked",
+            request: recommend + "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+            status: 400, code: "malformed_request"),
+        Case(
+            name: "bad chunk size", request: recommend + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+            status: 400, code: "invalid_chunked_body"),
+        Case(
+            name: "bad method line", request: "G@T /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n",
+            status: 400, code: "malformed_request"),
+        Case(
+            name: "unknown HTTP version", request: "GET /healthz HTTP/7.3\r\nHost: localhost\r\n\r\n",
+            status: 400, code: "malformed_request"),
+        Case(
+            name: "space in the target", request: "GET /health z HTTP/1.1\r\nHost: localhost\r\n\r\n",
+            status: 400, code: "malformed_request"),
     ]
 
     @Test("a malformed request gets a JSON error naming the problem, then the connection closes", arguments: cases)
@@ -65,7 +80,9 @@ struct ProtocolRefusalTests {
         try await ServerTest.withService(FakeBackend()) { service in
             try await LiveServer.run(service) { server in
                 let connection = try RawConnection(port: server.publicPort)
-                connection.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /healthz HTTP/1.1\r\nContent-Length: x\r\n\r\n")
+                connection.send(
+                    "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /healthz HTTP/1.1\r\nContent-Length: x\r\n\r\n"
+                )
                 let (text, closed) = await connection.readUntilClosed(timeout: .seconds(30))
                 #expect(closed)
                 let responses = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
@@ -82,7 +99,9 @@ struct ProtocolRefusalTests {
         try await ServerTest.withService(FakeBackend()) { service in
             try await LiveServer.run(service) { server in
                 let connection = try RawConnection(port: server.publicPort)
-                connection.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n")
+                connection.send(
+                    "GET /healthz HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n"
+                )
                 let (text, closed) = await connection.readUntilClosed(timeout: .seconds(30))
                 #expect(closed)
                 #expect(text.components(separatedBy: "HTTP/1.1 ").count == 2, "one response only: \(text)")

@@ -73,7 +73,9 @@ final class RawConnection: @unchecked Sendable {
 
     /// Reads on a thread of its own: on Linux the global dispatch queues are the threads that run Swift
     /// concurrency (and so the server's handlers), and a blocked one would stall the server under test.
-    private func read(timeout: Duration, stopWhen: @escaping @Sendable (String) -> Bool) async -> (text: String, closed: Bool) {
+    private func read(
+        timeout: Duration, stopWhen: @escaping @Sendable (String) -> Bool
+    ) async -> (text: String, closed: Bool) {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(returning: self.readBlocking(timeout: timeout, stopWhen: stopWhen))
@@ -117,12 +119,15 @@ struct RawResponse {
         guard let split = text.range(of: "\r\n\r\n") else { return nil }
         let lines = text[..<split.lowerBound].components(separatedBy: "\r\n")
         let statusParts = lines[0].split(separator: " ")
-        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else { return nil }
+        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else {
+            return nil
+        }
         self.status = status
         var headers = [String: String]()
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         self.headers = headers
         let rest = String(text[split.upperBound...])

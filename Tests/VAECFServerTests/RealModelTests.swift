@@ -17,7 +17,8 @@ struct RealModelTests {
         let recommender = try ServerTest.realLoader(path)
         try await ServerTest.withService(recommender, path: path, loader: ServerTest.realLoader) { service in
             try await Application(router: service.makeRouter()).test(.router) { client in
-                let model = try ServerTest.decode(ModelDescription.self, try await client.execute(uri: "/v1/model", method: .get))
+                let model = try ServerTest.decode(
+                    ModelDescription.self, try await client.execute(uri: "/v1/model", method: .get))
                 #expect(model.itemCount == 50)
                 #expect(model.encoderDimensions == [16, 4])
                 #expect(model.datasetFingerprint == "test-1")
@@ -39,20 +40,24 @@ struct RealModelTests {
                 #expect(scores.allSatisfy { $0 > 0 && $0 < 1 })
 
                 // The same query alone and inside a batch gives the same answer.
-                let direct = recommender.recommend([RecommendationQuery(items: ["item3", "item7", "ghost"], count: 10, exclude: ["item8"])])
+                let direct = recommender.recommend([
+                    RecommendationQuery(items: ["item3", "item7", "ghost"], count: 10, exclude: ["item8"])
+                ])
                 #expect(direct[0] == result)
                 let batch = BatchRecommendRequest(users: [
                     RecommendRequest(items: ["item1"], k: 5),
                     RecommendRequest(items: ["item3", "item7", "ghost"], k: 10, exclude: ["item8"]),
                 ])
-                let batchResponse = try await client.execute(uri: "/v1/recommend/batch", method: .post, body: try ServerTest.body(batch))
+                let batchResponse = try await client.execute(
+                    uri: "/v1/recommend/batch", method: .post, body: try ServerTest.body(batch))
                 let results = try ServerTest.decode(BatchRecommendResponse.self, batchResponse).results
                 #expect(results.count == 2)
                 #expect(results[1].items.map(\.id) == ids)
                 #expect(results[0].items.count == 5)
                 #expect(!results[0].items.map(\.id).contains("item1"))
 
-                let tooMany = try await client.execute(uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": [], "k": 51}"#))
+                let tooMany = try await client.execute(
+                    uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": [], "k": 51}"#))
                 #expect(try ServerTest.error(tooMany, status: .badRequest).code == "invalid_k")
             }
         }
@@ -68,7 +73,9 @@ struct RealModelTests {
         try ServerTest.writeModelFile(itemCount: 50, seed: 1, to: first)
         try ServerTest.writeModelFile(itemCount: 30, seed: 2, to: second)
         try Data("VAECFMDL garbage".utf8).write(to: corrupt)
-        try await ServerTest.withService(try ServerTest.realLoader(first.path), path: first.path, loader: ServerTest.realLoader) { service in
+        try await ServerTest.withService(
+            try ServerTest.realLoader(first.path), path: first.path, loader: ServerTest.realLoader
+        ) { service in
             let failure = await #expect(throws: APIError.self) { try await service.reload(path: corrupt.path) }
             #expect(failure?.code == "reload_failed")
             #expect(failure?.message.contains("corrupt.model: not a readable model file") == true)

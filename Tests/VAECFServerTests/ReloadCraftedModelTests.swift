@@ -12,7 +12,8 @@ struct ReloadCraftedModelTests {
     static func withBlocks(_ blocks: [Int], from url: URL, to target: URL) throws {
         let bytes = Array(try Data(contentsOf: url))
         let length = Int(bytes[12..<20].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
-        var header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[20..<(20 + length)])) as? [String: Any])
+        var header = try #require(
+            try JSONSerialization.jsonObject(with: Data(bytes[20..<(20 + length)])) as? [String: Any])
         header["blocks"] = blocks
         let json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         var crafted = Array(bytes[0..<12])
@@ -34,12 +35,16 @@ struct ReloadCraftedModelTests {
         poisoned.parameters[poisoned.parameters.count - 1] = .nan
         let nan = folder.appendingPathComponent("nan.model")
         try poisoned.write(to: nan)
-        try await ServerTest.withService(try ServerTest.realLoader(first.path), path: first.path, loader: ServerTest.realLoader) { service in
+        try await ServerTest.withService(
+            try ServerTest.realLoader(first.path), path: first.path, loader: ServerTest.realLoader
+        ) { service in
             // The answer names the file only; the cause (e.g. "decoder.1.bias holds NaN") goes to the server's log.
             for url in [negative, nan] {
                 let failure = await #expect(throws: APIError.self) { try await service.reload(path: url.path) }
                 #expect(failure?.code == "reload_failed")
-                #expect(failure?.message.contains("\(url.lastPathComponent): not a readable model file") == true, "\(failure?.message ?? "")")
+                #expect(
+                    failure?.message.contains("\(url.lastPathComponent): not a readable model file") == true,
+                    "\(failure?.message ?? "")")
                 #expect(failure?.message.contains(folder.path) == false)
                 #expect(service.backend.itemCount == 50)
             }
@@ -57,13 +62,17 @@ struct ReloadCraftedModelTests {
         header.kind = .checkpoint
         let zeros = [Float](repeating: 0, count: best.parameters.count)
         let checkpoint = folder.appendingPathComponent("x.checkpoint")
-        try ModelFile(header: header, parameters: zeros, optimizer: .init(firstMoments: zeros, secondMoments: zeros),
-                      bestParameters: best.parameters).write(to: checkpoint)
+        try ModelFile(
+            header: header, parameters: zeros, optimizer: .init(firstMoments: zeros, secondMoments: zeros),
+            bestParameters: best.parameters
+        ).write(to: checkpoint)
         let query = [RecommendationQuery(items: ["item1", "item2"], count: 10)]
         let expected = try ServerTest.realLoader(first.path).recommend(query)
         let other = folder.appendingPathComponent("other.model")
         try ServerTest.writeModelFile(itemCount: 50, seed: 7, to: other)
-        try await ServerTest.withService(try ServerTest.realLoader(other.path), path: other.path, loader: ServerTest.realLoader) { service in
+        try await ServerTest.withService(
+            try ServerTest.realLoader(other.path), path: other.path, loader: ServerTest.realLoader
+        ) { service in
             _ = try await service.reload(path: checkpoint.path)
             #expect(try await service.recommend(query) == expected)
         }

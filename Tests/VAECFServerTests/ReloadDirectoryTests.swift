@@ -16,7 +16,9 @@ struct ReloadDirectoryTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let folder = root.appendingPathComponent("models")
         let outside = root.appendingPathComponent("elsewhere")
-        for url in [folder, outside] { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+        for url in [folder, outside] {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        }
         try ServerTest.writeModelFile(itemCount: 50, seed: 1, to: folder.appendingPathComponent("served.model"))
         try ServerTest.writeModelFile(itemCount: 30, seed: 2, to: folder.appendingPathComponent("next.model"))
         try ServerTest.writeModelFile(itemCount: 30, seed: 3, to: outside.appendingPathComponent("outside.model"))
@@ -37,17 +39,21 @@ struct ReloadDirectoryTests {
             try FileManager.default.createSymbolicLink(
                 at: folder.appendingPathComponent("link"), withDestinationURL: outside)
             let served = folder.appendingPathComponent("served.model").path
-            try await ServerTest.withService(try ServerTest.realLoader(served), path: served, loader: ServerTest.realLoader) { service in
+            try await ServerTest.withService(
+                try ServerTest.realLoader(served), path: served, loader: ServerTest.realLoader
+            ) { service in
                 try await Application(router: service.makeAdminRouter()).test(.router) { admin in
                     let probes = [
-                        outside.appendingPathComponent("outside.model").path, outside.appendingPathComponent("absent.model").path,
+                        outside.appendingPathComponent("outside.model").path,
+                        outside.appendingPathComponent("absent.model").path,
                         "/etc/passwd", "/nonexistent-\(UUID().uuidString)/x.model", "/", "../elsewhere/outside.model",
                         "../elsewhere/absent.model", "link/outside.model", "link/absent.model", folder.path, ".",
                     ]
                     var bodies = Set<String>()
                     for probe in probes {
                         let response = try await Self.reload(admin, probe)
-                        #expect(try ServerTest.error(response, status: .forbidden).code == "reload_forbidden", "\(probe)")
+                        #expect(
+                            try ServerTest.error(response, status: .forbidden).code == "reload_forbidden", "\(probe)")
                         bodies.insert(String(buffer: response.body))
                     }
                     #expect(bodies.count == 1, "\(bodies)")
@@ -61,13 +67,19 @@ struct ReloadDirectoryTests {
     func insideFailuresKeepModel() async throws {
         try await Self.withFolders { folder, _ in
             let served = folder.appendingPathComponent("served.model").path
-            try await ServerTest.withService(try ServerTest.realLoader(served), path: served, loader: ServerTest.realLoader) { service in
+            try await ServerTest.withService(
+                try ServerTest.realLoader(served), path: served, loader: ServerTest.realLoader
+            ) { service in
                 let api = Application(router: service.makeRouter())
                 let query = ServerTest.body(#"{"items": ["item1"], "k": 5}"#)
-                let before = try await api.test(.router) { try await $0.execute(uri: "/v1/recommend", method: .post, body: query) }
+                let before = try await api.test(.router) {
+                    try await $0.execute(uri: "/v1/recommend", method: .post, body: query)
+                }
                 try await Application(router: service.makeAdminRouter()).test(.router) { admin in
-                    for (path, reason) in [("corrupt.model", "not a readable model file"), ("absent.model", "no such file"),
-                                           (folder.appendingPathComponent("corrupt.model").path, "not a readable model file")] {
+                    for (path, reason) in [
+                        ("corrupt.model", "not a readable model file"), ("absent.model", "no such file"),
+                        (folder.appendingPathComponent("corrupt.model").path, "not a readable model file"),
+                    ] {
                         let response = try await Self.reload(admin, path)
                         let detail = try ServerTest.error(response, status: .unprocessableContent)
                         #expect(detail.code == "reload_failed")
@@ -75,7 +87,9 @@ struct ReloadDirectoryTests {
                         #expect(!String(buffer: response.body).contains(folder.path), "\(detail.message)")
                     }
                 }
-                let after = try await api.test(.router) { try await $0.execute(uri: "/v1/recommend", method: .post, body: query) }
+                let after = try await api.test(.router) {
+                    try await $0.execute(uri: "/v1/recommend", method: .post, body: query)
+                }
                 #expect(after.status == .ok)
                 #expect(String(buffer: after.body) == String(buffer: before.body))
                 #expect(service.backend.itemCount == 50)
@@ -87,7 +101,9 @@ struct ReloadDirectoryTests {
     func insideLoads() async throws {
         try await Self.withFolders { folder, _ in
             let served = folder.appendingPathComponent("served.model").path
-            try await ServerTest.withService(try ServerTest.realLoader(served), path: served, loader: ServerTest.realLoader) { service in
+            try await ServerTest.withService(
+                try ServerTest.realLoader(served), path: served, loader: ServerTest.realLoader
+            ) { service in
                 try await Application(router: service.makeAdminRouter()).test(.router) { admin in
                     let relative = try await Self.reload(admin, "next.model")
                     #expect(relative.status == .ok, "\(String(buffer: relative.body))")
@@ -116,8 +132,10 @@ struct ReloadDirectoryTests {
                 try ServerTest.realLoader(served), path: served, loader: ServerTest.realLoader, reloadDirectory: alias
             ) { service in
                 try await Application(router: service.makeAdminRouter()).test(.router) { admin in
-                    for path in ["next.model", alias.appendingPathComponent("next.model").path,
-                                 folder.appendingPathComponent("next.model").path] {
+                    for path in [
+                        "next.model", alias.appendingPathComponent("next.model").path,
+                        folder.appendingPathComponent("next.model").path,
+                    ] {
                         let response = try await Self.reload(admin, path)
                         #expect(response.status == .ok, "\(path): \(String(buffer: response.body))")
                     }

@@ -43,7 +43,8 @@ struct ReloadTests {
                 #expect(prefixes.count == 60)
                 #expect(Set(prefixes).isSubset(of: ["a", "b"]))
                 #expect(prefixes.contains("b"))
-                let after = try await client.execute(uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": [], "k": 1}"#))
+                let after = try await client.execute(
+                    uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": [], "k": 1}"#))
                 #expect(try ServerTest.decode(RecommendationResult.self, after).items[0].id == "b0")
                 let model = try await client.execute(uri: "/v1/model", method: .get)
                 #expect(try ServerTest.decode(ModelDescription.self, model).path == "b")
@@ -56,7 +57,8 @@ struct ReloadTests {
         try await ServerTest.withService(FakeBackend(prefix: "a"), path: "fake-a", loader: Self.fakeLoader) { service in
             let api = Application(router: service.makeRouter())
             try await Application(router: service.makeAdminRouter()).test(.router) { admin in
-                let failed = try await admin.execute(uri: "/admin/reload", method: .post, body: ServerTest.body(#"{"path": "missing.model"}"#))
+                let failed = try await admin.execute(
+                    uri: "/admin/reload", method: .post, body: ServerTest.body(#"{"path": "missing.model"}"#))
                 let detail = try ServerTest.error(failed, status: .unprocessableContent)
                 #expect(detail.code == "reload_failed")
                 #expect(detail.message.contains("cannot load missing.model"))
@@ -65,7 +67,8 @@ struct ReloadTests {
                     #expect(try ServerTest.decode(ModelDescription.self, model).path == "a")
                 }
 
-                let reloaded = try await admin.execute(uri: "/admin/reload", method: .post, body: ServerTest.body(#"{"path": "fake-c"}"#))
+                let reloaded = try await admin.execute(
+                    uri: "/admin/reload", method: .post, body: ServerTest.body(#"{"path": "fake-c"}"#))
                 #expect(reloaded.status == .ok)
                 let answer = try ServerTest.decode(ReloadResponse.self, reloaded)
                 #expect(answer.status == "reloaded")
@@ -76,11 +79,13 @@ struct ReloadTests {
                 let again = try await admin.execute(uri: "/admin/reload", method: .post)
                 #expect(try ServerTest.decode(ReloadResponse.self, again).model.path == "c")
 
-                let malformed = try await admin.execute(uri: "/admin/reload", method: .post, body: ServerTest.body(#"{"path": 3}"#))
+                let malformed = try await admin.execute(
+                    uri: "/admin/reload", method: .post, body: ServerTest.body(#"{"path": 3}"#))
                 #expect(try ServerTest.error(malformed, status: .badRequest).code == "invalid_type")
                 let wrongMethod = try await admin.execute(uri: "/admin/reload", method: .get)
                 #expect(try ServerTest.error(wrongMethod, status: .methodNotAllowed).code == "method_not_allowed")
-                let recommend = try await admin.execute(uri: "/v1/recommend", method: .post, body: ServerTest.body("{}"))
+                let recommend = try await admin.execute(
+                    uri: "/v1/recommend", method: .post, body: ServerTest.body("{}"))
                 #expect(try ServerTest.error(recommend, status: .notFound).code == "not_found")
                 #expect(try await admin.execute(uri: "/healthz", method: .get).status == .ok)
             }

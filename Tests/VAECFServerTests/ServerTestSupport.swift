@@ -25,8 +25,9 @@ final class FakeBackend: RecommendationBackend, @unchecked Sendable {
     }
 
     var description: ModelDescription {
-        ModelDescription(itemCount: itemCount, encoderDimensions: [8, 4], activation: "tanh", datasetFingerprint: "fake-\(prefix)",
-                         validation: ["ndcg@100": 0.5], precision: "float32", epochs: 3, path: "/fake/\(prefix)")
+        ModelDescription(
+            itemCount: itemCount, encoderDimensions: [8, 4], activation: "tanh", datasetFingerprint: "fake-\(prefix)",
+            validation: ["ndcg@100": 0.5], precision: "float32", epochs: 3, path: "/fake/\(prefix)")
     }
 
     /// Sizes of the batches answered so far, in order.
@@ -39,7 +40,9 @@ final class FakeBackend: RecommendationBackend, @unchecked Sendable {
             let known = Set((0..<itemCount).map { "\(prefix)\($0)" })
             let excluded = Set(query.items + query.exclude)
             var unknown = [String]()
-            for id in query.items + query.exclude where !known.contains(id) && !unknown.contains(id) { unknown.append(id) }
+            for id in query.items + query.exclude where !known.contains(id) && !unknown.contains(id) {
+                unknown.append(id)
+            }
             var items = [ScoredItem]()
             for index in 0..<itemCount where items.count < query.count {
                 let id = "\(prefix)\(index)"
@@ -56,7 +59,9 @@ enum ServerTest {
     static func body(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 
     /// A JSON body of an encodable value.
-    static func body(_ value: some Encodable) throws -> ByteBuffer { ByteBuffer(bytes: try JSONEncoder().encode(value)) }
+    static func body(_ value: some Encodable) throws -> ByteBuffer {
+        ByteBuffer(bytes: try JSONEncoder().encode(value))
+    }
 
     /// Decodes a response body.
     static func decode<Value: Decodable>(_ type: Value.Type, _ response: TestResponse) throws -> Value {
@@ -64,8 +69,10 @@ enum ServerTest {
     }
 
     /// The error detail of an error response, after checking its status and JSON content type.
-    static func error(_ response: TestResponse, status: HTTPResponse.Status,
-                      sourceLocation: SourceLocation = #_sourceLocation) throws -> APIError.Body.Detail {
+    static func error(
+        _ response: TestResponse, status: HTTPResponse.Status,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> APIError.Body.Detail {
         #expect(response.status == status, "body: \(String(buffer: response.body))", sourceLocation: sourceLocation)
         #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, sourceLocation: sourceLocation)
         let detail = try decode(APIError.Body.self, response).error
@@ -87,11 +94,13 @@ enum ServerTest {
 
     /// A real model file of `itemCount` items (`"item0"`, `"item1"`, ...) with seeded random weights.
     static func writeModelFile(itemCount: Int = 50, seed: UInt64 = 1, to url: URL) throws {
-        let model = MultVAE(configuration: MultVAEConfiguration(itemCount: itemCount, encoderDimensions: [16, 4]), seed: seed)
+        let model = MultVAE(
+            configuration: MultVAEConfiguration(itemCount: itemCount, encoderDimensions: [16, 4]), seed: seed)
         let file = ModelFile(
-            header: .init(kind: .model, model: model.configuration, training: nil,
-                          itemIDs: (0..<itemCount).map { "item\($0)" }, datasetFingerprint: "test-\(seed)", epoch: 1,
-                          step: 1, bestEpoch: 0, validation: nil, backend: "portable", threads: 1),
+            header: .init(
+                kind: .model, model: model.configuration, training: nil,
+                itemIDs: (0..<itemCount).map { "item\($0)" }, datasetFingerprint: "test-\(seed)", epoch: 1,
+                step: 1, bestEpoch: 0, validation: nil, backend: "portable", threads: 1),
             parameters: model.parameters.array, optimizer: nil, bestParameters: nil)
         try file.write(to: url)
     }

@@ -24,14 +24,18 @@ struct ShutdownTests {
             var iterator = ports.makeAsyncIterator()
             let port = try #require(await iterator.next())
             try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
-                async let pending = client.post("/v1/recommend", body: ByteBuffer(string: #"{"items": ["i0"], "k": 2}"#))
+                async let pending = client.post(
+                    "/v1/recommend", body: ByteBuffer(string: #"{"items": ["i0"], "k": 2}"#))
                 // Wait until the forward pass has begun, then ask the server to stop.
                 let deadline = ContinuousClock.now + .seconds(10)
-                while backend.batchSizes.isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+                while backend.batchSizes.isEmpty && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
                 await group.triggerGracefulShutdown()
                 let response = try await pending
                 #expect(response.status == .ok)
-                let result = try JSONDecoder().decode(RecommendationResult.self, from: Data(String(buffer: response.body ?? ByteBuffer()).utf8))
+                let result = try JSONDecoder().decode(
+                    RecommendationResult.self, from: Data(String(buffer: response.body ?? ByteBuffer()).utf8))
                 #expect(result.items.map(\.id) == ["i1", "i2"])
             }
             // The group ends once the in-flight request is done.
@@ -47,7 +51,8 @@ struct ShutdownTests {
         try await ServerTest.withService(FakeBackend()) { service in
             try await LiveServer.run(service, configuration: configuration, stopTimeout: .seconds(40)) { server in
                 let connection = try RawConnection(port: server.publicPort)
-                connection.send("POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n{\"items\": [")
+                connection.send(
+                    "POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n{\"items\": [")
                 // Let the server take the headers, then ask it to stop.
                 try await Task.sleep(for: .milliseconds(200))
                 await server.group.triggerGracefulShutdown()

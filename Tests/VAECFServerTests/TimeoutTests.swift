@@ -55,7 +55,8 @@ struct TimeoutTests {
         try await ServerTest.withService(FakeBackend()) { service in
             try await LiveServer.run(service, configuration: configuration) { server in
                 let connection = try RawConnection(port: server.publicPort)
-                connection.send("POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"items\": [")
+                connection.send(
+                    "POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"items\": [")
                 // Trickle a byte now and then: each resets an idle timer, none the read timeout.
                 for _ in 0..<3 {
                     try await Task.sleep(for: .milliseconds(50))
@@ -77,7 +78,9 @@ struct TimeoutTests {
             try await LiveServer.run(service, configuration: configuration) { server in
                 let connection = try RawConnection(port: server.publicPort)
                 let body = #"{"items": ["i0"], "k": 2}"#
-                connection.send("POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+                connection.send(
+                    "POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                )
                 let (text, _) = await connection.read(until: "]}", timeout: .seconds(30))
                 let response = try #require(RawResponse(text), "\(text)")
                 #expect(response.status == 200)

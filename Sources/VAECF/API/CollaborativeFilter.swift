@@ -36,7 +36,8 @@ public final class CollaborativeFilter: Sendable {
     init(file: ModelFile, threads: Int, precision: InferencePrecision = .float32) {
         self.file = file
         threadCount = threads
-        recommender = Recommender(file: file, gemm: GEMM.load(threadCount: threads), threadCount: threads, precision: precision)
+        recommender = Recommender(
+            file: file, gemm: GEMM.load(threadCount: threads), threadCount: threads, precision: precision)
     }
 
     /// Fits a model on `interactions` (no train / validation / test files needed).
@@ -57,10 +58,11 @@ public final class CollaborativeFilter: Sendable {
         let result: Result<ModelFile, CollaborativeFilterError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 DispatchQueue.global().async {
-                    continuation.resume(returning: Result { () throws(CollaborativeFilterError) in
-                        try FitRun(options: options, progress: progress) { cancelled.withLock { $0.isSet } }
-                            .model(of: interactions)
-                    })
+                    continuation.resume(
+                        returning: Result { () throws(CollaborativeFilterError) in
+                            try FitRun(options: options, progress: progress) { cancelled.withLock { $0.isSet } }
+                                .model(of: interactions)
+                        })
                 }
             }
         } onCancel: {

@@ -62,7 +62,8 @@ struct FitRun {
                 if options.validationUsers > 0 { (report.validation, report.isBest) = (metrics, isBest) }
             }
             report.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            report.remainingSeconds = report.elapsedSeconds / Double(summary.epoch + 1)
+            report.remainingSeconds =
+                report.elapsedSeconds / Double(summary.epoch + 1)
                 * Double(training.epochs - summary.epoch - 1)
             progress(report)
         }
@@ -76,10 +77,12 @@ struct FitRun {
         let validation = TrainedModel.ease(fitted).evaluate(
             engine: engine, foldIn: dataset.validationFoldIn, heldOut: dataset.validationHeldOut,
             batchSize: options.training.batchSizeValidation)
-        progress(FitProgress(
-            epoch: 0, epochs: 1, loss: LossBreakdown(negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: 0, regularization: 0),
-            validation: options.validationUsers > 0 ? validation : nil, isBest: true, elapsedSeconds: 0,
-            remainingSeconds: 0))
+        progress(
+            FitProgress(
+                epoch: 0, epochs: 1,
+                loss: LossBreakdown(negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: 0, regularization: 0),
+                validation: options.validationUsers > 0 ? validation : nil, isBest: true, elapsedSeconds: 0,
+                remainingSeconds: 0))
         return fitted.modelFile(
             itemIDs: dataset.itemIDs, datasetFingerprint: dataset.fingerprintHex,
             validation: validation.userCount > 0 ? validation : nil, gemm: engine.gemm,

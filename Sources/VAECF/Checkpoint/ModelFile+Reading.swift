@@ -50,9 +50,10 @@ extension ModelFile {
         let expected = weightBytes + (try trainingUsersByteCount(of: header, fileSize: bytes.count, path: path))
         guard expected == payload else {
             let total = bytes.count - payload + expected
-            throw failure(expected > payload
-                ? "the file is truncated (\(bytes.count) of \(total) bytes)"
-                : "the file has \(payload - expected) unexpected trailing bytes")
+            throw failure(
+                expected > payload
+                    ? "the file is truncated (\(bytes.count) of \(total) bytes)"
+                    : "the file has \(payload - expected) unexpected trailing bytes")
         }
         let stored = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
         guard Checksum64.of(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 8)])) == stored else {
@@ -62,7 +63,8 @@ extension ModelFile {
         let tensors = weightTensors(header)
         for index in blocksToCheck(kind: header.kind, check) {
             if let problem = NonFiniteWeights.find(in: blocks[index], tensors: tensors) {
-                throw failure("\(blockName(index, kind: header.kind)): \(problem); refusing weights that are not finite")
+                throw failure(
+                    "\(blockName(index, kind: header.kind)): \(problem); refusing weights that are not finite")
             }
         }
         let isCheckpoint = header.kind == .checkpoint
@@ -86,12 +88,15 @@ extension ModelFile {
         }
         let version = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self))
         guard version == formatVersion else {
-            throw .invalid(path: path, reason: "format version \(version) is not supported (this build reads version \(formatVersion))")
+            throw .invalid(
+                path: path,
+                reason: "format version \(version) is not supported (this build reads version \(formatVersion))")
         }
         let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: magic.count + 4, as: UInt64.self))
         // Compared with the bytes left, never added to an offset first: a length near 2^64 cannot overflow.
         guard length <= UInt64(bytes.count - prefixSize - 8) else {
-            throw .invalid(path: path, reason: "the file is truncated (\(bytes.count) bytes, its header alone claims \(length))")
+            throw .invalid(
+                path: path, reason: "the file is truncated (\(bytes.count) bytes, its header alone claims \(length))")
         }
         return Int(length)
     }
@@ -102,8 +107,9 @@ extension ModelFile {
             let start = offset + block * length * MemoryLayout<Float>.size
             return [Float](unsafeUninitializedCapacity: length) { buffer, initialized in
                 if length > 0 {
-                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(
-                        rebasing: bytes[start..<(start + length * MemoryLayout<Float>.size)]))
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                        from: UnsafeRawBufferPointer(
+                            rebasing: bytes[start..<(start + length * MemoryLayout<Float>.size)]))
                 }
                 initialized = length
             }

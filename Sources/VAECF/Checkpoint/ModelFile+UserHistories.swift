@@ -23,8 +23,13 @@ extension ModelFile {
         guard let block = header.trainingUsers else { return 0 }
         let users = block.userIDs.count
         guard block.interactionCount >= 0, users < fileSize / 8, block.interactionCount <= fileSize / 4,
-              (users + 1) * 8 + block.interactionCount * 4 <= fileSize else {
-            throw .invalid(path: path, reason: "the file is truncated (\(fileSize) bytes cannot hold the rows of \(users) training users with \(block.interactionCount) items)")
+            (users + 1) * 8 + block.interactionCount * 4 <= fileSize
+        else {
+            throw .invalid(
+                path: path,
+                reason:
+                    "the file is truncated (\(fileSize) bytes cannot hold the rows of \(users) training users with \(block.interactionCount) items)"
+            )
         }
         return (users + 1) * 8 + block.interactionCount * 4
     }
@@ -47,7 +52,8 @@ extension ModelFile {
         }
         do {
             let rows = try CSRMatrix(
-                rowCount: users, columnCount: header.model.itemCount, rowOffsets: rowOffsets, columnIndices: columnIndices)
+                rowCount: users, columnCount: header.model.itemCount, rowOffsets: rowOffsets,
+                columnIndices: columnIndices)
             return try TrainingUsers(userIDs: block.userIDs, rows: rows)
         } catch let error as CSRMatrixError {
             throw .invalid(path: path, reason: "its training users' rows are inconsistent: \(error)")

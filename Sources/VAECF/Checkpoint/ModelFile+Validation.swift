@@ -10,11 +10,16 @@ extension ModelFile {
         let configuration = header.model
         let widths = [configuration.itemCount] + configuration.encoderDimensions
         guard configuration.encoderDimensions.count >= 1, widths.allSatisfy({ (1...maximumWidth).contains($0) }) else {
-            throw failure("the header describes an impossible network (\(configuration.itemCount) items, encoder \(configuration.encoderDimensions))")
+            throw failure(
+                "the header describes an impossible network (\(configuration.itemCount) items, encoder \(configuration.encoderDimensions))"
+            )
         }
         if let recVAE = configuration.recVAE {
-            guard configuration.encoderDimensions.count == 2, configuration.variational, header.modelKind != .ease else {
-                throw failure("the header describes an impossible RecVAE (encoder \(configuration.encoderDimensions); a RecVAE has a hidden width and a latent size)")
+            guard configuration.encoderDimensions.count == 2, configuration.variational, header.modelKind != .ease
+            else {
+                throw failure(
+                    "the header describes an impossible RecVAE (encoder \(configuration.encoderDimensions); a RecVAE has a hidden width and a latent size)"
+                )
             }
             if let problem = recVAE.invalidSetting { throw failure("its RecVAE settings are unusable: \(problem)") }
         }
@@ -22,8 +27,11 @@ extension ModelFile {
             throw failure("the header lists \(header.itemIDs.count) item ids for \(configuration.itemCount) items")
         }
         guard (0...Int(Int32.max)).contains(header.epoch), header.step >= 0,
-              (-1...header.epoch).contains(header.bestEpoch) else {
-            throw failure("the header has impossible counters (epoch \(header.epoch), step \(header.step), best epoch \(header.bestEpoch))")
+            (-1...header.epoch).contains(header.bestEpoch)
+        else {
+            throw failure(
+                "the header has impossible counters (epoch \(header.epoch), step \(header.step), best epoch \(header.bestEpoch))"
+            )
         }
         if let problem = header.training?.invalidSetting {
             throw failure("its training settings are unusable: \(problem)")
@@ -33,13 +41,17 @@ extension ModelFile {
         }
         let expectedBlocks = header.kind == .checkpoint ? 4 : 1
         guard header.blocks.count == expectedBlocks else {
-            throw failure("a \(header.kind.rawValue) has \(expectedBlocks) weight block\(expectedBlocks == 1 ? "" : "s"), the header lists \(header.blocks.count)")
+            throw failure(
+                "a \(header.kind.rawValue) has \(expectedBlocks) weight block\(expectedBlocks == 1 ? "" : "s"), the header lists \(header.blocks.count)"
+            )
         }
         guard let count = blockLength(header), count <= fileSize / MemoryLayout<Float>.size else {
             throw failure("the file is truncated (\(fileSize) bytes cannot hold the weights of its configuration)")
         }
         guard header.blocks.allSatisfy({ $0 == count }) else {
-            throw failure("its weights do not match its configuration (blocks of \(header.blocks) floats, the network has \(count))")
+            throw failure(
+                "its weights do not match its configuration (blocks of \(header.blocks) floats, the network has \(count))"
+            )
         }
         return count
     }
@@ -61,7 +73,9 @@ extension ModelFile {
     /// The number of floats of ``ParameterLayout`` for `configuration`, or `nil` when it overflows `Int`.
     /// The widths must already be positive and at most ``maximumWidth``.
     static func parameterCount(_ configuration: MultVAEConfiguration) -> Int? {
-        if let recVAE = configuration.recVAE { return recVAEParameterCount(configuration, hiddenLayers: recVAE.hiddenLayers) }
+        if let recVAE = configuration.recVAE {
+            return recVAEParameterCount(configuration, hiddenLayers: recVAE.hiddenLayers)
+        }
         var total = 0
         for layer in configuration.encoderLayers + configuration.decoderLayers {
             let (kernel, kernelOverflow) = layer.input.multipliedReportingOverflow(by: layer.output)
@@ -76,7 +90,9 @@ extension ModelFile {
     /// The floats of RecVAE's ``ParameterLayout`` (encoder, decoder, the prior's copy of the encoder), or `nil`
     /// when it overflows `Int`.
     static func recVAEParameterCount(_ configuration: MultVAEConfiguration, hiddenLayers: Int) -> Int? {
-        let (items, hidden, latent) = (configuration.itemCount, configuration.encoderDimensions[0], configuration.latentDimension)
+        let (items, hidden, latent) = (
+            configuration.itemCount, configuration.encoderDimensions[0], configuration.latentDimension
+        )
         var total = 0
         func add(_ rows: Int, _ columns: Int) -> Bool {
             let (product, productOverflow) = rows.multipliedReportingOverflow(by: columns)

@@ -147,12 +147,19 @@ package struct ModelFile: Sendable {
                 var checksum = Checksum64()
                 func emit(_ bytes: UnsafeRawBufferPointer) throws(AtomicFileError) {
                     checksum.update(bytes)
-                    do { try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none)) } catch {
+                    do {
+                        try handle.write(
+                            contentsOf: Data(
+                                bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count,
+                                deallocator: .none))
+                    } catch {
                         throw AtomicFileError(path: url.path, reason: error.localizedDescription)
                     }
                 }
                 func emit(_ values: [some BitwiseCopyable]) throws(AtomicFileError) {
-                    let result = values.withUnsafeBytes { bytes in Result { () throws(AtomicFileError) in try emit(bytes) } }
+                    let result = values.withUnsafeBytes { bytes in
+                        Result { () throws(AtomicFileError) in try emit(bytes) }
+                    }
                     try result.get()
                 }
                 try emit(prefix)

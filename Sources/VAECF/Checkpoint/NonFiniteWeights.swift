@@ -11,7 +11,8 @@ enum NonFiniteWeights {
                 return "holds \(name) at index \(index)"
             }
             let local = index - tensor.offset
-            return "\(tensor.name) holds \(name) at index \(local) (row \(local / tensor.columns), column \(local % tensor.columns))"
+            return
+                "\(tensor.name) holds \(name) at index \(local) (row \(local / tensor.columns), column \(local % tensor.columns))"
         }
     }
 
@@ -24,7 +25,8 @@ enum NonFiniteWeights {
         let vectorCount = values.count / width
         var lanes = SIMD16<Float>(repeating: 0)
         for vector in 0..<vectorCount {
-            let chunk = raw.loadUnaligned(fromByteOffset: vector * width * MemoryLayout<Float>.stride, as: SIMD16<Float>.self)
+            let chunk = raw.loadUnaligned(
+                fromByteOffset: vector * width * MemoryLayout<Float>.stride, as: SIMD16<Float>.self)
             lanes += chunk - chunk
         }
         var tail: Float = 0

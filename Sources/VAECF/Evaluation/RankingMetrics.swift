@@ -97,7 +97,8 @@ public struct RankingMetrics: Sendable, Codable, Equatable, CustomStringConverti
 
     /// `NDCG@100 0.4245  Recall@20 0.3747  Recall@50 0.5503  (100 users)`.
     public var description: String {
-        let parts = ndcg.sorted { $0.key < $1.key }.map { "NDCG@\($0.key) \(Self.format($0.value))" }
+        let parts =
+            ndcg.sorted { $0.key < $1.key }.map { "NDCG@\($0.key) \(Self.format($0.value))" }
             + recall.sorted { $0.key < $1.key }.map { "Recall@\($0.key) \(Self.format($0.value))" }
         return parts.joined(separator: "  ") + "  (\(userCount) users)"
     }

@@ -23,7 +23,8 @@ package enum TopK {
         scores: UnsafePointer<Float>, count: Int, k: Int, excluding: UnsafeBufferPointer<Int32>?,
         indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>
     ) -> Int {
-        precondition(count >= 0 && k >= 0 && count <= Int(Int32.max), "count must be in 0 ... Int32.max and k not negative")
+        precondition(
+            count >= 0 && k >= 0 && count <= Int(Int32.max), "count must be in 0 ... Int32.max and k not negative")
         guard k > 0, count > 0 else { return 0 }
         var heap = BoundedHeap(indices: indices, values: values, capacity: k)
         var start = 0

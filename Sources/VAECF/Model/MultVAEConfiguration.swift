@@ -22,9 +22,12 @@ package struct MultVAEConfiguration: Sendable, Codable, Equatable {
     /// `activation` and `variational` do not apply (swish, always variational). Stored only when set.
     package var recVAE: RecVAESettings?
 
-    package init(itemCount: Int, encoderDimensions: [Int] = [600, 200], activation: Activation = .tanh,
-                keepProbability: Double = 0.5, variational: Bool = true, recVAE: RecVAESettings? = nil) {
-        precondition(!encoderDimensions.isEmpty && encoderDimensions.allSatisfy { $0 > 0 }, "invalid encoder dimensions")
+    package init(
+        itemCount: Int, encoderDimensions: [Int] = [600, 200], activation: Activation = .tanh,
+        keepProbability: Double = 0.5, variational: Bool = true, recVAE: RecVAESettings? = nil
+    ) {
+        precondition(
+            !encoderDimensions.isEmpty && encoderDimensions.allSatisfy { $0 > 0 }, "invalid encoder dimensions")
         precondition(itemCount > 0, "itemCount must be positive")
         self.itemCount = itemCount
         self.encoderDimensions = encoderDimensions
@@ -32,7 +35,8 @@ package struct MultVAEConfiguration: Sendable, Codable, Equatable {
         self.keepProbability = keepProbability
         self.variational = variational
         self.recVAE = recVAE
-        precondition(recVAE == nil || (encoderDimensions.count == 2 && variational), "a RecVAE has [hidden, latent] dimensions")
+        precondition(
+            recVAE == nil || (encoderDimensions.count == 2 && variational), "a RecVAE has [hidden, latent] dimensions")
     }
 
     private enum CodingKeys: String, CodingKey {

@@ -10,7 +10,8 @@ extension MultVAEEngine {
     /// `inputGradient` is given, `[rows, width]`); the gradients are those of `lossScale` times the loss.
     func outputLayerLossAndGradients(
         model: MultVAE, input outputInput: UnsafePointer<Float>, rows batchSize: Int, globalBatchSize: Int,
-        lossScale: Float = 1, gradients: FloatBuffer, weightGradients: Bool, inputGradient gradientOfHidden: UnsafeMutablePointer<Float>?,
+        lossScale: Float = 1, gradients: FloatBuffer, weightGradients: Bool,
+        inputGradient gradientOfHidden: UnsafeMutablePointer<Float>?,
         losses: UnsafeMutablePointer<Double>
     ) {
         let itemCount = model.configuration.itemCount
@@ -47,7 +48,8 @@ extension MultVAEEngine {
                     for entry in offsets[row]..<offsets[row + 1] { observed += Double(values[Int(indices[entry])]) }
                     let sum = VectorMath.exponentiateInPlace(values, count: itemCount, shift: maximum)
                     losses[row] = Double(itemsOfRow) * (Double(maximum) + log(sum)) - observed
-                    VectorMath.scaleInPlace(values, count: itemCount, by: Float(Double(itemsOfRow) / sum) * inverseBatch)
+                    VectorMath.scaleInPlace(
+                        values, count: itemCount, by: Float(Double(itemsOfRow) / sum) * inverseBatch)
                     for entry in offsets[row]..<offsets[row + 1] { values[Int(indices[entry])] -= inverseBatch }
                 }
             }

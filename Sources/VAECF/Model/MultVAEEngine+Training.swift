@@ -45,7 +45,8 @@ extension MultVAEEngine {
             let squaredNorm = initializeGradients(
                 model: model, lam: effectiveLam, gradientScale: lossScale, gradients: gradients)
             return LossBreakdown(
-                negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: anneal, regularization: effectiveLam * squaredNorm)
+                negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: anneal, regularization: effectiveLam * squaredNorm
+            )
         }
         let configuration = model.configuration
         let latentSize = configuration.latentDimension
@@ -127,7 +128,8 @@ extension MultVAEEngine {
                         let dz = upstream[row * latentSize + k]
                         let standardDeviation = VectorMath.exp(0.5 * logVariance[k])
                         gradientMu[k] = dz + klWeight * mu[k]
-                        gradientLogVariance[k] = dz * noiseValues[row * latentSize + k] * 0.5 * standardDeviation
+                        gradientLogVariance[k] =
+                            dz * noiseValues[row * latentSize + k] * 0.5 * standardDeviation
                             + klWeight * 0.5 * (standardDeviation * standardDeviation - 1)
                     }
                 }

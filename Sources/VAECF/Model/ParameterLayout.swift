@@ -71,16 +71,29 @@ package struct ParameterLayout: Sendable, Equatable {
         var normalizations = [(gain: Int, bias: Int)]()
         for layer in 0..<recVAE.hiddenLayers {
             let input = layer == 0 ? configuration.itemCount : hidden
-            encoder.append((list.add("encoder.\(layer).weight", input, hidden, kernel: true),
-                            list.add("encoder.\(layer).bias", 1, hidden, kernel: false)))
-            normalizations.append((list.add("encoder.\(layer).norm.gain", 1, hidden, kernel: false),
-                                   list.add("encoder.\(layer).norm.bias", 1, hidden, kernel: false)))
+            encoder.append(
+                (
+                    list.add("encoder.\(layer).weight", input, hidden, kernel: true),
+                    list.add("encoder.\(layer).bias", 1, hidden, kernel: false)
+                ))
+            normalizations.append(
+                (
+                    list.add("encoder.\(layer).norm.gain", 1, hidden, kernel: false),
+                    list.add("encoder.\(layer).norm.bias", 1, hidden, kernel: false)
+                ))
         }
-        encoder.append((list.add("encoder.head.weight", hidden, 2 * latent, kernel: true),
-                        list.add("encoder.head.bias", 1, 2 * latent, kernel: false)))
+        encoder.append(
+            (
+                list.add("encoder.head.weight", hidden, 2 * latent, kernel: true),
+                list.add("encoder.head.bias", 1, 2 * latent, kernel: false)
+            ))
         let encoderEnd = list.offset
-        let decoder = [(list.add("decoder.0.weight", latent, configuration.itemCount, kernel: true),
-                        list.add("decoder.0.bias", 1, configuration.itemCount, kernel: false))]
+        let decoder = [
+            (
+                list.add("decoder.0.weight", latent, configuration.itemCount, kernel: true),
+                list.add("decoder.0.bias", 1, configuration.itemCount, kernel: false)
+            )
+        ]
         let decoderEnd = list.offset
         for tensor in list.tensors[0..<(encoder.last!.bias + 1)] {
             _ = list.add("prior." + tensor.name, tensor.rows, tensor.columns, kernel: false)

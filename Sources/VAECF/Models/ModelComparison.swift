@@ -48,7 +48,9 @@ package struct ModelComparison {
     }
 
     /// The most-popular baseline first, then `models` in order; `progress` hears each result as it comes.
-    package func run(_ models: [ModelKind], progress: (ModelComparisonResult) -> Void = { _ in }) throws -> [ModelComparisonResult] {
+    package func run(
+        _ models: [ModelKind], progress: (ModelComparisonResult) -> Void = { _ in }
+    ) throws -> [ModelComparisonResult] {
         var results = [popularity()]
         progress(results[0])
         for kind in models {
@@ -68,7 +70,8 @@ package struct ModelComparison {
             foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: training.batchSizeValidation,
             executor: engine.executor
         ).evaluate { rows, output in baseline.score(rows: rows, output: output) }
-        return ModelComparisonResult(model: "popularity", test: metrics, trainingSeconds: seconds, parameterCount: baseline.itemCount)
+        return ModelComparisonResult(
+            model: "popularity", test: metrics, trainingSeconds: seconds, parameterCount: baseline.itemCount)
     }
 
     /// Trains (fits) one model and measures it on the test users.

@@ -14,8 +14,10 @@ package enum TrainedModel: Sendable {
     /// The model a file holds (its ``ModelFile/parameters``).
     package init(file: ModelFile) {
         if file.header.resolvedKind == .ease {
-            self = .ease(EASEModel(
-                itemCount: file.header.model.itemCount, lambda: file.header.easeLambda ?? 0, weights: file.parameters))
+            self = .ease(
+                EASEModel(
+                    itemCount: file.header.model.itemCount, lambda: file.header.easeLambda ?? 0,
+                    weights: file.parameters))
         } else {
             self = .autoencoder(file.makeModel())
         }

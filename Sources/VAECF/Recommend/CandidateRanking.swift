@@ -49,13 +49,16 @@ final class CandidateRanking {
     /// With `bias`, first adds it to `scores` in place (`scores[i] += bias[i]`, in the pass of step 1).
     func select(
         scores: UnsafeMutablePointer<Float>, count: Int, k: Int, excluding: UnsafeBufferPointer<Int32>,
-        indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>, addingBias bias: UnsafePointer<Float>? = nil
+        indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>,
+        addingBias bias: UnsafePointer<Float>? = nil
     ) -> (selected: Int, maximum: Float) {
         precondition(count <= capacity, "row longer than the scratch")
         let chunks = (count + Self.chunkWidth - 1) / Self.chunkWidth
-        let maximum = bias.map {
-            reductions.addBiasAndChunkMaxima(scores, bias: $0, count: count, chunk: Self.chunkWidth, into: chunkMaxima)
-        } ?? reductions.chunkMaxima(scores, count: count, chunk: Self.chunkWidth, into: chunkMaxima)
+        let maximum =
+            bias.map {
+                reductions.addBiasAndChunkMaxima(
+                    scores, bias: $0, count: count, chunk: Self.chunkWidth, into: chunkMaxima)
+            } ?? reductions.chunkMaxima(scores, count: count, chunk: Self.chunkWidth, into: chunkMaxima)
         let scores = UnsafePointer(scores)
         func wholeRow() -> (selected: Int, maximum: Float) {
             let selected = TopK.select(

@@ -58,7 +58,9 @@ package enum InferenceBenchmark {
         _ recommender: Recommender, queries: [RecommendationQuery], warmUp: Int, callSize: Int = 1
     ) -> LatencySummary {
         let size = max(1, callSize)
-        let calls = stride(from: 0, to: queries.count, by: size).map { Array(queries[$0..<min(queries.count, $0 + size)]) }
+        let calls = stride(from: 0, to: queries.count, by: size).map {
+            Array(queries[$0..<min(queries.count, $0 + size)])
+        }
         var sink = 0
         for call in calls.prefix(warmUp) { sink &+= recommender.recommend(call)[0].items.count }
         var samples = [Double]()

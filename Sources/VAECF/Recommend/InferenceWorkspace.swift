@@ -29,7 +29,9 @@ final class InferenceWorkspace {
 
     init(engine: MultVAEEngine, itemCount: Int, reductions: RowReductions) {
         self.engine = engine
-        rankings = (0..<engine.executor.threadCount).map { _ in CandidateRanking(count: itemCount, reductions: reductions) }
+        rankings = (0..<engine.executor.threadCount).map { _ in
+            CandidateRanking(count: itemCount, reductions: reductions)
+        }
     }
 
 }

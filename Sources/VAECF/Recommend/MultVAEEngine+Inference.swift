@@ -19,7 +19,9 @@ extension MultVAEEngine {
         encode(model: model, rows: batchSize)
         let latentSize = model.configuration.latentDimension
         let encoded = encoderOutputs[model.layout.encoder.count - 1].pointer
-        guard model.configuration.variational else { return decodeHidden(model: model, input: encoded, rows: batchSize) }
+        guard model.configuration.variational else {
+            return decodeHidden(model: model, input: encoded, rows: batchSize)
+        }
         let z = latent.reserve(batchSize * latentSize)
         for row in 0..<batchSize {
             (z + row * latentSize).update(from: encoded + row * 2 * latentSize, count: latentSize)

@@ -30,13 +30,17 @@ struct OutputLayer: @unchecked Sendable {
         bias = UnsafePointer(model.tensor(layer.bias))
         width = tensor.rows
         itemCount = tensor.columns
-        half = precision == .float16
+        half =
+            precision == .float16
             ? HalfPrecisionMatrix(weight, rows: tensor.rows, columns: tensor.columns, ld: tensor.columns) : nil
-        bfloat16 = precision == .bfloat16
+        bfloat16 =
+            precision == .bfloat16
             ? BFloat16Matrix(weight, rows: tensor.rows, columns: tensor.columns, ld: tensor.columns, executor: executor)
             : nil
-        smallBatch = precision == .float32
-            ? SmallBatchProduct(weight: weight, depth: width, columns: itemCount, ldw: itemCount, executor: executor) : nil
+        smallBatch =
+            precision == .float32
+            ? SmallBatchProduct(weight: weight, depth: width, columns: itemCount, ldw: itemCount, executor: executor)
+            : nil
     }
 
     /// Floats of scratch that ``apply(engine:model:input:rows:output:scratch:decoded:)`` needs.
@@ -62,14 +66,16 @@ struct OutputLayer: @unchecked Sendable {
     ) -> Bool {
         if let bfloat16 {
             bfloat16.multiply(
-                input: input, m: rows, lda: width, bias: bias, output: output, ldc: itemCount, executor: engine.executor)
+                input: input, m: rows, lda: width, bias: bias, output: output, ldc: itemCount, executor: engine.executor
+            )
             return false
         }
-        let gemmWeights: UnsafePointer<Float>? = if let half {
-            rows > half.streamingRowLimit ? decoded.map { UnsafePointer($0.pointer) } : nil
-        } else {
-            rows > (smallBatch?.rowLimit ?? 0) ? weight : nil
-        }
+        let gemmWeights: UnsafePointer<Float>? =
+            if let half {
+                rows > half.streamingRowLimit ? decoded.map { UnsafePointer($0.pointer) } : nil
+            } else {
+                rows > (smallBatch?.rowLimit ?? 0) ? weight : nil
+            }
         if let gemmWeights {
             engine.gemm.multiply(
                 transposeA: false, transposeB: false, m: rows, n: itemCount, k: width, alpha: 1, a: input, lda: width,
@@ -84,7 +90,8 @@ struct OutputLayer: @unchecked Sendable {
                 executor: engine.executor, scratch: scratch)
         } else if let smallBatch {
             smallBatch.multiply(
-                input: input, m: rows, lda: width, bias: bias, output: output, ldc: itemCount, executor: engine.executor)
+                input: input, m: rows, lda: width, bias: bias, output: output, ldc: itemCount, executor: engine.executor
+            )
         }
         return false
     }

@@ -39,11 +39,13 @@ extension Recommender {
             indices += queries[query].foldIn
             offsets.append(indices.count)
         }
-        let foldIn = CSRMatrix(unchecked: block.count, columnCount: itemCount, rowOffsets: offsets, columnIndices: indices)
+        let foldIn = CSRMatrix(
+            unchecked: block.count, columnCount: itemCount, rowOffsets: offsets, columnIndices: indices)
         let items = itemCount
         let logits = workspace.logits.reserve(block.count * items)
         // The bias of a GEMM-computed block is added in the ranking's first pass over each row.
-        let pendingBias = computeLogits(workspace, foldIn: foldIn, rows: 0..<block.count, output: logits, deferringBias: true)
+        let pendingBias =
+            computeLogits(workspace, foldIn: foldIn, rows: 0..<block.count, output: logits, deferringBias: true)
             ? outputLayer.map { UncheckedSendable($0.bias) } : nil
         let shared = UncheckedSendable((logits: logits, results: results))
         let identifiers = catalog.identifiers
@@ -67,7 +69,8 @@ extension Recommender {
                 var ranked = [ScoredItem]()
                 ranked.reserveCapacity(count)
                 for position in 0..<count {
-                    let score = normalizer.map { Foundation.exp(Double(values[position]) - $0) } ?? Double(values[position])
+                    let score =
+                        normalizer.map { Foundation.exp(Double(values[position]) - $0) } ?? Double(values[position])
                     ranked.append(ScoredItem(id: identifiers[Int(selected[position])], score: Float(score)))
                 }
                 shared.value.results[block[block.startIndex + row]].items = ranked

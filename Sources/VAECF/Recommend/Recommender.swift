@@ -66,14 +66,18 @@ public final class Recommender: Sendable {
         trainingUsers: TrainingUsers? = nil
     ) {
         precondition(itemIDs.count == model.itemCount, "one id per item is needed")
-        precondition(trainingUsers.map { $0.rows.columnCount == model.itemCount } ?? true, "training users' rows must span the model's items")
+        precondition(
+            trainingUsers.map { $0.rows.columnCount == model.itemCount } ?? true,
+            "training users' rows must span the model's items")
         self.model = model
         self.trainingUsers = trainingUsers
         catalog = ItemCatalog(identifiers: itemIDs)
         let executor = ParallelExecutor(threadCount: max(1, threadCount))
-        var described = description ?? ModelDescription(
-            itemCount: 0, encoderDimensions: [], activation: "", datasetFingerprint: "", validation: [:],
-            precision: "", epochs: 0, path: "")
+        var described =
+            description
+            ?? ModelDescription(
+                itemCount: 0, encoderDimensions: [], activation: "", datasetFingerprint: "", validation: [:],
+                precision: "", epochs: 0, path: "")
         described.itemCount = model.itemCount
         described.model = model.kind.rawValue
         switch model {
@@ -81,7 +85,8 @@ public final class Recommender: Sendable {
             self.precision = precision
             outputLayer = OutputLayer(model: network, precision: precision, executor: executor)
             described.encoderDimensions = network.configuration.encoderDimensions
-            described.activation = network.configuration.recVAE == nil ? network.configuration.activation.rawValue : "swish"
+            described.activation =
+                network.configuration.recVAE == nil ? network.configuration.activation.rawValue : "swish"
         case .ease:
             self.precision = .float32
             outputLayer = nil
@@ -90,8 +95,10 @@ public final class Recommender: Sendable {
         }
         described.precision = self.precision.rawValue
         self.description = described
-        workspace = Locked(InferenceWorkspace(
-            engine: MultVAEEngine(gemm: gemm, executor: executor), itemCount: itemIDs.count, reductions: reductions))
+        workspace = Locked(
+            InferenceWorkspace(
+                engine: MultVAEEngine(gemm: gemm, executor: executor), itemCount: itemIDs.count, reductions: reductions)
+        )
         self.blockRows = max(1, blockRows ?? min(4096, (16 << 20) / model.itemCount))
     }
 
@@ -154,7 +161,8 @@ public final class Recommender: Sendable {
     /// ranking quality at this precision. `foldIn` must have ``itemCount`` columns.
     package func scores<Rows: Collection>(foldIn: CSRMatrix, rows: Rows, output: UnsafeMutablePointer<Float>)
     where Rows.Element == Int {
-        precondition(foldIn.columnCount == itemCount, "the fold-in has \(foldIn.columnCount) items, the model \(itemCount)")
+        precondition(
+            foldIn.columnCount == itemCount, "the fold-in has \(foldIn.columnCount) items, the model \(itemCount)")
         guard !rows.isEmpty else { return }
         _ = workspace.withLock { workspace in
             computeLogits(workspace, foldIn: foldIn, rows: rows, output: output)

@@ -40,7 +40,8 @@ final class ItemSimilarityIndex: Sendable {
         var queries = [Float](repeating: 0, count: items.count * dimension)
         for (row, item) in items.enumerated() {
             let start = Int(item) * dimension
-            queries.replaceSubrange(row * dimension..<(row + 1) * dimension, with: unitVectors[start..<(start + dimension)])
+            queries.replaceSubrange(
+                row * dimension..<(row + 1) * dimension, with: unitVectors[start..<(start + dimension)])
         }
         queries.withUnsafeBufferPointer { query in
             unitVectors.withUnsafeBufferPointer { vectors in

@@ -28,7 +28,8 @@ extension Recommender {
         for user in users {
             let foldIn = Array(try trainingItems(ofUser: user))
             let excluded = excludingSeen ? ItemCatalog.sortedUnique(foldIn + extra.foldIn) : extra.foldIn
-            queries.append(ResolvedQuery(foldIn: foldIn, excluded: excluded, count: max(0, count), unknown: extra.unknown))
+            queries.append(
+                ResolvedQuery(foldIn: foldIn, excluded: excluded, count: max(0, count), unknown: extra.unknown))
         }
         return rank(queries)
     }

@@ -40,14 +40,16 @@ extension Recommender {
         return queries.indices.map { row in
             similarities.withUnsafeBufferPointer { scores in
                 RecommendationResult(
-                    items: topItems(scores.baseAddress! + row * count, k: queries[row].count, excluding: exclusions[row].excluded),
+                    items: topItems(
+                        scores.baseAddress! + row * count, k: queries[row].count, excluding: exclusions[row].excluded),
                     unknown: exclusions[row].unknown)
             }
         }
     }
 
     /// The item itself, `deny`, and everything outside `allow`: ascending, unique; and the ids not in the model.
-    private func excludedItems(item: Int32, allow: [String]?, deny: [String]) -> (excluded: [Int32], unknown: [String]) {
+    private func excludedItems(item: Int32, allow: [String]?, deny: [String]) -> (excluded: [Int32], unknown: [String])
+    {
         var unknown = [String]()
         func indices(_ identifiers: [String]) -> [Int32] {
             identifiers.compactMap { identifier in
@@ -74,8 +76,9 @@ extension Recommender {
         let selected = excluding.withUnsafeBufferPointer { excluded in
             indices.withUnsafeMutableBufferPointer { indices in
                 values.withUnsafeMutableBufferPointer { values in
-                    TopK.select(scores: scores, count: itemCount, k: k, excluding: excluded,
-                                indices: indices.baseAddress!, values: values.baseAddress!)
+                    TopK.select(
+                        scores: scores, count: itemCount, k: k, excluding: excluded,
+                        indices: indices.baseAddress!, values: values.baseAddress!)
                 }
             }
         }

@@ -18,11 +18,15 @@ extension TrainedModel {
         switch self {
         case .autoencoder(let model):
             let input = model.layout.tensors[model.layout.encoder[0].weight]
-            return (Array(UnsafeBufferPointer(start: model.parameters.pointer + input.offset, count: input.count)),
-                    input.columns)
+            return (
+                Array(UnsafeBufferPointer(start: model.parameters.pointer + input.offset, count: input.count)),
+                input.columns
+            )
         case .ease(let model):
-            return (Self.transposed(model.weights.pointer, rows: model.itemCount, columns: model.itemCount),
-                    model.itemCount)
+            return (
+                Self.transposed(model.weights.pointer, rows: model.itemCount, columns: model.itemCount),
+                model.itemCount
+            )
         }
     }
 

@@ -77,7 +77,9 @@ package enum ResumeError: Error, CustomStringConvertible, LocalizedError, Equata
     package var description: String {
         switch self {
         case .fixedSettingsDiffer(let path, let changes):
-            let list = changes.map { "--\($0.setting.rawValue) \($0.requestedValue) (the checkpoint has \($0.checkpointValue))" }
+            let list = changes.map {
+                "--\($0.setting.rawValue) \($0.requestedValue) (the checkpoint has \($0.checkpointValue))"
+            }
             return "cannot resume from \(path) with \(list.joined(separator: ", ")): "
                 + "\(changes.count == 1 ? "this setting shapes" : "these settings shape") the model or its updates and "
                 + "must stay as in the checkpoint; drop \(changes.count == 1 ? "the option" : "these options") to "

@@ -47,9 +47,11 @@ extension Trainer {
             let trainer = try makeRoot()
             try checkDivisible(trainer.training, ranks: group.size)
             root = trainer
-            message = Array(try JSONEncoder().encode(DataParallelStart(
-                model: trainer.model.configuration, training: trainer.training,
-                datasetFingerprint: trainer.datasetFingerprint, ranks: group.size)))
+            message = Array(
+                try JSONEncoder().encode(
+                    DataParallelStart(
+                        model: trainer.model.configuration, training: trainer.training,
+                        datasetFingerprint: trainer.datasetFingerprint, ranks: group.size)))
         }
         let start = try JSONDecoder().decode(DataParallelStart.self, from: Data(try group.broadcast(message, root: 0)))
         guard start.ranks == group.size else {
@@ -57,7 +59,8 @@ extension Trainer {
         }
         guard start.datasetFingerprint == dataset.fingerprintHex else {
             throw DataParallelError(
-                "rank \(group.rank) read dataset \(dataset.fingerprintHex), rank 0 trains on \(start.datasetFingerprint): every member needs the same prepared file")
+                "rank \(group.rank) read dataset \(dataset.fingerprintHex), rank 0 trains on \(start.datasetFingerprint): every member needs the same prepared file"
+            )
         }
         try checkDivisible(start.training, ranks: group.size)
         let trainer = root ?? Trainer(dataset: dataset, model: start.model, training: start.training, engine: engine)
@@ -70,7 +73,8 @@ extension Trainer {
     static func checkDivisible(_ training: TrainingConfiguration, ranks: Int) throws(DataParallelError) {
         guard training.batchSizeTrain % ranks == 0 else {
             throw DataParallelError(
-                "the global batch size \(training.batchSizeTrain) does not divide between \(ranks) processes; choose --batch-size-train as a multiple of \(ranks)")
+                "the global batch size \(training.batchSizeTrain) does not divide between \(ranks) processes; choose --batch-size-train as a multiple of \(ranks)"
+            )
         }
     }
 

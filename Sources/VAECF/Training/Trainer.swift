@@ -41,8 +41,10 @@ package final class Trainer {
     /// A trainer with a freshly initialized model.
     /// - Parameter lossScaling: `.none` (default), a fixed scale or `.dynamic` (``LossScaling``); Mult-VAE and
     ///   Mult-DAE only (a RecVAE trains without).
-    package init(dataset: InteractionDataset, model configuration: MultVAEConfiguration,
-                training: TrainingConfiguration, engine: MultVAEEngine, lossScaling: LossScaling = .none) {
+    package init(
+        dataset: InteractionDataset, model configuration: MultVAEConfiguration,
+        training: TrainingConfiguration, engine: MultVAEEngine, lossScaling: LossScaling = .none
+    ) {
         precondition(configuration.itemCount == dataset.itemCount, "model and dataset item counts differ")
         self.dataset = dataset
         self.training = training
@@ -68,25 +70,35 @@ package final class Trainer {
         training adjusted: TrainingConfiguration? = nil
     ) throws(ModelFileError) {
         guard let saved = checkpoint.header.training, let optimizerState = checkpoint.optimizer,
-              let best = checkpoint.bestParameters else {
-            throw .invalid(path: checkpoint.path, reason: "it is a model file without training state; resume needs a checkpoint")
+            let best = checkpoint.bestParameters
+        else {
+            throw .invalid(
+                path: checkpoint.path, reason: "it is a model file without training state; resume needs a checkpoint")
         }
         let training = adjusted ?? saved
         let shape = checkpoint.header.model
         precondition(
             TrainingSetting.allCases.allSatisfy {
-                $0.isAdjustableOnResume || $0.value(model: shape, training: saved) == $0.value(model: shape, training: training)
+                $0.isAdjustableOnResume
+                    || $0.value(model: shape, training: saved) == $0.value(model: shape, training: training)
             }, "a resumed run may change only the adjustable settings")
         let fingerprint = dataset.fingerprintHex
         guard checkpoint.header.datasetFingerprint == fingerprint else {
-            throw .invalid(path: checkpoint.path, reason: "it was made for dataset \(checkpoint.header.datasetFingerprint), not for this one (\(fingerprint))")
+            throw .invalid(
+                path: checkpoint.path,
+                reason:
+                    "it was made for dataset \(checkpoint.header.datasetFingerprint), not for this one (\(fingerprint))"
+            )
         }
         self.init(dataset: dataset, model: checkpoint.header.model, training: training, engine: engine)
         if let saved = checkpoint.header.lossScale { lossScale = saved }
-        checkpoint.parameters.withUnsafeBufferPointer { model.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        checkpoint.parameters.withUnsafeBufferPointer {
+            model.parameters.pointer.update(from: $0.baseAddress!, count: $0.count)
+        }
         best.withUnsafeBufferPointer { bestParameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
-        optimizer.restore(firstMoments: optimizerState.firstMoments, secondMoments: optimizerState.secondMoments,
-                          stepCount: checkpoint.header.step)
+        optimizer.restore(
+            firstMoments: optimizerState.firstMoments, secondMoments: optimizerState.secondMoments,
+            stepCount: checkpoint.header.step)
         completedEpochs = checkpoint.header.epoch
         bestMetrics = checkpoint.header.validation
         bestEpoch = checkpoint.header.bestEpoch
@@ -133,7 +145,8 @@ package final class Trainer {
                 }
             }
             guard loss.total.isFinite else { throw .nonFiniteLoss(epoch: epoch, step: step, loss: loss) }
-            let finite = !lossScale.isActive
+            let finite =
+                !lossScale.isActive
                 || GradientCheck.allFinite(gradients.pointer, count: model.layout.count, executor: engine.executor)
             if lossScale.record(finite: finite) {
                 optimizer.update(
@@ -190,9 +203,11 @@ package final class Trainer {
 
     /// Ranking metrics of `model` on a fold-in / held-out pair of matrices.
     package func evaluate(model: MultVAE, foldIn: CSRMatrix, heldOut: CSRMatrix) -> RankingMetrics {
-        Evaluator(foldIn: foldIn, heldOut: heldOut, batchSize: training.batchSizeValidation, executor: engine.executor,
-                  cutoffs: cutoffs)
-            .evaluate { rows, output in engine.scores(model: model, foldIn: foldIn, rows: rows, output: output) }
+        Evaluator(
+            foldIn: foldIn, heldOut: heldOut, batchSize: training.batchSizeValidation, executor: engine.executor,
+            cutoffs: cutoffs
+        )
+        .evaluate { rows, output in engine.scores(model: model, foldIn: foldIn, rows: rows, output: output) }
     }
 
     /// The best-validation model (the current one if validation never ran).
@@ -207,12 +222,16 @@ package final class Trainer {
     ///   - checkpointInterval: seconds between checkpoints; one is written after the first epoch that ends at
     ///     least this long after the previous one, and after the last epoch. 0 writes one after every epoch.
     ///     When checkpoints are written does not change the results, only where a resumed run starts.
-    package func run(checkpoint: URL?, checkpointInterval: Double = 0, report: (TrainingEvent) -> Void) throws -> MultVAE {
+    package func run(
+        checkpoint: URL?, checkpointInterval: Double = 0, report: (TrainingEvent) -> Void
+    ) throws -> MultVAE {
         var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
-        report(.started(epoch: completedEpochs, epochs: training.epochs,
-                        stepsPerEpoch: training.stepsPerEpoch(userCount: dataset.train.rowCount)
-                            * (model.configuration.recVAE?.passesPerEpoch ?? 1),
-                        trainUsers: dataset.train.rowCount, parameterCount: model.layout.count))
+        report(
+            .started(
+                epoch: completedEpochs, epochs: training.epochs,
+                stepsPerEpoch: training.stepsPerEpoch(userCount: dataset.train.rowCount)
+                    * (model.configuration.recVAE?.passesPerEpoch ?? 1),
+                trainUsers: dataset.train.rowCount, parameterCount: model.layout.count))
         let isRoot = (group?.rank ?? 0) == 0
         while completedEpochs < training.epochs {
             report(.epochFinished(try trainEpoch()))
@@ -265,7 +284,8 @@ package enum TrainingError: Error, CustomStringConvertible {
     package var description: String {
         switch self {
         case .nonFiniteLoss(let epoch, let step, let loss):
-            return "the loss became \(loss.total) at epoch \(epoch + 1), step \(step) (likelihood \(loss.negativeLogLikelihood), KL \(loss.kullbackLeibler)); lower --lr or check the data"
+            return
+                "the loss became \(loss.total) at epoch \(epoch + 1), step \(step) (likelihood \(loss.negativeLogLikelihood), KL \(loss.kullbackLeibler)); lower --lr or check the data"
         case .communication(let epoch, let step, let error):
             return "the gradient exchange failed at epoch \(epoch + 1), step \(step): \(error)"
         }

@@ -95,9 +95,11 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// a negative or non-finite weight), described; `nil` when every value is usable. Files are checked with it:
     /// a checkpoint's settings are data, not trusted.
     public var invalidSetting: String? {
-        let counts = [("epochs", epochs), ("batch-size-train", batchSizeTrain),
-                      ("batch-size-validation", batchSizeValidation), ("validation-step", validationStep),
-                      ("top-results", topResults)]
+        let counts = [
+            ("epochs", epochs), ("batch-size-train", batchSizeTrain),
+            ("batch-size-validation", batchSizeValidation), ("validation-step", validationStep),
+            ("top-results", topResults),
+        ]
         if let bad = counts.first(where: { $0.1 < 1 }) { return "\(bad.0) is \(bad.1), at least 1 is needed" }
         if totalAnnealSteps < 0 { return "total-anneal-steps is negative (\(totalAnnealSteps))" }
         if !(learningRate > 0 && learningRate.isFinite) { return "lr is \(learningRate), a positive number is needed" }

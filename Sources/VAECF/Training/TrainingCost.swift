@@ -46,6 +46,7 @@ package struct TrainingCost: Sendable, Equatable {
         let parameters = Double(ParameterLayout(configuration: configuration).count)
         // Softmax: exp + sum + scale + bias per logit; activations: ~4 per hidden value; Adam: ~12 per parameter.
         let hidden = Double(configuration.encoderDimensions.reduce(0, +) * 2)
-        elementwiseOperations = b * Double(configuration.itemCount) * 6 + b * hidden * 4 + Double(updates) * parameters * 12
+        elementwiseOperations =
+            b * Double(configuration.itemCount) * 6 + b * hidden * 4 + Double(updates) * parameters * 12
     }
 }

@@ -63,7 +63,9 @@ package final class TrainingLog {
             }
             write(object)
         case .validated(let epoch, let metrics, let seconds, let isBest):
-            var object: [String: Any] = ["type": "validation", "epoch": epoch + 1, "valid_time": seconds, "best": isBest]
+            var object: [String: Any] = [
+                "type": "validation", "epoch": epoch + 1, "valid_time": seconds, "best": isBest,
+            ]
             for entry in metrics.entries { object[entry.name] = entry.value }
             object["users"] = metrics.userCount
             write(object)

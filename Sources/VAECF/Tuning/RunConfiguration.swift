@@ -56,10 +56,13 @@ package struct RunConfiguration: Sendable, Equatable, Codable {
         if !(keepProbability > 0 && keepProbability <= 1) {
             return "keep-probability is \(keepProbability), it must be in (0, 1]"
         }
-        if !(easeLambda > 0 && easeLambda.isFinite) { return "ease-lambda is \(easeLambda), a positive number is needed" }
+        if !(easeLambda > 0 && easeLambda.isFinite) {
+            return "ease-lambda is \(easeLambda), a positive number is needed"
+        }
         if model == .recvae {
             if encoderDimensions.count != 2 {
-                return "a RecVAE's encoder-dims are its hidden width and latent size (like 600,200), got \(encoderDimensions)"
+                return
+                    "a RecVAE's encoder-dims are its hidden width and latent size (like 600,200), got \(encoderDimensions)"
             }
             if let problem = resolvedRecVAE.invalidSetting { return problem }
         }

@@ -19,16 +19,21 @@ extension RunConfigurationFile {
     package static func decode(_ data: Data, path: String) throws(RunConfigurationFileError) -> RunConfigurationFile {
         let raw = try rawDocument(data, path: path)
         guard raw.format == .text(format) else {
-            throw .wrongValue(path: path, key: "format", expected: "\"\(format)\"", found: raw.format?.description ?? "nothing")
+            throw .wrongValue(
+                path: path, key: "format", expected: "\"\(format)\"", found: raw.format?.description ?? "nothing")
         }
         guard raw.version == .integer(version) else {
-            throw .wrongValue(path: path, key: "version", expected: "\(version)", found: raw.version?.description ?? "nothing")
+            throw .wrongValue(
+                path: path, key: "version", expected: "\(version)", found: raw.version?.description ?? "nothing")
         }
         guard case .text(let name) = raw.model, let model = ModelKind(rawValue: name) else {
             let known = ModelKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-            throw .wrongValue(path: path, key: "model", expected: "one of \(known)", found: raw.model?.description ?? "nothing")
+            throw .wrongValue(
+                path: path, key: "model", expected: "one of \(known)", found: raw.model?.description ?? "nothing")
         }
-        guard let settings = raw.settings else { throw .wrongValue(path: path, key: "settings", expected: "an object", found: "nothing") }
+        guard let settings = raw.settings else {
+            throw .wrongValue(path: path, key: "settings", expected: "an object", found: "nothing")
+        }
         var configuration = RunConfiguration(model: model)
         for key in settings.keys.sorted() {
             try apply(key, settings[key]!, to: &configuration, path: path)
@@ -47,7 +52,9 @@ extension RunConfigurationFile {
             let detail = (error as NSError).userInfo["NSDebugDescription"] as? String ?? error.localizedDescription
             throw .notJSON(path: path, reason: detail)
         }
-        guard let dictionary = object as? [String: Any] else { throw .notJSON(path: path, reason: "the file is not a JSON object") }
+        guard let dictionary = object as? [String: Any] else {
+            throw .notJSON(path: path, reason: "the file is not a JSON object")
+        }
         if let unknown = dictionary.keys.sorted().first(where: { !documentKeys.contains($0) }) {
             throw .unknownKey(path: path, key: unknown, known: documentKeys.sorted())
         }
@@ -60,13 +67,14 @@ extension RunConfigurationFile {
 
     /// A decoding error as `at settings.lr: expected ...`.
     static func describe(_ error: DecodingError) -> String {
-        let (context, what): (DecodingError.Context?, String) = switch error {
-        case .typeMismatch(let type, let context): (context, "expected \(type)")
-        case .valueNotFound(let type, let context): (context, "expected \(type), found null")
-        case .keyNotFound(let key, let context): (context, "missing key \(key.stringValue)")
-        case .dataCorrupted(let context): (context, context.debugDescription)
-        @unknown default: (nil, "\(error)")
-        }
+        let (context, what): (DecodingError.Context?, String) =
+            switch error {
+            case .typeMismatch(let type, let context): (context, "expected \(type)")
+            case .valueNotFound(let type, let context): (context, "expected \(type), found null")
+            case .keyNotFound(let key, let context): (context, "missing key \(key.stringValue)")
+            case .dataCorrupted(let context): (context, context.debugDescription)
+            @unknown default: (nil, "\(error)")
+            }
         let location = context.map { $0.codingPath.map(\.stringValue).joined(separator: ".") } ?? ""
         return location.isEmpty ? what : "at \(location): \(what)"
     }
@@ -86,7 +94,9 @@ extension RunConfigurationFile {
             guard let number = value.double else { throw wrong("a number") }
             return number
         }
-        guard knownKeys.contains(key) else { throw .unknownKey(path: path, key: "settings.\(key)", known: knownKeys.sorted()) }
+        guard knownKeys.contains(key) else {
+            throw .unknownKey(path: path, key: "settings.\(key)", known: knownKeys.sorted())
+        }
         var training = configuration.training
         switch TrainingSetting(rawValue: key) {
         case .epochs: training.epochs = try integer()
@@ -106,7 +116,9 @@ extension RunConfigurationFile {
             guard case .flag(let flag) = value else { throw wrong("true or false") }
             training.dropLastPartialBatch = flag
         case .seed: training.seed = try seed(value, wrong: wrong("a non-negative integer"))
-        case .encoderDimensions: configuration.encoderDimensions = try dimensions(value, wrong: wrong("an array of positive integers like [600, 200]"))
+        case .encoderDimensions:
+            configuration.encoderDimensions = try dimensions(
+                value, wrong: wrong("an array of positive integers like [600, 200]"))
         case .activation:
             guard case .text(let name) = value, let activation = Activation(rawValue: name) else {
                 throw wrong("one of \(Activation.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
@@ -125,7 +137,9 @@ extension RunConfigurationFile {
         configuration.training = training
     }
 
-    static func seed(_ value: ConfigurationValue, wrong: RunConfigurationFileError) throws(RunConfigurationFileError) -> UInt64 {
+    static func seed(
+        _ value: ConfigurationValue, wrong: RunConfigurationFileError
+    ) throws(RunConfigurationFileError) -> UInt64 {
         switch value {
         case .integer(let number) where number >= 0: return UInt64(number)
         case .text(let digits): if let number = UInt64(digits) { return number }
@@ -134,7 +148,9 @@ extension RunConfigurationFile {
         throw wrong
     }
 
-    static func dimensions(_ value: ConfigurationValue, wrong: RunConfigurationFileError) throws(RunConfigurationFileError) -> [Int] {
+    static func dimensions(
+        _ value: ConfigurationValue, wrong: RunConfigurationFileError
+    ) throws(RunConfigurationFileError) -> [Int] {
         guard case .integers(let widths) = value, !widths.isEmpty, widths.allSatisfy({ $0 > 0 }) else { throw wrong }
         return widths
     }

@@ -36,7 +36,9 @@ package struct RunConfigurationFile: Sendable, Equatable {
     /// The settings keys that apply to `model`: EASE's lambda and validation batch for EASE, every training
     /// setting for the autoencoders.
     package static func keys(for model: ModelKind) -> [String] {
-        guard model.isAutoencoder else { return [RunConfiguration.easeLambdaKey, TrainingSetting.batchSizeValidation.rawValue] }
+        guard model.isAutoencoder else {
+            return [RunConfiguration.easeLambdaKey, TrainingSetting.batchSizeValidation.rawValue]
+        }
         let excluded: Set<TrainingSetting> = model == .recvae ? [.model, .activation] : [.model, .gamma]
         return TrainingSetting.allCases.filter { !excluded.contains($0) }.map(\.rawValue)
     }

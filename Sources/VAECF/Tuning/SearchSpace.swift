@@ -21,12 +21,15 @@ package struct SearchDimension: Sendable, Codable, Equatable {
     /// - Throws: ``TuningError/invalidSpace(_:)`` for an unknown name or an unusable range.
     package init(name: String, low: Double, high: Double) throws(TuningError) {
         guard let known = Self.searchable.first(where: { $0.name == name }) else {
-            throw .invalidSpace("'\(name)' cannot be searched; searchable: \(Self.searchable.map(\.name).joined(separator: ", "))")
+            throw .invalidSpace(
+                "'\(name)' cannot be searched; searchable: \(Self.searchable.map(\.name).joined(separator: ", "))")
         }
         guard low.isFinite, high.isFinite, low <= high else {
             throw .invalidSpace("\(name): the range \(low):\(high) needs finite bounds with low <= high")
         }
-        guard !known.logScale || low > 0 else { throw .invalidSpace("\(name) is drawn on a log scale: its low bound must be positive") }
+        guard !known.logScale || low > 0 else {
+            throw .invalidSpace("\(name) is drawn on a log scale: its low bound must be positive")
+        }
         self.name = name
         self.low = low
         self.high = high
@@ -69,15 +72,21 @@ package struct SearchSpace: Sendable, Codable, Equatable {
     /// lr 1e-4:0.005 (log), gamma 5e-4:0.05 (log), keep-probability 0.3:1 and batch-size-train 100:1000 (log).
     /// The epochs are the successive-halving budget, not drawn.
     package static func defaults(for model: ModelKind) -> SearchSpace {
-        let ranges: [(String, Double, Double)] = switch model {
-        case .multvae:
-            [("lam", 1e-6, 0.1), ("anneal-cap", 0, 1), ("total-anneal-steps", 1000, 200_000), ("lr", 1e-4, 0.01),
-             ("keep-probability", 0.3, 1)]
-        case .multdae: [("lam", 1e-6, 0.1), ("lr", 1e-4, 0.01), ("keep-probability", 0.3, 1)]
-        case .ease: [(RunConfiguration.easeLambdaKey, 10, 20_000)]
-        case .recvae:
-            [("lr", 1e-4, 0.005), ("gamma", 5e-4, 0.05), ("keep-probability", 0.3, 1), ("batch-size-train", 100, 1000)]
-        }
+        let ranges: [(String, Double, Double)] =
+            switch model {
+            case .multvae:
+                [
+                    ("lam", 1e-6, 0.1), ("anneal-cap", 0, 1), ("total-anneal-steps", 1000, 200_000), ("lr", 1e-4, 0.01),
+                    ("keep-probability", 0.3, 1),
+                ]
+            case .multdae: [("lam", 1e-6, 0.1), ("lr", 1e-4, 0.01), ("keep-probability", 0.3, 1)]
+            case .ease: [(RunConfiguration.easeLambdaKey, 10, 20_000)]
+            case .recvae:
+                [
+                    ("lr", 1e-4, 0.005), ("gamma", 5e-4, 0.05), ("keep-probability", 0.3, 1),
+                    ("batch-size-train", 100, 1000),
+                ]
+            }
         // The default ranges are valid by construction.
         return SearchSpace(dimensions: ranges.map { try! SearchDimension(name: $0.0, low: $0.1, high: $0.2) })
     }

@@ -16,7 +16,8 @@ package struct TuningChoice: Sendable {
     package var file: RunConfigurationFile {
         RunConfigurationFile(
             configuration: configuration, validation: evaluation.validation,
-            source: "vaecf tune: trial \(evaluation.trial + 1), rung \(evaluation.rung + 1), \(evaluation.epochs) epochs")
+            source:
+                "vaecf tune: trial \(evaluation.trial + 1), rung \(evaluation.rung + 1), \(evaluation.epochs) epochs")
     }
 }
 
@@ -43,7 +44,8 @@ extension Tuner {
         if FileManager.default.fileExists(atPath: url.path) {
             let checkpoint = try ModelFile.read(url)
             if checkpoint.header.epoch == configuration.training.epochs, let best = checkpoint.bestParameters,
-               Self.checkpoint(checkpoint, belongsTo: configuration, itemCount: dataset.itemCount) {
+                Self.checkpoint(checkpoint, belongsTo: configuration, itemCount: dataset.itemCount)
+            {
                 return (.autoencoder(MultVAE(configuration: checkpoint.header.model, parameters: best)), false)
             }
         }

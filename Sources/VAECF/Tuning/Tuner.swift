@@ -21,7 +21,8 @@ package final class Tuner {
     /// - Throws: ``TuningError/differentSearch(path:differences:)`` when the folder holds another search.
     package init(plan: TuningPlan, dataset: InteractionDataset, engine: MultVAEEngine, folder: URL) throws {
         guard dataset.train.rowCount > 0, dataset.validationHeldOut.rowCount > 0 else {
-            throw TuningError.unusableData("tune needs training users and validation users; prepare the data with --heldout-users above 0")
+            throw TuningError.unusableData(
+                "tune needs training users and validation users; prepare the data with --heldout-users above 0")
         }
         self.dataset = dataset
         self.engine = engine
@@ -29,7 +30,8 @@ package final class Tuner {
         if let saved = try TuningState.read(folder: folder) {
             let differences = plan.differences(from: saved.plan)
             guard differences.isEmpty, saved.plan == plan else {
-                throw TuningError.differentSearch(path: folder.path, differences: differences.isEmpty ? ["other settings"] : differences)
+                throw TuningError.differentSearch(
+                    path: folder.path, differences: differences.isEmpty ? ["other settings"] : differences)
             }
             state = saved
             resumed = true
@@ -55,7 +57,8 @@ package final class Tuner {
             let (trial, rung) = next
             if let limit = budget.evaluations, state.evaluations.count >= limit { return .evaluationBudget }
             if let limit = budget.seconds, !state.evaluations.isEmpty,
-               state.elapsedSeconds + expectedSeconds(trial: trial, rung: rung) > limit {
+                state.elapsedSeconds + expectedSeconds(trial: trial, rung: rung) > limit
+            {
                 return .timeBudget
             }
             let evaluation = try evaluate(trial: trial, rung: rung, report: report)
@@ -87,8 +90,9 @@ package final class Tuner {
             let validation = model.evaluate(
                 engine: engine, foldIn: dataset.validationFoldIn, heldOut: dataset.validationHeldOut,
                 batchSize: configuration.training.batchSizeValidation)
-            return TuningEvaluation(trial: trial, rung: rung, epochs: 1, trainedEpochs: 1, validation: validation,
-                                    bestEpoch: 0, seconds: Date().timeIntervalSince(start))
+            return TuningEvaluation(
+                trial: trial, rung: rung, epochs: 1, trainedEpochs: 1, validation: validation,
+                bestEpoch: 0, seconds: Date().timeIntervalSince(start))
         }
         let trainer = try trainer(trial: trial, configuration: configuration)
         let fromEpoch = trainer.completedEpochs
@@ -110,8 +114,10 @@ package final class Tuner {
         if FileManager.default.fileExists(atPath: url.path) {
             let checkpoint = try ModelFile.read(url)
             if checkpoint.header.epoch <= configuration.training.epochs,
-               Self.checkpoint(checkpoint, belongsTo: configuration, itemCount: dataset.itemCount) {
-                return try Trainer(dataset: dataset, resumingFrom: checkpoint, engine: engine, training: configuration.training)
+                Self.checkpoint(checkpoint, belongsTo: configuration, itemCount: dataset.itemCount)
+            {
+                return try Trainer(
+                    dataset: dataset, resumingFrom: checkpoint, engine: engine, training: configuration.training)
             }
         }
         return Trainer(
@@ -123,10 +129,12 @@ package final class Tuner {
     static func checkpoint(_ checkpoint: ModelFile, belongsTo configuration: RunConfiguration, itemCount: Int) -> Bool {
         guard let saved = checkpoint.header.training, checkpoint.header.kind == .checkpoint else { return false }
         let network = configuration.network(itemCount: itemCount)
-        return checkpoint.header.model == network && TrainingSetting.allCases.allSatisfy {
-            $0.isAdjustableOnResume
-                || $0.value(model: checkpoint.header.model, training: saved) == $0.value(model: network, training: configuration.training)
-        }
+        return checkpoint.header.model == network
+            && TrainingSetting.allCases.allSatisfy {
+                $0.isAdjustableOnResume
+                    || $0.value(model: checkpoint.header.model, training: saved)
+                        == $0.value(model: network, training: configuration.training)
+            }
     }
 
     func easeSolver(_ configuration: RunConfiguration) -> EASESolver {
@@ -136,7 +144,8 @@ package final class Tuner {
     /// Removes the checkpoints of the trials `rung` no longer promotes (best effort: a leftover file only
     /// takes space).
     func removeEliminatedCheckpoints(rung: Int) {
-        for trial in schedule.eliminated(rung: rung) where state.evaluations.allSatisfy({ $0.trial != trial || $0.rung <= rung }) {
+        for trial in schedule.eliminated(rung: rung)
+        where state.evaluations.allSatisfy({ $0.trial != trial || $0.rung <= rung }) {
             try? FileManager.default.removeItem(at: checkpointURL(trial: trial))
         }
     }

@@ -25,7 +25,8 @@ package enum TuningError: Error, LocalizedError, CustomStringConvertible, Equata
                 + "another --state (or remove that folder) to start a new search"
         case .unreadableState(let path, let reason): return "\(path): cannot continue the search: \(reason)"
         case .unusableData(let reason): return reason
-        case .nothingEvaluated: return "no trial was evaluated within the budget: raise --time-limit or --max-evaluations"
+        case .nothingEvaluated:
+            return "no trial was evaluated within the budget: raise --time-limit or --max-evaluations"
         }
     }
 

@@ -85,8 +85,9 @@ package struct TuningPlan: Sendable, Codable, Equatable {
         compare("--min-epochs", "\(minEpochs)", "\(other.minEpochs)")
         compare("--max-epochs", "\(maxEpochs)", "\(other.maxEpochs)")
         compare("--reduction-factor", "\(reductionFactor)", "\(other.reductionFactor)")
-        compare("--space", space.dimensions.map(\.summary).joined(separator: ", "),
-                other.space.dimensions.map(\.summary).joined(separator: ", "))
+        compare(
+            "--space", space.dimensions.map(\.summary).joined(separator: ", "),
+            other.space.dimensions.map(\.summary).joined(separator: ", "))
         for key in RunConfigurationFile.knownKeys where key != TrainingSetting.epochs.rawValue {
             compare("--\(key)", base.value(of: key) ?? "", other.base.value(of: key) ?? "")
         }

@@ -29,7 +29,8 @@ package enum AdamKernel {
                 let g = UnsafeRawPointer(gradients + index).loadUnaligned(as: V.self) * unscale
                 let m = b1 * UnsafeRawPointer(firstMoments + index).loadUnaligned(as: V.self) + oneMinusB1 * g
                 let v = b2 * UnsafeRawPointer(secondMoments + index).loadUnaligned(as: V.self) + oneMinusB2 * (g * g)
-                let p = UnsafeRawPointer(parameters + index).loadUnaligned(as: V.self) - rate * m / (v.squareRoot() + eps)
+                let p =
+                    UnsafeRawPointer(parameters + index).loadUnaligned(as: V.self) - rate * m / (v.squareRoot() + eps)
                 UnsafeMutableRawPointer(firstMoments + index).storeBytes(of: m, as: V.self)
                 UnsafeMutableRawPointer(secondMoments + index).storeBytes(of: v, as: V.self)
                 UnsafeMutableRawPointer(parameters + index).storeBytes(of: p, as: V.self)

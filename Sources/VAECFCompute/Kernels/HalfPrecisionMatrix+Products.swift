@@ -98,7 +98,9 @@ extension HalfPrecisionMatrix {
                 if let bias { value += UnsafeRawPointer(bias + first + start).loadUnaligned(as: SIMD8<Float>.self) }
                 UnsafeMutableRawPointer(target + start).storeBytes(of: value, as: SIMD8<Float>.self)
             } else {
-                for lane in 0..<(width - start) { target[start + lane] = value[lane] + (bias?[first + start + lane] ?? 0) }
+                for lane in 0..<(width - start) {
+                    target[start + lane] = value[lane] + (bias?[first + start + lane] ?? 0)
+                }
             }
         }
         store(sum0, part: 0)

@@ -59,7 +59,9 @@ package final class HalfPrecisionMatrix: @unchecked Sendable {
         self.rows = rows
         self.columns = columns
         tileCount = (columns + Self.tileColumns - 1) / Self.tileColumns
-        kernel = !(accelerated && NativeKernelSupport.avx2) ? .portable
+        kernel =
+            !(accelerated && NativeKernelSupport.avx2)
+            ? .portable
             : wide && NativeKernelSupport.avx512 ? .avx512 : .avx2
         let count = tileCount * rows * Self.tileColumns
         let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 2, alignment: 64)

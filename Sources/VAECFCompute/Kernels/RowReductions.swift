@@ -83,7 +83,9 @@ package struct RowReductions: Sendable {
     /// The largest of `x[0 ..< count]`, NaN ignored; `-infinity` when there is no number.
     package func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
         var largest = -Float.infinity
-        _ = withUnsafeMutablePointer(to: &largest) { chunkMaxima(x, count: count, chunk: max(8, (count + 7) / 8 * 8), into: $0) }
+        _ = withUnsafeMutablePointer(to: &largest) {
+            chunkMaxima(x, count: count, chunk: max(8, (count + 7) / 8 * 8), into: $0)
+        }
         return largest
     }
 

@@ -62,7 +62,8 @@ package final class SmallBatchProduct: @unchecked Sendable {
         weight: UnsafePointer<Float>, depth: Int, columns: Int, ldw: Int, kernel: Kernel = .fastest,
         executor: ParallelExecutor = ParallelExecutor(threadCount: 1)
     ) {
-        precondition(depth >= 1 && columns >= 1 && ldw >= columns, "invalid weight shape: \(depth) x \(columns), ldw \(ldw)")
+        precondition(
+            depth >= 1 && columns >= 1 && ldw >= columns, "invalid weight shape: \(depth) x \(columns), ldw \(ldw)")
         self.kernel = kernel.isAvailable ? kernel : .portable
         self.depth = depth
         self.columns = columns

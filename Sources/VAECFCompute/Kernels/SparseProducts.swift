@@ -65,7 +65,8 @@ package enum SparseProducts {
         var index = 0
         let scale = VectorMath.Vector(repeating: alpha)
         while index + 16 <= count {
-            let value = UnsafeRawPointer(y + index).loadUnaligned(as: VectorMath.Vector.self)
+            let value =
+                UnsafeRawPointer(y + index).loadUnaligned(as: VectorMath.Vector.self)
                 + scale * UnsafeRawPointer(x + index).loadUnaligned(as: VectorMath.Vector.self)
             UnsafeMutableRawPointer(y + index).storeBytes(of: value, as: VectorMath.Vector.self)
             index += 16

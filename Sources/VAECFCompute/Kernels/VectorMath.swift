@@ -31,7 +31,8 @@ package enum VectorMath {
         // n = 128, just below the overflow threshold, stays finite)
         let integer = unsafeBitCast(biased, to: SIMD16<Int32>.self) &- unsafeBitCast(magic, to: SIMD16<Int32>.self)
         let half = integer &>> 1
-        var result = p * unsafeBitCast((half &+ 127) &<< 23, to: Vector.self)
+        var result =
+            p * unsafeBitCast((half &+ 127) &<< 23, to: Vector.self)
             * unsafeBitCast((integer &- half &+ 127) &<< 23, to: Vector.self)
         result.replace(with: 0, where: x .< -87.33654)
         result.replace(with: .infinity, where: x .> 88.72283)
@@ -86,7 +87,8 @@ package enum VectorMath {
         var best = Vector(repeating: -.infinity)
         var index = 0
         while index + 16 <= count {
-            let value = UnsafeRawPointer(x + index).loadUnaligned(as: Vector.self)
+            let value =
+                UnsafeRawPointer(x + index).loadUnaligned(as: Vector.self)
                 + UnsafeRawPointer(bias + index).loadUnaligned(as: Vector.self)
             UnsafeMutableRawPointer(x + index).storeBytes(of: value, as: Vector.self)
             best.replace(with: value, where: value .> best)
@@ -144,7 +146,8 @@ package enum VectorMath {
     package static func add(_ bias: UnsafePointer<Float>, to x: UnsafeMutablePointer<Float>, count: Int) {
         var index = 0
         while index + 16 <= count {
-            let value = UnsafeRawPointer(x + index).loadUnaligned(as: Vector.self)
+            let value =
+                UnsafeRawPointer(x + index).loadUnaligned(as: Vector.self)
                 + UnsafeRawPointer(bias + index).loadUnaligned(as: Vector.self)
             UnsafeMutableRawPointer(x + index).storeBytes(of: value, as: Vector.self)
             index += 16
@@ -157,7 +160,9 @@ package enum VectorMath {
 
     /// `y[i] = alpha * x[i]`.
     @inlinable
-    package static func scale(_ x: UnsafePointer<Float>, by alpha: Float, into y: UnsafeMutablePointer<Float>, count: Int) {
+    package static func scale(
+        _ x: UnsafePointer<Float>, by alpha: Float, into y: UnsafeMutablePointer<Float>, count: Int
+    ) {
         for index in 0..<count { y[index] = alpha * x[index] }
     }
 

@@ -10,14 +10,16 @@ import Darwin
 /// is passed as well (gfortran's calling convention, harmless elsewhere).
 struct LAPACKRoutines: @unchecked Sendable {
     // @unchecked: immutable C function pointers.
-    typealias Routine32 = @convention(c) (
-        UnsafePointer<CChar>?, UnsafePointer<Int32>?, UnsafeMutablePointer<Float>?, UnsafePointer<Int32>?,
-        UnsafeMutablePointer<Int32>?, Int
-    ) -> Void
-    typealias Routine64 = @convention(c) (
-        UnsafePointer<CChar>?, UnsafePointer<Int64>?, UnsafeMutablePointer<Float>?, UnsafePointer<Int64>?,
-        UnsafeMutablePointer<Int64>?, Int
-    ) -> Void
+    typealias Routine32 =
+        @convention(c) (
+            UnsafePointer<CChar>?, UnsafePointer<Int32>?, UnsafeMutablePointer<Float>?, UnsafePointer<Int32>?,
+            UnsafeMutablePointer<Int32>?, Int
+        ) -> Void
+    typealias Routine64 =
+        @convention(c) (
+            UnsafePointer<CChar>?, UnsafePointer<Int64>?, UnsafeMutablePointer<Float>?, UnsafePointer<Int64>?,
+            UnsafeMutablePointer<Int64>?, Int
+        ) -> Void
 
     enum Pair {
         case lp64(factor: Routine32, invert: Routine32)
@@ -29,9 +31,12 @@ struct LAPACKRoutines: @unchecked Sendable {
     /// The routines of `handle`, or nil when it lacks one of them.
     init?(handle: UnsafeMutableRawPointer, wideIntegers: Bool) {
         guard let factor = dlsym(handle, "spotrf_"), let invert = dlsym(handle, "spotri_") else { return nil }
-        pair = wideIntegers
-            ? .ilp64(factor: unsafeBitCast(factor, to: Routine64.self), invert: unsafeBitCast(invert, to: Routine64.self))
-            : .lp64(factor: unsafeBitCast(factor, to: Routine32.self), invert: unsafeBitCast(invert, to: Routine32.self))
+        pair =
+            wideIntegers
+            ? .ilp64(
+                factor: unsafeBitCast(factor, to: Routine64.self), invert: unsafeBitCast(invert, to: Routine64.self))
+            : .lp64(
+                factor: unsafeBitCast(factor, to: Routine32.self), invert: unsafeBitCast(invert, to: Routine32.self))
     }
 
     /// Replaces one triangle of the symmetric positive definite `[n, n]` matrix `a` by the same triangle of its

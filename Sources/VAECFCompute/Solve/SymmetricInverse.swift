@@ -26,7 +26,8 @@ package enum SymmetricInverse {
     ) throws(SymmetricInverseError) -> Method {
         guard n > 0 else { return .portable }
         if allowLAPACK, case .cblas(let library) = gemm.backend, let lapack = library.lapack,
-            library.accepts(largest: n) {
+            library.accepts(largest: n)
+        {
             library.setThreadCount(gemm.threadCount)
             let info = lapack.invertSymmetric(matrix, count: n)
             guard info == 0 else { throw .notPositiveDefinite(order: info) }
@@ -60,7 +61,8 @@ package enum SymmetricInverse {
             // The diagonal block, column by column.
             for column in blockStart..<blockEnd {
                 let rowOfColumn = a + column * n
-                let pivot = rowOfColumn[column] - dot(rowOfColumn + blockStart, rowOfColumn + blockStart, column - blockStart)
+                let pivot =
+                    rowOfColumn[column] - dot(rowOfColumn + blockStart, rowOfColumn + blockStart, column - blockStart)
                 guard pivot > 0 && pivot.isFinite else { throw .notPositiveDefinite(order: column + 1) }
                 rowOfColumn[column] = pivot.squareRoot()
                 for row in (column + 1)..<blockEnd {
@@ -132,7 +134,8 @@ package enum SymmetricInverse {
         var sums = VectorMath.Vector()
         var index = 0
         while index + VectorMath.Vector.scalarCount <= count {
-            sums += UnsafeRawPointer(x + index).loadUnaligned(as: VectorMath.Vector.self)
+            sums +=
+                UnsafeRawPointer(x + index).loadUnaligned(as: VectorMath.Vector.self)
                 * UnsafeRawPointer(y + index).loadUnaligned(as: VectorMath.Vector.self)
             index += VectorMath.Vector.scalarCount
         }

@@ -34,8 +34,10 @@ package enum DownloadError: Error, CustomStringConvertible, LocalizedError, Equa
         case .transfer(let url, let reason):
             return "cannot download \(url): \(reason)"
         case .stalled(let url, let seconds, let received):
-            let what = received == 0 ? "the server sent no answer" : "the server sent nothing more after \(received) bytes"
-            return "cannot download \(url): timed out: \(what) for \(Self.format(seconds)) (stall timeout, --stall-timeout)"
+            let what =
+                received == 0 ? "the server sent no answer" : "the server sent nothing more after \(received) bytes"
+            return
+                "cannot download \(url): timed out: \(what) for \(Self.format(seconds)) (stall timeout, --stall-timeout)"
         case .deadlineExceeded(let url, let seconds, let received):
             return "cannot download \(url): timed out: the download did not finish within \(Self.format(seconds)) "
                 + "(overall deadline, --timeout); \(received) bytes received"

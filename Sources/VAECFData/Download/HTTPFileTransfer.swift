@@ -28,7 +28,9 @@ enum HTTPFileTransfer {
     }
 
     /// Streams `url` into `destination` (created or truncated) and returns its size and MD5.
-    static func download(_ url: URL, to destination: URL, limits: TransferLimits, progress: TransferProgress?)
+    static func download(
+        _ url: URL, to destination: URL, limits: TransferLimits, progress: TransferProgress?
+    )
         async throws(DownloadError)
         -> (byteCount: Int64, md5: MD5.Digest)
     {
@@ -50,7 +52,8 @@ enum HTTPFileTransfer {
     private static func transfer(
         _ url: URL, to handle: FileHandle?, limit: Int64?, limits: TransferLimits, progress: TransferProgress?
     ) async throws(DownloadError) -> Outcome {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Outcome, DownloadError>, Never>) in
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<Outcome, DownloadError>, Never>) in
             let delegate = StreamingDelegate(
                 url: url, handle: handle, limit: limit, limits: limits, progress: progress, continuation: continuation)
             let configuration = URLSessionConfiguration.ephemeral
@@ -128,7 +131,8 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchec
             failure = .transfer(url: url.absoluteString, reason: "the response is larger than \(limit) bytes")
         } else if let handle {
             do { try handle.write(contentsOf: data) } catch {
-                failure = .transfer(url: url.absoluteString, reason: "cannot save the data: \(error.localizedDescription)")
+                failure = .transfer(
+                    url: url.absoluteString, reason: "cannot save the data: \(error.localizedDescription)")
             }
         } else {
             body.append(data)

@@ -75,7 +75,9 @@ package struct MD5: Sendable {
         let zeroCount = (56 - afterMarker + 64) % 64
         padding.append(contentsOf: repeatElement(0, count: zeroCount))
         let bitLength = length &* 8
-        for shift in stride(from: 0, to: 64, by: 8) { padding.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 0, to: 64, by: 8) {
+            padding.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         let savedLength = copy.length
         copy.update(padding)
         copy.length = savedLength
@@ -83,7 +85,9 @@ package struct MD5: Sendable {
         var bytes = [UInt8]()
         bytes.reserveCapacity(16)
         for word in [copy.a0, copy.b0, copy.c0, copy.d0] {
-            for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+            for shift in stride(from: 0, to: 32, by: 8) {
+                bytes.append(UInt8(truncatingIfNeeded: word >> UInt32(shift)))
+            }
         }
         return Digest(bytes: bytes)
     }
@@ -100,8 +104,10 @@ package struct MD5: Sendable {
         var (a0, b0, c0, d0) = (self.a0, self.b0, self.c0, self.d0)
         Self.shifts.withUnsafeBufferPointer { shifts in
             Self.constants.withUnsafeBufferPointer { constants in
-                var words = (UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0),
-                             UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0))
+                var words = (
+                    UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0),
+                    UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0)
+                )
                 withUnsafeMutableBytes(of: &words) { wordBytes in
                     let message = wordBytes.bindMemory(to: UInt32.self)
                     var offset = 0

@@ -30,7 +30,8 @@ extension MovieLensDownloader {
         var result = Result(archive: archive, ratingsFile: ratings)
         if prepare {
             let settings = splitSettings ?? dataset.defaultSplitSettings
-            let (prepared, file) = try self.prepare(dataset, ratings: ratings, settings: settings, threadCount: threadCount)
+            let (prepared, file) = try self.prepare(
+                dataset, ratings: ratings, settings: settings, threadCount: threadCount)
             result.dataset = prepared
             result.datasetFile = file
         }
@@ -67,7 +68,8 @@ extension MovieLensDownloader {
             if fileManager.fileExists(atPath: folder.path) { try fileManager.removeItem(at: folder) }
             try fileManager.moveItem(at: staging.appendingPathComponent(dataset.folderName), to: folder)
         } catch {
-            throw .file(path: folder.path, reason: "cannot move the extracted files into place: \(error.localizedDescription)")
+            throw .file(
+                path: folder.path, reason: "cannot move the extracted files into place: \(error.localizedDescription)")
         }
         events?(.extracted(folder))
         return ratings

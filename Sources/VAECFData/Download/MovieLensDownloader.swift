@@ -63,7 +63,8 @@ package struct MovieLensDownloader: Sendable {
         let checksumURL = baseURL.appendingPathComponent(dataset.archiveName + ".md5")
         let published: String
         do {
-            published = try Self.parseMD5(try await HTTPFileTransfer.fetch(checksumURL, limits: limits), url: checksumURL.absoluteString)
+            published = try Self.parseMD5(
+                try await HTTPFileTransfer.fetch(checksumURL, limits: limits), url: checksumURL.absoluteString)
         } catch {
             guard usesOfficialServer else { throw error }
             events?(.note("could not fetch \(checksumURL.absoluteString) (\(error)); using the built-in MD5"))

@@ -13,9 +13,13 @@ struct ByteWriter {
 
     var count: Int { bytes.count }
 
-    mutating func append(_ value: UInt32) { Swift.withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func append(_ value: UInt32) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
 
-    mutating func append(_ value: UInt64) { Swift.withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func append(_ value: UInt64) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
 
     /// Appends the raw bytes of an array of trivial values (host order, little-endian here).
     mutating func append<T: BitwiseCopyable>(array: [T]) { array.withUnsafeBytes { bytes.append(contentsOf: $0) } }

@@ -23,10 +23,11 @@ enum DatasetBody {
         shape += matrices.map(\.nonZeroCount)
         for word in shape { writer.append(UInt64(word)) }
         for list in idLists {
-            writer.append(array: list.map { id -> UInt32 in
-                precondition(id.utf8.count <= Int(UInt32.max), "an id longer than 4 GiB")
-                return UInt32(id.utf8.count)
-            })
+            writer.append(
+                array: list.map { id -> UInt32 in
+                    precondition(id.utf8.count <= Int(UInt32.max), "an id longer than 4 GiB")
+                    return UInt32(id.utf8.count)
+                })
             writer.alignTo8()
             for id in list { writer.append(bytes: id.utf8) }
             writer.alignTo8()
@@ -64,10 +65,15 @@ enum DatasetBody {
         let listNames = ["item ids", "training user ids", "validation user ids", "test user ids"]
         var lists = [[String]]()
         for index in 0..<4 {
-            let lengths = try reader.readArray(UInt32.self, count: listCounts[index], what: "lengths of the \(listNames[index])")
+            let lengths = try reader.readArray(
+                UInt32.self, count: listCounts[index], what: "lengths of the \(listNames[index])")
             try reader.alignTo8()
             guard let total = byteTotal(lengths, limit: shape[4 + index]), total == shape[4 + index] else {
-                throw DataError(file: file, message: "corrupted: the lengths of the \(listNames[index]) do not add up to the \(shape[4 + index]) bytes of the shape block")
+                throw DataError(
+                    file: file,
+                    message:
+                        "corrupted: the lengths of the \(listNames[index]) do not add up to the \(shape[4 + index]) bytes of the shape block"
+                )
             }
             let blob = try reader.take(total, what: listNames[index])
             var ids = [String]()
@@ -85,12 +91,16 @@ enum DatasetBody {
         let names = ["train", "validation fold-in", "validation held-out", "test fold-in", "test held-out"]
         var matrices = [CSRMatrix]()
         for index in 0..<5 {
-            let offsets = try reader.readArray(Int.self, count: rowCounts[index] + 1, what: "\(names[index]) row offsets")
-            let columns = try reader.readArray(Int32.self, count: shape[8 + index], what: "\(names[index]) column indices")
+            let offsets = try reader.readArray(
+                Int.self, count: rowCounts[index] + 1, what: "\(names[index]) row offsets")
+            let columns = try reader.readArray(
+                Int32.self, count: shape[8 + index], what: "\(names[index]) column indices")
             try reader.alignTo8()
             do {
-                matrices.append(try CSRMatrix(
-                    rowCount: rowCounts[index], columnCount: itemCount, rowOffsets: offsets, columnIndices: columns))
+                matrices.append(
+                    try CSRMatrix(
+                        rowCount: rowCounts[index], columnCount: itemCount, rowOffsets: offsets, columnIndices: columns)
+                )
             } catch {
                 throw DataError(file: file, message: "inconsistent \(names[index]) matrix: \(error)")
             }

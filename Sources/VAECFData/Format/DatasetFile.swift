@@ -43,7 +43,9 @@ package enum DatasetFile {
     /// The bytes of the file for `dataset`.
     package static func encode(_ dataset: InteractionDataset) -> [UInt8] {
         let headerJSON = encodeHeader(dataset.settings)
-        var writer = ByteWriter(capacity: preambleSize + headerJSON.count + 64 + 4 * dataset.interactionCount + 8 * (dataset.trainUserIDs.count + 3 * dataset.validationUserIDs.count + 2 * dataset.testUserIDs.count))
+        var writer = ByteWriter(
+            capacity: preambleSize + headerJSON.count + 64 + 4 * dataset.interactionCount + 8
+                * (dataset.trainUserIDs.count + 3 * dataset.validationUserIDs.count + 2 * dataset.testUserIDs.count))
         writer.append(bytes: magic)
         writer.append(formatVersion)
         writer.append(UInt32(headerJSON.count))
@@ -53,7 +55,9 @@ package enum DatasetFile {
         writer.alignTo8()
         let bodyStart = writer.count
         DatasetBody.append(dataset, to: &writer)
-        let fingerprint = writer.bytes.withUnsafeBytes { Checksum64.of(UnsafeRawBufferPointer(rebasing: $0[bodyStart...])) }
+        let fingerprint = writer.bytes.withUnsafeBytes {
+            Checksum64.of(UnsafeRawBufferPointer(rebasing: $0[bodyStart...]))
+        }
         writer.set(UInt64(writer.count + 8), at: 16)
         writer.set(fingerprint, at: 24)
         let checksum = writer.bytes.withUnsafeBytes { Checksum64.of($0) }
@@ -106,7 +110,9 @@ package enum DatasetFile {
         }
         let version = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
         guard version == formatVersion else {
-            throw failure("unsupported dataset format version \(version); this build of vaecf reads version \(formatVersion) (prepare the dataset again)")
+            throw failure(
+                "unsupported dataset format version \(version); this build of vaecf reads version \(formatVersion) (prepare the dataset again)"
+            )
         }
         let headerLength = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 12, as: UInt32.self)))
         let declaredLength = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
@@ -120,7 +126,9 @@ package enum DatasetFile {
         let storedChecksum = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
         let computedChecksum = Checksum64.of(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 8)]))
         guard storedChecksum == computedChecksum else {
-            throw failure("corrupted: checksum mismatch (stored \(InteractionDataset.hex(storedChecksum)), computed \(InteractionDataset.hex(computedChecksum)))")
+            throw failure(
+                "corrupted: checksum mismatch (stored \(InteractionDataset.hex(storedChecksum)), computed \(InteractionDataset.hex(computedChecksum)))"
+            )
         }
         let content = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 8)])
         var reader = ByteReader(content, position: preambleSize) { message in
@@ -139,7 +147,9 @@ package enum DatasetFile {
         }
         let fingerprint = Checksum64.of(UnsafeRawBufferPointer(rebasing: content[bodyStart...]))
         guard fingerprint == storedFingerprint else {
-            throw failure("corrupted: the stored fingerprint \(InteractionDataset.hex(storedFingerprint)) does not match the content (\(InteractionDataset.hex(fingerprint)))")
+            throw failure(
+                "corrupted: the stored fingerprint \(InteractionDataset.hex(storedFingerprint)) does not match the content (\(InteractionDataset.hex(fingerprint)))"
+            )
         }
         dataset.settings = header.settings
         return Contents(dataset: dataset, formatVersion: version, byteCount: bytes.count, fingerprint: fingerprint)
@@ -149,11 +159,19 @@ package enum DatasetFile {
     /// - Throws: ``DataError`` when the file cannot be read, is not a dataset or has another version.
     package static func storedFingerprint(of url: URL) throws(DataError) -> UInt64 {
         let prefix = try FileProblem.readPrefix(of: url, count: preambleSize)
-        guard hasMagic(prefix) else { throw DataError(file: url.path, message: "not a vaecf dataset file (it does not start with the dataset magic bytes)") }
-        guard prefix.count == preambleSize else { throw DataError(file: url.path, message: "truncated: too short for a vaecf dataset") }
+        guard hasMagic(prefix) else {
+            throw DataError(
+                file: url.path, message: "not a vaecf dataset file (it does not start with the dataset magic bytes)")
+        }
+        guard prefix.count == preambleSize else {
+            throw DataError(file: url.path, message: "truncated: too short for a vaecf dataset")
+        }
         let version = prefix[8..<12].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         guard version == formatVersion else {
-            throw DataError(file: url.path, message: "unsupported dataset format version \(version); this build of vaecf reads version \(formatVersion)")
+            throw DataError(
+                file: url.path,
+                message:
+                    "unsupported dataset format version \(version); this build of vaecf reads version \(formatVersion)")
         }
         return prefix[24..<32].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }

@@ -32,12 +32,15 @@ enum PairFile {
             let exists = FileManager.default.fileExists(atPath: url.path)
             throw DataError(
                 file: url.path,
-                message: exists ? "cannot read the file: \(FileProblem.describe(error))" : "missing file (a pro_sg folder needs it)")
+                message: exists
+                    ? "cannot read the file: \(FileProblem.describe(error))" : "missing file (a pro_sg folder needs it)"
+            )
         }
     }
 
     /// Parses the bytes of a pair file.
-    static func parse(_ bytes: UnsafeRawBufferPointer, file: String) throws(DataError) -> (uids: [Int32], sids: [Int32]) {
+    static func parse(_ bytes: UnsafeRawBufferPointer, file: String) throws(DataError) -> (uids: [Int32], sids: [Int32])
+    {
         let buffer = bytes.bindMemory(to: UInt8.self)
         var position = 0
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { position = 3 }
@@ -65,7 +68,9 @@ enum PairFile {
                 let sid = comma ? parseInteger(buffer, &cursor, stop) : nil
                 guard let uid, let sid, cursor == stop else {
                     let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[position..<stop]), as: UTF8.self)
-                    throw DataError(file: file, line: line, message: "expected two non-negative integers 'uid,sid', found '\(text.prefix(80))'")
+                    throw DataError(
+                        file: file, line: line,
+                        message: "expected two non-negative integers 'uid,sid', found '\(text.prefix(80))'")
                 }
                 uids.append(uid)
                 sids.append(sid)
@@ -105,9 +110,12 @@ enum PairFile {
             bytes.append(UInt8(48 + value))
             return
         }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         var rest = value
         withUnsafeMutableBytes(of: &digits) { digits in

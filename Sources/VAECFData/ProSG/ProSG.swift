@@ -21,15 +21,20 @@ package enum ProSG {
     /// present, otherwise they are the `uid` numbers as text. Repeated pairs count once.
     /// - Throws: ``DataError`` with the file (and line) for a missing file, a bad header, a line that is not
     ///   two integers, a `sid` outside `unique_sid.txt`, a `uid` in two blocks or outside `unique_uid.txt`.
-    package static func importFolder(_ url: URL, threadCount: Int = ParallelExecutor.defaultThreadCount) throws(DataError) -> InteractionDataset {
+    package static func importFolder(
+        _ url: URL, threadCount: Int = ParallelExecutor.defaultThreadCount
+    ) throws(DataError) -> InteractionDataset {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw DataError(file: url.path, message: "no such folder (expected a pro_sg folder with \(trainFile), ..., \(itemListFile))")
+            throw DataError(
+                file: url.path,
+                message: "no such folder (expected a pro_sg folder with \(trainFile), ..., \(itemListFile))")
         }
         let itemListURL = url.appendingPathComponent(itemListFile)
         let itemIDs = try PairFile.readLines(itemListURL)
         let userListURL = url.appendingPathComponent(userListFile)
-        let userList = FileManager.default.fileExists(atPath: userListURL.path) ? try PairFile.readLines(userListURL) : nil
+        let userList =
+            FileManager.default.fileExists(atPath: userListURL.path) ? try PairFile.readLines(userListURL) : nil
 
         let names = [trainFile, validationFoldInFile, validationHeldOutFile, testFoldInFile, testHeldOutFile]
         var files = [(uids: [Int32], sids: [Int32])]()
@@ -39,15 +44,20 @@ package enum ProSG {
             if let bad = pairs.sids.firstIndex(where: { Int($0) >= itemIDs.count }) {
                 throw DataError(
                     file: fileURL.path, line: bad + 2,
-                    message: "sid \(pairs.sids[bad]) is out of range: \(itemListFile) lists \(itemIDs.count) items (0 ..< \(itemIDs.count))")
+                    message:
+                        "sid \(pairs.sids[bad]) is out of range: \(itemListFile) lists \(itemIDs.count) items (0 ..< \(itemIDs.count))"
+                )
             }
             files.append(pairs)
         }
         let numbering = try UserNumbering(
             blocks: [[files[0].uids], [files[1].uids, files[2].uids], [files[3].uids, files[4].uids]],
-            files: [[names[0]], [names[1], names[2]], [names[3], names[4]]].map { $0.map { url.appendingPathComponent($0).path } })
+            files: [[names[0]], [names[1], names[2]], [names[3], names[4]]].map {
+                $0.map { url.appendingPathComponent($0).path }
+            })
         if let userList, let largest = numbering.largestUID, largest >= userList.count {
-            throw DataError(file: userListURL.path, message: "lists \(userList.count) users, but uid \(largest) is used")
+            throw DataError(
+                file: userListURL.path, message: "lists \(userList.count) users, but uid \(largest) is used")
         }
         func ids(_ block: Int) -> [String] {
             numbering.blockUIDs[block].map { userList?[$0] ?? String($0) }
@@ -69,9 +79,14 @@ package enum ProSG {
     /// training users `0 ..< train`, then the validation and the test users; `unique_uid.txt` lists their ids.
     /// - Throws: ``DataError`` when the folder cannot be created or written, or an id holds a line break.
     package static func export(_ dataset: InteractionDataset, to url: URL) throws(DataError) {
-        for (list, name) in [(dataset.itemIDs, itemListFile), (dataset.trainUserIDs + dataset.validationUserIDs + dataset.testUserIDs, userListFile)] {
+        for (list, name) in [
+            (dataset.itemIDs, itemListFile),
+            (dataset.trainUserIDs + dataset.validationUserIDs + dataset.testUserIDs, userListFile),
+        ] {
             if let bad = list.firstIndex(where: { $0.contains(where: \.isNewline) || $0.isEmpty }) {
-                throw DataError(file: url.appendingPathComponent(name).path, line: bad + 1, message: "cannot write the id '\(list[bad])': ids must be non-empty and hold no line break")
+                throw DataError(
+                    file: url.appendingPathComponent(name).path, line: bad + 1,
+                    message: "cannot write the id '\(list[bad])': ids must be non-empty and hold no line break")
             }
         }
         do {

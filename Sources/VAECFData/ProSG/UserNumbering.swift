@@ -19,7 +19,9 @@ struct UserNumbering {
         guard largest < 4 * pairCount + 1_000_000 else {
             throw DataError(
                 file: files[0][0],
-                message: "uid \(largest) is far beyond the \(pairCount) pairs of the folder; pro_sg uids must be dense numbers 0, 1, 2, ...")
+                message:
+                    "uid \(largest) is far beyond the \(pairCount) pairs of the folder; pro_sg uids must be dense numbers 0, 1, 2, ..."
+            )
         }
         var blockOfUID = [Int8](repeating: -1, count: largest + 1)
         var firstFile = [String](repeating: "", count: blocks.count)
@@ -34,7 +36,9 @@ struct UserNumbering {
                     } else if owner != Int8(block) {
                         throw DataError(
                             file: files[block][fileIndex], line: index + 2,
-                            message: "uid \(uid) already belongs to the users of \(firstFile[Int(owner)]); the train, validation and test users must be disjoint")
+                            message:
+                                "uid \(uid) already belongs to the users of \(firstFile[Int(owner)]); the train, validation and test users must be disjoint"
+                        )
                     }
                 }
             }

@@ -16,14 +16,19 @@ enum BinaryCheck {
             throw DataError(file: path, message: "not a text file: it looks like \(name); \(expected)")
         }
         if let offset = sample.firstIndex(of: 0) {
-            throw DataError(file: path, message: "not a text file: it holds binary data (a NUL byte at offset \(offset)); \(expected)")
+            throw DataError(
+                file: path,
+                message: "not a text file: it holds binary data (a NUL byte at offset \(offset)); \(expected)")
         }
         let controls = sample.reduce(0) { count, byte in
             count + ((byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F ? 1 : 0)
         }
         if controls * 100 > sample.count {
             throw DataError(
-                file: path, message: "not a text file: \(controls) of its first \(sample.count) bytes are control characters; \(expected)")
+                file: path,
+                message:
+                    "not a text file: \(controls) of its first \(sample.count) bytes are control characters; \(expected)"
+            )
         }
     }
 }

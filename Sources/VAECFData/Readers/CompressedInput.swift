@@ -11,7 +11,9 @@ enum GzipDecoder {
     static func decompress(
         _ bytes: UnsafeBufferPointer<UInt8>, path: String, limit: Int? = nil
     ) throws(DataError) -> DecompressedBytes {
-        func damaged(_ reason: String) -> DataError { DataError(file: path, message: "cannot decompress the gzip file: \(reason)") }
+        func damaged(_ reason: String) -> DataError {
+            DataError(file: path, message: "cannot decompress the gzip file: \(reason)")
+        }
         guard bytes.count >= 18, bytes[2] == 8 else { throw damaged("the header is truncated or not deflate") }
         let start = try dataStart(bytes, damaged: damaged)
         let end = bytes.count - 8
@@ -34,7 +36,8 @@ enum GzipDecoder {
             throw damaged("the compressed data is damaged")
         }
         guard crc == storedCRC, UInt32(truncatingIfNeeded: output.count) == storedSize else {
-            throw damaged("its checksum does not match (a damaged file, or several gzip members, which are not supported)")
+            throw damaged(
+                "its checksum does not match (a damaged file, or several gzip members, which are not supported)")
         }
         return output
     }
@@ -64,14 +67,18 @@ enum GzipDecoder {
     /// `size` bytes of `compressed` from `position`, padded with zeros past its end (the decoder always
     /// reads whole buffers; zeros after a truncated stream make it fail cleanly). Throws once the decoder
     /// asks for more after the end: the deflate stream did not finish.
-    private static func paddedChunk(_ compressed: UnsafeBufferPointer<UInt8>, at position: Int, size: Int) throws -> Data {
+    private static func paddedChunk(
+        _ compressed: UnsafeBufferPointer<UInt8>, at position: Int, size: Int
+    ) throws -> Data {
         guard position < compressed.count else {
             throw DataError(file: "", message: "the file is truncated (the compressed data ends early)")
         }
         var chunk = Data(count: size)
         let available = min(size, compressed.count - position)
         chunk.withUnsafeMutableBytes { target in
-            target.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(compressed)[position..<(position + available)]))
+            target.copyMemory(
+                from: UnsafeRawBufferPointer(
+                    rebasing: UnsafeRawBufferPointer(compressed)[position..<(position + available)]))
         }
         return chunk
     }
@@ -95,18 +102,22 @@ enum ZipEntryReader {
         }
         let files = archive.filter { $0.type == .file && !$0.path.hasPrefix("__MACOSX/") }
         func name(_ entry: Entry) -> String { String(entry.path.split(separator: "/").last ?? "") }
-        let chosen = ratingsNames.lazy.compactMap { wanted in files.first { name($0) == wanted } }.first
+        let chosen =
+            ratingsNames.lazy.compactMap { wanted in files.first { name($0) == wanted } }.first
             ?? (files.count == 1 ? files[0] : nil)
         guard let entry = chosen else {
             let shown = files.prefix(5).map { FieldParsing.shortened($0.path) }.joined(separator: ", ")
             throw DataError(
                 file: path,
-                message: "the zip archive holds \(files.count) files (\(shown)\(files.count > 5 ? ", ..." : "")) and none is "
+                message:
+                    "the zip archive holds \(files.count) files (\(shown)\(files.count > 5 ? ", ..." : "")) and none is "
                     + "\(ratingsNames.joined(separator: ", ")); extract the ratings file and give its path")
         }
         let contents = DecompressedBytes(expected: min(Int(min(entry.uncompressedSize, 1 << 34)), limit ?? Int.max))
         do {
-            let crc = try archive.extract(entry, bufferSize: 1 << 20, skipCRC32: false) { try contents.append($0, limit: limit) }
+            let crc = try archive.extract(entry, bufferSize: 1 << 20, skipCRC32: false) {
+                try contents.append($0, limit: limit)
+            }
             guard crc == entry.checksum else {
                 throw DataError(file: path, message: "\(entry.path) is damaged (its checksum does not match)")
             }

@@ -63,9 +63,13 @@ struct DelimitedChunkParser {
                     continue
                 }
                 let field = UnsafeBufferPointer(start: fieldStart, count: scan - fieldStart)
-                if fieldCount == userField { user = field }
-                else if fieldCount == itemField { item = field }
-                else if fieldCount == ratingField { rating = field }
+                if fieldCount == userField {
+                    user = field
+                } else if fieldCount == itemField {
+                    item = field
+                } else if fieldCount == ratingField {
+                    rating = field
+                }
                 fieldCount += 1
                 if scan == end || scan[0] == newline {
                     lineEnd = scan

@@ -61,7 +61,8 @@ struct FileLayout {
     /// Whether `line` contains the two bytes `::`.
     static func hasDoubleColon(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard line.count >= 2 else { return false }
-        for offset in 0..<(line.count - 1) where line[offset] == UInt8(ascii: ":") && line[offset + 1] == UInt8(ascii: ":") {
+        for offset in 0..<(line.count - 1)
+        where line[offset] == UInt8(ascii: ":") && line[offset + 1] == UInt8(ascii: ":") {
             return true
         }
         return false

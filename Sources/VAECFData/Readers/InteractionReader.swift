@@ -38,7 +38,8 @@ package enum InteractionReader {
         let executor = ParallelExecutor(threadCount: max(1, options.threadCount))
         let dataRange = layout.dataStart..<bytes.count
         let needsQuoting = layout.hasHeader && containsQuote(bytes, range: dataRange, executor: executor)
-        let chunks = needsQuoting ? [dataRange] : lineAlignedChunks(bytes, range: dataRange, count: executor.threadCount)
+        let chunks =
+            needsQuoting ? [dataRange] : lineAlignedChunks(bytes, range: dataRange, count: executor.threadCount)
 
         var collectors = chunks.map {
             RowCollector(layout: layout.record, threshold: options.ratingThreshold, expectedRows: $0.count / 32)
@@ -89,7 +90,8 @@ package enum InteractionReader {
     ) throws(DataError) {
         if table.rowsRead == 0 {
             throw DataError(
-                file: path, message: layout.hasHeader ? "the file has a header but no data rows" : "the file has no data rows")
+                file: path,
+                message: layout.hasHeader ? "the file has a header but no data rows" : "the file has no data rows")
         }
         if table.users.isEmpty {
             throw DataError(
@@ -107,7 +109,8 @@ package enum InteractionReader {
         var found = [Bool](repeating: false, count: executor.threadCount)
         found.withUnsafeMutableBufferPointer { slots in
             executor.forEachChunk(count: range.count, minimumChunk: 1 << 20) { chunk, part in
-                slots[chunk] = memchr(base + range.lowerBound + part.lowerBound, Int32(UInt8(ascii: "\"")), part.count) != nil
+                slots[chunk] =
+                    memchr(base + range.lowerBound + part.lowerBound, Int32(UInt8(ascii: "\"")), part.count) != nil
             }
         }
         return found.contains(true)

@@ -42,12 +42,15 @@ struct RecordLayout: Sendable {
         ratingNames: [String], ratingRequired: Bool, file: String, headerLine: Int
     ) throws(DataError) -> RecordLayout {
         let shownColumns = 12
-        let found = header.prefix(shownColumns).map { "'\(FieldParsing.shortened($0))'" }.joined(separator: ", ")
+        let found =
+            header.prefix(shownColumns).map { "'\(FieldParsing.shortened($0))'" }.joined(separator: ", ")
             + (header.count > shownColumns ? ", ... (\(header.count) columns)" : "")
         func locate(_ names: [String], role: String) throws(DataError) -> Int {
             if let index = column(in: header, named: names) { return index }
-            let wanted = names.count == 1 ? "column '\(FieldParsing.shortened(names[0]))'" :
-                "\(role) column (tried \(names.map { "'\(FieldParsing.shortened($0))'" }.joined(separator: ", ")))"
+            let wanted =
+                names.count == 1
+                ? "column '\(FieldParsing.shortened(names[0]))'"
+                : "\(role) column (tried \(names.map { "'\(FieldParsing.shortened($0))'" }.joined(separator: ", ")))"
             throw DataError(
                 file: file, line: headerLine,
                 message: "the header has no \(wanted); columns found: \(found)")

@@ -9,7 +9,8 @@ enum CSRAssembly {
         rowCount: Int, columnCount: Int, rows: [Int32], columns: [Int32], executor: ParallelExecutor
     ) -> CSRMatrix {
         let (offsets, indices) = groupingByRow(rowCount: rowCount, rows: rows, columns: columns)
-        return sortingRows(rowCount: rowCount, columnCount: columnCount, offsets: offsets, indices: indices, executor: executor)
+        return sortingRows(
+            rowCount: rowCount, columnCount: columnCount, offsets: offsets, indices: indices, executor: executor)
     }
 
     /// A stable counting sort of the entries `(rows[k], columns[k])` by row: `indices[offsets[r] ..< offsets[r + 1]]`
@@ -78,7 +79,8 @@ enum CSRAssembly {
             }
         }
         indices.removeLast(indices.count - total)
-        return CSRMatrix(unchecked: rowCount, columnCount: columnCount, rowOffsets: compactOffsets, columnIndices: indices)
+        return CSRMatrix(
+            unchecked: rowCount, columnCount: columnCount, rowOffsets: compactOffsets, columnIndices: indices)
     }
 
     /// Sorts `values` ascending, moves the distinct values to the front and returns their number.

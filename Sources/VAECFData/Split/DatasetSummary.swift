@@ -23,7 +23,7 @@ extension InteractionDataset {
     package func summaryLines() -> [String] {
         var lines = [
             pad("split", 21) + pad("users", 10, left: true) + pad("items", 10, left: true)
-                + pad("interactions", 15, left: true) + pad("density", 11, left: true),
+                + pad("interactions", 15, left: true) + pad("density", 11, left: true)
         ]
         for (name, matrix) in namedMatrices {
             let itemsSeen = matrix.columnCounts().reduce(0) { $0 + ($1 > 0 ? 1 : 0) }

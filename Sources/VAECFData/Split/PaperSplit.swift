@@ -33,7 +33,8 @@ package enum PaperSplit {
 
         // Filters: items first, then users (on the distinct items that survive).
         let itemKept = grouped.itemsWithUsers(atLeast: settings.minimumItemInteractions, itemCount: table.itemIDs.count)
-        let keptCounts = grouped.keptCounts(itemKept: itemKept, filtering: settings.minimumItemInteractions > 1, executor: executor)
+        let keptCounts = grouped.keptCounts(
+            itemKept: itemKept, filtering: settings.minimumItemInteractions > 1, executor: executor)
         let minimum = max(1, settings.minimumUserInteractions)
         let survivors = (0..<table.userIDs.count).filter { keptCounts[$0] >= minimum }
         let heldOut = settings.heldOutUsers
@@ -55,7 +56,8 @@ package enum PaperSplit {
         let itemCount = itemOrder.count
         let train = grouped.trainMatrix(users: trainUsers, counts: keptCounts, itemMap: itemMap, itemCount: itemCount)
         let validation = grouped.heldOutBlock(
-            users: validationUsers, itemMap: itemMap, itemCount: itemCount, fraction: settings.testFraction, random: &random)
+            users: validationUsers, itemMap: itemMap, itemCount: itemCount, fraction: settings.testFraction,
+            random: &random)
         let test = grouped.heldOutBlock(
             users: testUsers, itemMap: itemMap, itemCount: itemCount, fraction: settings.testFraction, random: &random)
         try checkEvaluable(validation, name: "validation", source: source)
@@ -79,7 +81,8 @@ package enum PaperSplit {
     /// trained on the split but never validated or tested.
     static func checkEvaluable(_ block: HeldOutBlock, name: String, source: String) throws(DataError) {
         guard !block.users.isEmpty, block.heldOut.nonZeroCount > 0 else {
-            let why = block.users.isEmpty
+            let why =
+                block.users.isEmpty
                 ? "none of its users has an item that a training user has"
                 : "none of its \(block.users.count) users has the \(SplitSettings.minimumItemsToHoldOut) items needed to hold some out"
             throw DataError(
@@ -92,7 +95,9 @@ package enum PaperSplit {
     /// Checks the shapes and index ranges of a table.
     static func validate(_ table: InteractionTable, source: String) throws(DataError) {
         guard table.users.count == table.items.count else {
-            throw DataError(file: source, message: "inconsistent interaction table: \(table.users.count) users for \(table.items.count) items")
+            throw DataError(
+                file: source,
+                message: "inconsistent interaction table: \(table.users.count) users for \(table.items.count) items")
         }
         guard table.userIDs.count < Int(Int32.max), table.itemIDs.count < Int(Int32.max) else {
             throw DataError(file: source, message: "too many distinct users or items")
@@ -106,7 +111,8 @@ package enum PaperSplit {
             buffer.allSatisfy { $0 >= 0 && $0 < itemCount }
         }
         guard usersValid, itemsValid else {
-            throw DataError(file: source, message: "inconsistent interaction table: a user or item index is out of range")
+            throw DataError(
+                file: source, message: "inconsistent interaction table: a user or item index is out of range")
         }
     }
 

@@ -41,15 +41,21 @@ package struct SplitSettings: Sendable, Codable, Equatable {
     /// - Throws: ``DataError`` naming `source` and the offending value.
     package func validate(source: String) throws(DataError) {
         guard minimumUserInteractions >= 0 else {
-            throw DataError(file: source, message: "the minimum number of interactions per user must be >= 0, not \(minimumUserInteractions)")
+            throw DataError(
+                file: source,
+                message: "the minimum number of interactions per user must be >= 0, not \(minimumUserInteractions)")
         }
         guard minimumItemInteractions >= 0 else {
-            throw DataError(file: source, message: "the minimum number of interactions per item must be >= 0, not \(minimumItemInteractions)")
+            throw DataError(
+                file: source,
+                message: "the minimum number of interactions per item must be >= 0, not \(minimumItemInteractions)")
         }
         guard heldOutUsers >= 1 else {
             throw DataError(
                 file: source,
-                message: "the number of held-out users must be at least 1, not \(heldOutUsers): the validation and test parts would be empty")
+                message:
+                    "the number of held-out users must be at least 1, not \(heldOutUsers): the validation and test parts would be empty"
+            )
         }
         guard testFraction > 0, testFraction < 1 else {
             throw DataError(file: source, message: "the held-out fraction must be in (0, 1), not \(testFraction)")

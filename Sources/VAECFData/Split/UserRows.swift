@@ -174,7 +174,8 @@ struct UserRows {
             guard !items.isEmpty else { continue }
             items.sort()
             let count = items.count
-            let heldOutCount = count >= SplitSettings.minimumItemsToHoldOut
+            let heldOutCount =
+                count >= SplitSettings.minimumItemsToHoldOut
                 ? Int((fraction * Double(count)).rounded(.down)) : 0
             chosen.removeAll(keepingCapacity: true)
             chosen.append(contentsOf: repeatElement(false, count: count))
@@ -190,8 +191,10 @@ struct UserRows {
         }
         return HeldOutBlock(
             users: kept,
-            foldIn: CSRMatrix(unchecked: kept.count, columnCount: itemCount, rowOffsets: foldInOffsets, columnIndices: foldIn),
-            heldOut: CSRMatrix(unchecked: kept.count, columnCount: itemCount, rowOffsets: heldOutOffsets, columnIndices: heldOut))
+            foldIn: CSRMatrix(
+                unchecked: kept.count, columnCount: itemCount, rowOffsets: foldInOffsets, columnIndices: foldIn),
+            heldOut: CSRMatrix(
+                unchecked: kept.count, columnCount: itemCount, rowOffsets: heldOutOffsets, columnIndices: heldOut))
     }
 }
 

@@ -43,11 +43,15 @@ extension SyntheticInteractions {
                     for row in 0..<table.count {
                         if used + longestRow > capacity, !flush() { return }
                         let user = Int(table.users[row])
-                        append(UnsafeRawBufferPointer(rebasing: users[userFields.offsets[user]..<userFields.offsets[user + 1]]))
+                        append(
+                            UnsafeRawBufferPointer(
+                                rebasing: users[userFields.offsets[user]..<userFields.offsets[user + 1]]))
                         buffer[used] = UInt8(ascii: ",")
                         used += 1
                         let item = Int(table.items[row])
-                        append(UnsafeRawBufferPointer(rebasing: items[itemFields.offsets[item]..<itemFields.offsets[item + 1]]))
+                        append(
+                            UnsafeRawBufferPointer(
+                                rebasing: items[itemFields.offsets[item]..<itemFields.offsets[item + 1]]))
                         buffer[used] = UInt8(ascii: "\n")
                         used += 1
                     }
@@ -71,7 +75,8 @@ private struct CSVFields {
         offsets.reserveCapacity(ids.count + 1)
         for id in ids {
             let needsQuotes = id.utf8.contains {
-                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
+                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n")
+                    || $0 == UInt8(ascii: "\r")
             }
             if needsQuotes {
                 bytes.append(UInt8(ascii: "\""))

@@ -58,7 +58,8 @@ package enum SyntheticInteractions {
 
     /// Numbers the items that occur in order of first appearance (as a reader of the CSV file would) and
     /// attaches the ids.
-    private static func makeTable(drawnItems: [Int32], offsets: [Int], settings: SyntheticSettings) -> InteractionTable {
+    private static func makeTable(drawnItems: [Int32], offsets: [Int], settings: SyntheticSettings) -> InteractionTable
+    {
         var denseIndex = [Int32](repeating: -1, count: settings.items)
         var itemIDs = [String]()
         var items = [Int32]()
@@ -139,7 +140,8 @@ struct SyntheticCatalogue: Sendable {
     @inline(__always) func drawItem(inTopic topic: Int, using random: inout RandomSource) -> Int32 {
         let start = topicStarts[topic]
         let position = random.nextInt(below: topicStarts[topic + 1] - start)
-        let chosen = random.nextDouble() < topicKeepProbabilities[start + position]
+        let chosen =
+            random.nextDouble() < topicKeepProbabilities[start + position]
             ? position : Int(topicAliases[start + position])
         return topicMembers[start + chosen]
     }

@@ -136,7 +136,8 @@ final class LocalHTTPServer: @unchecked Sendable {
         } else {
             (status, body) = ("404 Not Found", Data("not found\n".utf8))
         }
-        let head = "HTTP/1.1 \(status)\r\nContent-Length: \(body.count)\r\n"
+        let head =
+            "HTTP/1.1 \(status)\r\nContent-Length: \(body.count)\r\n"
             + "Content-Type: application/octet-stream\r\nConnection: close\r\n\r\n"
         switch behavior {
         case .normal:

@@ -9,14 +9,21 @@ struct CollaborativeFilterTests {
     /// Synthetic interactions with topic structure, as (user, item) pairs.
     /// `users` users, or with `heldOut` the first `users` of `users + heldOut` users (`fit`) and the others
     /// (`heldOut`), from one synthetic population.
-    static func interactions(users: Int = 400, heldOut: Int = 0, seed: UInt64 = 5) -> (fit: Interactions, heldOut: Interactions) {
+    static func interactions(
+        users: Int = 400, heldOut: Int = 0, seed: UInt64 = 5
+    ) -> (fit: Interactions, heldOut: Interactions) {
         let table = SyntheticInteractions.generate(
-            SyntheticSettings(users: users + heldOut, items: 100, interactions: (users + heldOut) * 20, topics: 6, seed: seed))
+            SyntheticSettings(
+                users: users + heldOut, items: 100, interactions: (users + heldOut) * 20, topics: 6, seed: seed))
         var fit = Interactions()
         var others = Interactions()
         for row in 0..<table.count {
             let (user, item) = (table.userIDs[Int(table.users[row])], table.itemIDs[Int(table.items[row])])
-            if table.users[row] < Int32(users) { fit.append(user: user, item: item) } else { others.append(user: user, item: item) }
+            if table.users[row] < Int32(users) {
+                fit.append(user: user, item: item)
+            } else {
+                others.append(user: user, item: item)
+            }
         }
         return (fit, others)
     }
@@ -52,7 +59,8 @@ struct CollaborativeFilterTests {
         #expect(model.recommend(items: Array(mine), count: 10) == top)
         let allowed = Array(top.suffix(3).map(\.id)) + ["unknown-item"]
         #expect(try model.recommend(user: user, count: 10, allow: allowed).map(\.id) == top.suffix(3).map(\.id))
-        #expect(model.recommend(items: Array(mine), count: 2, allow: allowed, exclude: [top[7].id]).map(\.id)
+        #expect(
+            model.recommend(items: Array(mine), count: 2, allow: allowed, exclude: [top[7].id]).map(\.id)
                 == [top[8].id, top[9].id])
         let similar = try model.similarItems(to: top[0].id, count: 5)
         #expect(similar.count == 5 && !similar.contains { $0.id == top[0].id })
@@ -78,8 +86,10 @@ struct CollaborativeFilterTests {
     @Test("evaluate on users of the caller's own; a trained model beats an untrained one")
     func evaluation() async throws {
         let (interactions, others) = Self.interactions(users: 400, heldOut: 120)
-        let trained = try await CollaborativeFilter.fit(interactions, options: Self.options(epochs: 8, validationUsers: 0))
-        let untrained = try await CollaborativeFilter.fit(interactions, options: Self.options(epochs: 1, validationUsers: 0))
+        let trained = try await CollaborativeFilter.fit(
+            interactions, options: Self.options(epochs: 8, validationUsers: 0))
+        let untrained = try await CollaborativeFilter.fit(
+            interactions, options: Self.options(epochs: 1, validationUsers: 0))
         let good = trained.evaluate(others)
         let poor = untrained.evaluate(others)
         #expect(good.userCount > 100 && good.ndcgAt100 > poor.ndcgAt100, "\(good) vs \(poor)")

@@ -63,7 +63,9 @@ struct ModelFileHardeningTests {
         for blocks in counts {
             var crafted = header
             crafted["blocks"] = blocks
-            #expect(throws: ModelFileError.self, "blocks \(blocks)") { _ = try Self.decode(try Self.craft(header: crafted, payload: payload)) }
+            #expect(throws: ModelFileError.self, "blocks \(blocks)") {
+                _ = try Self.decode(try Self.craft(header: crafted, payload: payload))
+            }
         }
         var negative = header
         negative["blocks"] = [-1]
@@ -83,7 +85,9 @@ struct ModelFileHardeningTests {
             crafted["model"] = model.merging(change) { $1 }
             Self.expectRefused(try Self.craft(header: crafted, payload: payload), "impossible network")
         }
-        for (key, value) in [("bestEpoch", Int.max), ("bestEpoch", -2), ("epoch", -1), ("step", -5), ("epoch", Int.max)] {
+        for (key, value) in [
+            ("bestEpoch", Int.max), ("bestEpoch", -2), ("epoch", -1), ("step", -5), ("epoch", Int.max),
+        ] {
             var crafted = header
             crafted[key] = value
             Self.expectRefused(try Self.craft(header: crafted, payload: payload), "impossible counters")

@@ -24,9 +24,11 @@ struct ModelLoadingTests {
         return url
     }
 
-    @Test("NaN and infinite weights are refused at load, naming the tensor and the position", arguments: [
-        (Float.nan, "NaN"), (Float.infinity, "+infinity"), (-Float.infinity, "-infinity"),
-    ])
+    @Test(
+        "NaN and infinite weights are refused at load, naming the tensor and the position",
+        arguments: [
+            (Float.nan, "NaN"), (Float.infinity, "+infinity"), (-Float.infinity, "-infinity"),
+        ])
     func nonFinite(value: Float, name: String) throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -68,14 +70,17 @@ struct ModelLoadingTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let best = RecommendFixture.model(seed: 3)
         let last = RecommendFixture.model(seed: 4)
-        let url = try Self.written(Self.checkpoint(current: last, best: best, bestEpoch: 1), in: folder, name: "x.checkpoint")
+        let url = try Self.written(
+            Self.checkpoint(current: last, best: best, bestEpoch: 1), in: folder, name: "x.checkpoint")
         let loaded = try ModelFile.readModel(url)
         #expect(loaded.header.kind == .model && loaded.optimizer == nil && loaded.bestParameters == nil)
         #expect(loaded.parameters == best.parameters.array)
         #expect(loaded.notice == "\(url.path) is a training checkpoint: using its best-validation weights (epoch 2)")
 
         var notices = [String]()
-        let recommender = try Recommender.load(url, gemm: .portable(threadCount: 2), threadCount: 2) { notices.append($0) }
+        let recommender = try Recommender.load(url, gemm: .portable(threadCount: 2), threadCount: 2) {
+            notices.append($0)
+        }
         #expect(notices == [loaded.notice!])
         let expected = RecommendFixture.recommender(best)
         let queries = RecommendFixture.randomQueries(count: 8, k: 5)
@@ -104,7 +109,9 @@ struct ModelLoadingTests {
             damage(&training)
             damaged.header.training = training
             let url = try Self.written(damaged, in: folder, name: "damaged")
-            #expect { _ = try ModelFile.read(url) } throws: { "\($0)".contains("training settings are unusable: \(reason)") }
+            #expect { _ = try ModelFile.read(url) } throws: {
+                "\($0)".contains("training settings are unusable: \(reason)")
+            }
         }
     }
 
@@ -127,7 +134,9 @@ struct ModelLoadingTests {
         diverged.parameters[5] = .nan
         let url = try Self.written(diverged, in: folder)
         #expect(try ModelFile.readModel(url).parameters == model.parameters.array)
-        #expect { _ = try ModelFile.read(url) } throws: { "\($0)".contains("weights: encoder.0.weight holds NaN at index 5") }
+        #expect { _ = try ModelFile.read(url) } throws: {
+            "\($0)".contains("weights: encoder.0.weight holds NaN at index 5")
+        }
 
         var badBest = Self.checkpoint(current: model, best: model)
         badBest.bestParameters?[7] = .infinity

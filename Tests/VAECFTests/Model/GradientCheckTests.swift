@@ -29,9 +29,12 @@ struct GradientCheckTests {
         // Larger biases than the default initialization so that every path carries signal.
         var random = RandomSource(seed: 5)
         for tensor in model.layout.tensors where !tensor.isKernel {
-            for index in 0..<tensor.count { model.tensor(model.layout.tensors.firstIndex(of: tensor)!)[index] = Float(random.nextGaussian() * 0.3) }
+            for index in 0..<tensor.count {
+                model.tensor(model.layout.tensors.firstIndex(of: tensor)!)[index] = Float(random.nextGaussian() * 0.3)
+            }
         }
-        let engine = MultVAEEngine(gemm: .portable(threadCount: 2), executor: ParallelExecutor(threadCount: 2), logitBlockRows: 4)
+        let engine = MultVAEEngine(
+            gemm: .portable(threadCount: 2), executor: ParallelExecutor(threadCount: 2), logitBlockRows: 4)
         let data = data()
         let rows = [4, 0, 2, 5, 1]
         let stepNoise = noise ? MultVAEEngine.StepNoise(seed: 9, step: 2) : nil
@@ -48,10 +51,13 @@ struct GradientCheckTests {
         let term = terms ?? { $0.total }
         let scratch = FloatBuffer(count: model.layout.count)
         func objective() -> Double {
-            term(engine.lossAndGradients(
-                model: model, data: data, rows: rows, anneal: anneal, lam: lam, noise: stepNoise, gradients: scratch))
+            term(
+                engine.lossAndGradients(
+                    model: model, data: data, rows: rows, anneal: anneal, lam: lam, noise: stepNoise, gradients: scratch
+                ))
         }
-        return finiteDifferenceErrors(model: model, tensors: model.layout.tensors, analytic: analytic, objective: objective)
+        return finiteDifferenceErrors(
+            model: model, tensors: model.layout.tensors, analytic: analytic, objective: objective)
     }
 
     @Test("multinomial likelihood term, every tensor")
@@ -82,7 +88,9 @@ struct GradientCheckTests {
         for (name, error) in Self.check(anneal: 0.7, lam: 0.05, noise: true) {
             #expect(error < 2e-2, "relative gradient error \(error) for \(name)")
         }
-        for (name, error) in Self.check(activation: .relu, encoderDimensions: [9, 6, 3], anneal: 0.3, lam: 0.01, noise: true) {
+        for (name, error) in Self.check(
+            activation: .relu, encoderDimensions: [9, 6, 3], anneal: 0.3, lam: 0.01, noise: true)
+        {
             #expect(error < 3e-2, "relative gradient error \(error) for \(name) (relu)")
         }
     }
@@ -96,7 +104,9 @@ struct GradientCheckTests {
                     lam: 0.05, noise: true)
                 #expect(errors.count == 4 * encoderDimensions.count)
                 for (name, error) in errors {
-                    #expect(error < 3e-2, "relative gradient error \(error) for \(name) (\(activation), \(encoderDimensions))")
+                    #expect(
+                        error < 3e-2,
+                        "relative gradient error \(error) for \(name) (\(activation), \(encoderDimensions))")
                 }
             }
         }
@@ -147,8 +157,9 @@ struct OutputBlockTests {
         let model = MultVAE(configuration: configuration, seed: 21)
         var results = [(LossBreakdown, [Float])]()
         for blockRows in [1, 2, 4, 1000] {
-            let engine = MultVAEEngine(gemm: .portable(threadCount: 2), executor: ParallelExecutor(threadCount: 2),
-                                       logitBlockRows: blockRows)
+            let engine = MultVAEEngine(
+                gemm: .portable(threadCount: 2), executor: ParallelExecutor(threadCount: 2),
+                logitBlockRows: blockRows)
             let gradients = FloatBuffer(count: model.layout.count)
             let loss = engine.lossAndGradients(
                 model: model, data: data, rows: [5, 4, 3, 2, 1, 0], anneal: 0.3, lam: 0.01,

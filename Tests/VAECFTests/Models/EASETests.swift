@@ -68,7 +68,8 @@ struct EASETests {
             print("no CBLAS with LAPACK loaded (\(loaded.backendName)): the LAPACK path is not compared")
             return
         }
-        let (viaLAPACK, lapackMethod) = try EASESolver(lambda: 20, gemm: loaded, executor: Self.executor).fit(train: train)
+        let (viaLAPACK, lapackMethod) = try EASESolver(lambda: 20, gemm: loaded, executor: Self.executor).fit(
+            train: train)
         #expect(lapackMethod == .lapack)
         #expect(largestDifference(viaLAPACK.weights.array, reference) < 1e-4 * scale)
         #expect(largestDifference(viaLAPACK.weights.array, portable.weights.array.map(Double.init)) < 1e-4 * scale)
@@ -138,7 +139,9 @@ struct EASETests {
         } catch {
             Issue.record("unexpected error \(error)")
         }
-        #expect(throws: EASEError.self) { try EASESolver(lambda: 0, gemm: .portable(threadCount: 1), executor: Self.executor).fit(train: train) }
+        #expect(throws: EASEError.self) {
+            try EASESolver(lambda: 0, gemm: .portable(threadCount: 1), executor: Self.executor).fit(train: train)
+        }
         #expect(SystemMemory.availableKilobytes(meminfo: "MemTotal: 100 kB\nMemAvailable:   2048 kB\n") == 2048)
         #expect(SystemMemory.availableBytes().map { $0 > 0 } ?? true)
     }
@@ -146,10 +149,13 @@ struct EASETests {
     @Test("scores are x B; through a model file the recommender excludes the fold-in items")
     func scoringAndRecommending() throws {
         let train = randomInteractions(users: 200, items: 30, density: 0.15, seed: 5)
-        let (model, _) = try EASESolver(lambda: 5, gemm: .portable(threadCount: 2), executor: Self.executor).fit(train: train)
+        let (model, _) = try EASESolver(lambda: 5, gemm: .portable(threadCount: 2), executor: Self.executor).fit(
+            train: train)
         let foldIn = CSRMatrix(columnCount: 30, rows: [[1, 4, 7], [], [29]])
         var output = [Float](repeating: .nan, count: 3 * 30)
-        output.withUnsafeMutableBufferPointer { model.scores(foldIn: foldIn, rows: 0..<3, output: $0.baseAddress!, executor: Self.executor) }
+        output.withUnsafeMutableBufferPointer {
+            model.scores(foldIn: foldIn, rows: 0..<3, output: $0.baseAddress!, executor: Self.executor)
+        }
         for column in 0..<30 {
             let expected = [1, 4, 7].reduce(Float(0)) { $0 + model.weights.pointer[$1 * 30 + column] }
             #expect(abs(output[column] - expected) <= 1e-6 * max(1, abs(expected)))
@@ -161,8 +167,10 @@ struct EASETests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("ease.model")
-        try model.modelFile(itemIDs: ids, datasetFingerprint: "f", validation: nil, gemm: .portable(threadCount: 1), threads: 1)
-            .write(to: url)
+        try model.modelFile(
+            itemIDs: ids, datasetFingerprint: "f", validation: nil, gemm: .portable(threadCount: 1), threads: 1
+        )
+        .write(to: url)
         let read = try ModelFile.read(url)
         #expect(read.header.resolvedKind == .ease && read.header.easeLambda == 5)
         let recommender = Recommender(file: read, gemm: .portable(threadCount: 2), threadCount: 2)

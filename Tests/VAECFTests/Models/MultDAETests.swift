@@ -9,8 +9,10 @@ import VAECFData
 struct MultDAETests {
     @Test("the encoder ends in the latent size, not 2 x latent; the decoder is Mult-VAE's")
     func layout() {
-        let denoising = ParameterLayout(configuration: MultVAEConfiguration(itemCount: 30, encoderDimensions: [12, 4], variational: false))
-        let variational = ParameterLayout(configuration: MultVAEConfiguration(itemCount: 30, encoderDimensions: [12, 4]))
+        let denoising = ParameterLayout(
+            configuration: MultVAEConfiguration(itemCount: 30, encoderDimensions: [12, 4], variational: false))
+        let variational = ParameterLayout(
+            configuration: MultVAEConfiguration(itemCount: 30, encoderDimensions: [12, 4]))
         #expect(denoising.tensors.map(\.name) == variational.tensors.map(\.name))
         #expect(denoising.tensors[2].columns == 4 && variational.tensors[2].columns == 8)
         #expect(variational.count - denoising.count == 12 * 4 + 4)
@@ -19,9 +21,11 @@ struct MultDAETests {
     @Test("trains without a KL term, beats most-popular, and round-trips its file as multdae")
     func trainsAndRoundTrips() throws {
         let dataset = try smallDataset()
-        let configuration = MultVAEConfiguration(itemCount: dataset.itemCount, encoderDimensions: [40, 10], variational: false)
+        let configuration = MultVAEConfiguration(
+            itemCount: dataset.itemCount, encoderDimensions: [40, 10], variational: false)
         let engine = makeEngine()
-        let trainer = Trainer(dataset: dataset, model: configuration, training: smallTraining(epochs: 12), engine: engine)
+        let trainer = Trainer(
+            dataset: dataset, model: configuration, training: smallTraining(epochs: 12), engine: engine)
         var divergences = [Double]()
         let model = try trainer.run(checkpoint: nil) { event in
             if case .epochFinished(let summary) = event { divergences.append(summary.loss.kullbackLeibler) }
@@ -30,8 +34,10 @@ struct MultDAETests {
         let trained = TrainedModel.autoencoder(model).evaluate(
             engine: engine, foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50)
         let popularity = PopularityBaseline(train: dataset.train)
-        let baseline = Evaluator(foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50,
-                                 executor: engine.executor).evaluate { rows, output in popularity.score(rows: rows, output: output) }
+        let baseline = Evaluator(
+            foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50,
+            executor: engine.executor
+        ).evaluate { rows, output in popularity.score(rows: rows, output: output) }
         #expect(trained.ndcgAt100 > baseline.ndcgAt100, "Mult-DAE \(trained) vs popularity \(baseline)")
 
         let folder = try temporaryFolder()
@@ -42,7 +48,8 @@ struct MultDAETests {
         #expect(read.header.modelKind == .multdae && read.header.resolvedKind == .multdae)
         let loaded = TrainedModel(file: read)
         #expect(loaded.kind == .multdae && loaded.parameterCount == model.layout.count)
-        let reloaded = loaded.evaluate(engine: engine, foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50)
+        let reloaded = loaded.evaluate(
+            engine: engine, foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50)
         #expect(reloaded == trained)
     }
 
@@ -63,7 +70,8 @@ struct MultDAETests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("old.model")
-        try ModelFile(header: header, parameters: model.parameters.array, optimizer: nil, bestParameters: nil).write(to: url)
+        try ModelFile(header: header, parameters: model.parameters.array, optimizer: nil, bestParameters: nil).write(
+            to: url)
         let read = try ModelFile.read(url)
         #expect(read.header.modelKind == nil && read.header.resolvedKind == .multvae)
         #expect(TrainedModel(file: read).kind == .multvae)

@@ -11,7 +11,9 @@ struct RecVAEConfigurationTests {
     func configurationFile() throws {
         var configuration = RunConfiguration(model: .recvae)
         #expect(configuration.training == TrainingConfiguration(preset: .recvae))
-        #expect(configuration.training.learningRate == 5e-4 && configuration.training.epochs == 50 && configuration.training.lam == 0)
+        #expect(
+            configuration.training.learningRate == 5e-4 && configuration.training.epochs == 50
+                && configuration.training.lam == 0)
         configuration.recVAE = RecVAESettings(gamma: 0.0123)
         let file = RunConfigurationFile(configuration: configuration, source: "test")
         #expect(file.givenKeys.contains("gamma") && !file.givenKeys.contains("activation"))
@@ -20,12 +22,20 @@ struct RecVAEConfigurationTests {
         #expect(read.configuration.network(itemCount: 9).recVAE == RecVAESettings(gamma: 0.0123))
         #expect(!RunConfigurationFile(configuration: RunConfiguration(model: .multvae)).givenKeys.contains("gamma"))
 
-        let foreign = #"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"gamma": 0.01}}"#
-        #expect(throws: RunConfigurationFileError.self) { try RunConfigurationFile.decode(Data(foreign.utf8), path: "m.json") }
-        let deep = #"{"format": "vaecf-configuration", "version": 1, "model": "recvae", "settings": {"encoder-dims": [600, 300, 200]}}"#
-        #expect(throws: RunConfigurationFileError.self) { try RunConfigurationFile.decode(Data(deep.utf8), path: "d.json") }
+        let foreign =
+            #"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"gamma": 0.01}}"#
+        #expect(throws: RunConfigurationFileError.self) {
+            try RunConfigurationFile.decode(Data(foreign.utf8), path: "m.json")
+        }
+        let deep =
+            #"{"format": "vaecf-configuration", "version": 1, "model": "recvae", "settings": {"encoder-dims": [600, 300, 200]}}"#
+        #expect(throws: RunConfigurationFileError.self) {
+            try RunConfigurationFile.decode(Data(deep.utf8), path: "d.json")
+        }
         let negative = #"{"format": "vaecf-configuration", "version": 1, "model": "recvae", "settings": {"gamma": -1}}"#
-        #expect(throws: RunConfigurationFileError.self) { try RunConfigurationFile.decode(Data(negative.utf8), path: "g.json") }
+        #expect(throws: RunConfigurationFileError.self) {
+            try RunConfigurationFile.decode(Data(negative.utf8), path: "g.json")
+        }
     }
 
     @Test("the search space draws lr, gamma, dropout and batch size and applies them")
@@ -49,7 +59,8 @@ struct RecVAEConfigurationTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         var training = TrainingConfiguration(preset: .recvae, seed: 3)
         training.batchSizeValidation = 50
-        let base = RunConfiguration(model: .recvae, encoderDimensions: [16, 6], training: training, recVAE: RecVAESettings(hiddenLayers: 2))
+        let base = RunConfiguration(
+            model: .recvae, encoderDimensions: [16, 6], training: training, recVAE: RecVAESettings(hiddenLayers: 2))
         let plan = try TuningPlan(
             base: base, space: .defaults(for: .recvae), trials: 2, minEpochs: 1, maxEpochs: 2, reductionFactor: 2,
             datasetFingerprint: dataset.fingerprintHex)

@@ -13,7 +13,8 @@ struct RecVAEGradientTests {
     static func data() -> CSRMatrix {
         var random = RandomSource(seed: 21)
         let rows: [[Int32]] = (0..<6).map { _ in
-            Array(Set((0..<(2 + random.nextInt(below: 5))).map { _ in Int32(random.nextInt(below: itemCount)) })).sorted()
+            Array(Set((0..<(2 + random.nextInt(below: 5))).map { _ in Int32(random.nextInt(below: itemCount)) }))
+                .sorted()
         }
         return CSRMatrix(columnCount: itemCount, rows: rows)
     }
@@ -39,12 +40,14 @@ struct RecVAEGradientTests {
     /// whole objective) against central differences of the objective's value with the same noise.
     static func check(phase: RecVAEPhase, gamma: Double = 0.08, klOnly: Bool = false) -> [String: Double] {
         let model = model(gamma: gamma)
-        let engine = MultVAEEngine(gemm: .portable(threadCount: 2), executor: ParallelExecutor(threadCount: 2), logitBlockRows: 4)
+        let engine = MultVAEEngine(
+            gemm: .portable(threadCount: 2), executor: ParallelExecutor(threadCount: 2), logitBlockRows: 4)
         let data = data()
         let rows = [4, 0, 2, 5, 1]
         let noise = MultVAEEngine.StepNoise(seed: 9, step: 2)
         let gradients = FloatBuffer(count: model.layout.count)
-        _ = engine.recVAELossAndGradients(model: model, data: data, rows: rows, phase: phase, noise: noise, gradients: gradients)
+        _ = engine.recVAELossAndGradients(
+            model: model, data: data, rows: rows, phase: phase, noise: noise, gradients: gradients)
         var analytic = gradients.array
         if klOnly {
             // The KL term's gradient: the whole one minus that of the same weights with gamma 0.
@@ -64,7 +67,8 @@ struct RecVAEGradientTests {
         return finiteDifferenceErrors(model: model, tensors: tensors, analytic: analytic, objective: objective)
     }
 
-    @Test("encoder phase: every encoder tensor (fc layers, LayerNorm gains and biases, mu/logvar head), whole objective")
+    @Test(
+        "encoder phase: every encoder tensor (fc layers, LayerNorm gains and biases, mu/logvar head), whole objective")
     func encoderGradients() {
         let errors = Self.check(phase: .encoder)
         // 3 hidden layers x (weight, bias, gain, norm bias) + the head's weight and bias.
@@ -107,12 +111,14 @@ struct RecVAEGradientTests {
             let mean = random.nextGaussian() * 2
             let logVariance = random.nextGaussian() * 1.5
             let computed = CompositePrior.logDensity(z, previousMean: mean, previousLogVariance: logVariance)
-            #expect(abs(computed.value - direct(z, mean, logVariance)) < 1e-10, "z \(z) mean \(mean) logvar \(logVariance)")
+            #expect(
+                abs(computed.value - direct(z, mean, logVariance)) < 1e-10, "z \(z) mean \(mean) logvar \(logVariance)")
             let h = 1e-5
             let numeric = (direct(z + h, mean, logVariance) - direct(z - h, mean, logVariance)) / (2 * h)
             #expect(abs(computed.derivative - numeric) < 1e-6 * max(1, abs(numeric)), "derivative at z \(z)")
             let posterior = CompositePrior.logNormal(z, mean: mean, logVariance: logVariance)
-            let directPosterior = -0.5 * log(2 * Double.pi) - 0.5 * logVariance - (z - mean) * (z - mean) / (2 * exp(logVariance))
+            let directPosterior =
+                -0.5 * log(2 * Double.pi) - 0.5 * logVariance - (z - mean) * (z - mean) / (2 * exp(logVariance))
             #expect(abs(posterior - directPosterior) < 1e-9 * max(1, abs(directPosterior)))
         }
         // Far in the tails the wide component dominates and nothing overflows.

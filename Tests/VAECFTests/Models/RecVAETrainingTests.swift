@@ -9,7 +9,8 @@ import VAECFData
 @Suite("RecVAE training")
 struct RecVAETrainingTests {
     static func configuration(itemCount: Int) -> MultVAEConfiguration {
-        MultVAEConfiguration(itemCount: itemCount, encoderDimensions: [24, 8], recVAE: RecVAESettings(hiddenLayers: 3, gamma: 0.01))
+        MultVAEConfiguration(
+            itemCount: itemCount, encoderDimensions: [24, 8], recVAE: RecVAESettings(hiddenLayers: 3, gamma: 0.01))
     }
 
     static func training(epochs: Int) -> TrainingConfiguration {
@@ -45,7 +46,8 @@ struct RecVAETrainingTests {
             let written = gradients.array
             #expect(written.indices.filter { !range.contains($0) }.allSatisfy { written[$0] == 7 })
             #expect(written[range].contains { $0 != 0 && $0 != 7 })
-            optimizer.update(parameters: model.parameters, gradients: gradients, range: range, step: 1, executor: engine.executor)
+            optimizer.update(
+                parameters: model.parameters, gradients: gradients, range: range, step: 1, executor: engine.executor)
             let after = model.parameters.array
             #expect(before[range] != after[range], "\(phase) did not change its parameters")
             for other in [layout.encoderParameters, layout.decoderParameters, priorRange] where other != range {
@@ -64,23 +66,29 @@ struct RecVAETrainingTests {
         var training = Self.training(epochs: 8)
         training.learningRate = 5e-3
         let configuration = MultVAEConfiguration(
-            itemCount: dataset.itemCount, encoderDimensions: [24, 8], recVAE: RecVAESettings(hiddenLayers: 3, gamma: 0.005))
+            itemCount: dataset.itemCount, encoderDimensions: [24, 8],
+            recVAE: RecVAESettings(hiddenLayers: 3, gamma: 0.005))
         let trainer = Trainer(dataset: dataset, model: configuration, training: training, engine: engine)
         var summaries = [EpochSummary]()
         let model = try trainer.run(checkpoint: nil) { event in
             if case .epochFinished(let summary) = event { summaries.append(summary) }
         }
         let layout = trainer.model.layout
-        #expect(Self.slice(trainer.model, layout.previousEncoderOffset!..<layout.count) == Self.slice(trainer.model, layout.encoderParameters))
+        #expect(
+            Self.slice(trainer.model, layout.previousEncoderOffset!..<layout.count)
+                == Self.slice(trainer.model, layout.encoderParameters))
         let steps = training.stepsPerEpoch(userCount: dataset.train.rowCount)
         #expect(summaries.count == 8 && summaries.last!.step == 8 * 4 * steps)
         #expect(summaries.allSatisfy { $0.loss.kullbackLeibler > 0 && $0.users == 4 * dataset.train.rowCount })
         let trained = TrainedModel.autoencoder(model)
         #expect(trained.kind == .recvae)
-        let metrics = trained.evaluate(engine: engine, foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50)
+        let metrics = trained.evaluate(
+            engine: engine, foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50)
         let popularity = PopularityBaseline(train: dataset.train)
-        let baseline = Evaluator(foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50, executor: engine.executor)
-            .evaluate { rows, output in popularity.score(rows: rows, output: output) }
+        let baseline = Evaluator(
+            foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50, executor: engine.executor
+        )
+        .evaluate { rows, output in popularity.score(rows: rows, output: output) }
         #expect(metrics.ndcgAt100 > baseline.ndcgAt100, "RecVAE \(metrics) vs popularity \(baseline)")
     }
 
@@ -90,11 +98,13 @@ struct RecVAETrainingTests {
         let configuration = Self.configuration(itemCount: dataset.itemCount)
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let straight = Trainer(dataset: dataset, model: configuration, training: Self.training(epochs: 3), engine: makeEngine())
+        let straight = Trainer(
+            dataset: dataset, model: configuration, training: Self.training(epochs: 3), engine: makeEngine())
         let straightModel = try straight.run(checkpoint: nil) { _ in }
 
         let checkpoint = folder.appendingPathComponent("run.checkpoint")
-        let first = Trainer(dataset: dataset, model: configuration, training: Self.training(epochs: 3), engine: makeEngine())
+        let first = Trainer(
+            dataset: dataset, model: configuration, training: Self.training(epochs: 3), engine: makeEngine())
         _ = try first.trainEpoch()
         _ = first.validate()
         try first.checkpointFile().write(to: checkpoint)
@@ -129,7 +139,9 @@ struct RecVAETrainingTests {
     func modelFile() throws {
         let dataset = try smallDataset()
         let engine = makeEngine()
-        let trainer = Trainer(dataset: dataset, model: Self.configuration(itemCount: dataset.itemCount), training: Self.training(epochs: 2), engine: engine)
+        let trainer = Trainer(
+            dataset: dataset, model: Self.configuration(itemCount: dataset.itemCount),
+            training: Self.training(epochs: 2), engine: engine)
         let model = try trainer.run(checkpoint: nil) { _ in }
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -140,8 +152,10 @@ struct RecVAETrainingTests {
         #expect(read.header.model.recVAE == RecVAESettings(hiddenLayers: 3, gamma: 0.01))
         let loaded = TrainedModel(file: read)
         #expect(loaded.kind == .recvae && loaded.parameterCount == model.layout.count)
-        let before = TrainedModel.autoencoder(model).evaluate(engine: engine, foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50)
-        let after = loaded.evaluate(engine: engine, foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50)
+        let before = TrainedModel.autoencoder(model).evaluate(
+            engine: engine, foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50)
+        let after = loaded.evaluate(
+            engine: engine, foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50)
         #expect(before == after)
         #expect(ModelFile.parameterCount(read.header.model) == model.layout.count)
 
@@ -161,11 +175,19 @@ struct RecVAETrainingTests {
         let dataset = try smallDataset()
         let network = MultVAEConfiguration(itemCount: dataset.itemCount, encoderDimensions: [24, 8])
         let comparison = ModelComparison(
-            dataset: dataset, network: network, training: smallTraining(epochs: 2), easeLambda: 50, engine: makeEngine(),
+            dataset: dataset, network: network, training: smallTraining(epochs: 2), easeLambda: 50,
+            engine: makeEngine(),
             recVAETraining: Self.training(epochs: 2), recVAE: RecVAESettings(hiddenLayers: 2))
         let results = try comparison.run([.recvae, .multvae])
         #expect(results.map(\.model) == ["popularity", "recvae", "multvae"])
-        #expect(results[1].test.ndcgAt100 > 0 && results[1].parameterCount == ParameterLayout(
-            configuration: MultVAEConfiguration(itemCount: dataset.itemCount, encoderDimensions: [24, 8], recVAE: RecVAESettings(hiddenLayers: 2))).count)
+        #expect(
+            results[1].test.ndcgAt100 > 0
+                && results[1].parameterCount
+                    == ParameterLayout(
+                        configuration: MultVAEConfiguration(
+                            itemCount: dataset.itemCount, encoderDimensions: [24, 8],
+                            recVAE: RecVAESettings(hiddenLayers: 2))
+                    ).count
+        )
     }
 }

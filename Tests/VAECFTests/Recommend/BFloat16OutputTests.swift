@@ -11,16 +11,18 @@ struct BFloat16OutputTests {
         if: InferencePrecision.bfloat16.missingInstructions.isEmpty,
         "this CPU has no AVX512-BF16: the bfloat16 output layer is not run")
 
-    @Test("products match a double-precision product of the rounded operands, every row count, bias added",
-          needsKernels)
+    @Test(
+        "products match a double-precision product of the rounded operands, every row count, bias added",
+        needsKernels)
     func productsMatchReference() {
         let (rows, columns) = (70, 45)
         var random = RandomSource(seed: 3)
         let weights = (0..<(rows * columns)).map { _ in random.nextFloat() - 0.5 }
         let bias = (0..<columns).map { Float($0) * 0.01 }
         let matrix = weights.withUnsafeBufferPointer {
-            BFloat16Matrix($0.baseAddress!, rows: rows, columns: columns, ld: columns,
-                           executor: ParallelExecutor(threadCount: 2))
+            BFloat16Matrix(
+                $0.baseAddress!, rows: rows, columns: columns, ld: columns,
+                executor: ParallelExecutor(threadCount: 2))
         }
         let round = { (value: Float) in Double(BFloat16Products.rounded(value)) }
         for m in [1, 5, 12, 13, 40] {
@@ -65,7 +67,8 @@ struct BFloat16OutputTests {
     func names() {
         #expect(InferencePrecision(name: "bf16") == .bfloat16)
         #expect(InferencePrecision.float16.missingInstructions.isEmpty)
-        #expect(InferencePrecision.supportedCases.contains(.bfloat16)
+        #expect(
+            InferencePrecision.supportedCases.contains(.bfloat16)
                 == ComputePrecision.missingInstructions(for: .bfloat16).isEmpty)
     }
 }

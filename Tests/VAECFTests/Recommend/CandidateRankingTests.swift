@@ -19,8 +19,9 @@ struct CandidateRankingTests {
         return Array(indices.prefix(count))
     }
 
-    @Test("the same items in the same order as TopK over the whole row, with ties, exclusions and odd values",
-          arguments: [false, true])
+    @Test(
+        "the same items in the same order as TopK over the whole row, with ties, exclusions and odd values",
+        arguments: [false, true])
     func matchesTopK(native: Bool) {
         var random = RandomSource(seed: 17)
         let ranking = CandidateRanking(count: 9000, reductions: RowReductions(native: native))
@@ -59,7 +60,9 @@ struct CandidateRankingTests {
     func quickselect(rank: Int) {
         var random = RandomSource(seed: UInt64(rank))
         for _ in 0..<20 {
-            var values = (0..<100).map { _ in Float(random.nextInt(below: 12)) - (random.nextInt(below: 9) == 0 ? .infinity : 0) }
+            var values = (0..<100).map { _ in
+                Float(random.nextInt(below: 12)) - (random.nextInt(below: 9) == 0 ? .infinity : 0)
+            }
             let expected = values.sorted(by: >)[rank - 1]
             #expect(CandidateRanking.largest(rank, of: &values, count: values.count) == expected)
         }
@@ -70,7 +73,8 @@ struct CandidateRankingTests {
         let values: [Float] = (0..<37).map { Float(($0 * 7) % 11) } + [.nan, 10]
         var scores = [Float](repeating: 0, count: values.count)
         var items = [Int32](repeating: 0, count: values.count)
-        let found = RowReductions(native: native).gather(values, count: values.count, atLeast: 8, scores: &scores, items: &items)
+        let found = RowReductions(native: native).gather(
+            values, count: values.count, atLeast: 8, scores: &scores, items: &items)
         let expected = values.indices.filter { values[$0] >= 8 }
         #expect(Array(items.prefix(found)) == expected.map { Int32($0) })
         #expect(Array(scores.prefix(found)) == expected.map { values[$0] })

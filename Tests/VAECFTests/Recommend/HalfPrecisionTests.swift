@@ -16,8 +16,9 @@ struct HalfPrecisionTests {
         return values
     }
 
-    @Test("quantization rounds to the nearest half, flushes subnormals and clamps; decode reads it back",
-          arguments: [false, true])
+    @Test(
+        "quantization rounds to the nearest half, flushes subnormals and clamps; decode reads it back",
+        arguments: [false, true])
     func quantization(accelerated: Bool) {
         let rows = 3, columns = 45
         let values = Self.weights(rows: rows, columns: columns)
@@ -44,8 +45,9 @@ struct HalfPrecisionTests {
         #expect(tail[13 + 4] == matrix.value(row: 1, column: 36))
     }
 
-    @Test("products match a double-precision product of the quantized weights, both kernels, every row count",
-          arguments: [1, 2, 3, 9, 20, 63, 70], [false, true])
+    @Test(
+        "products match a double-precision product of the quantized weights, both kernels, every row count",
+        arguments: [1, 2, 3, 9, 20, 63, 70], [false, true])
     func products(rowCount: Int, accelerated: Bool) {
         let depth = 37, columns = 75
         let values = Self.weights(rows: depth, columns: columns, seed: 4)
@@ -87,8 +89,9 @@ struct HalfPrecisionTests {
         }
     }
 
-    @Test("the AVX-512 and AVX2 half-precision kernels give the same values, bit for bit (up to the AVX2 streaming limit)",
-          arguments: [1, 2, 3, 4, 9, 15, 16])
+    @Test(
+        "the AVX-512 and AVX2 half-precision kernels give the same values, bit for bit (up to the AVX2 streaming limit)",
+        arguments: [1, 2, 3, 4, 9, 15, 16])
     func wideKernelEqualsAVX2(rowCount: Int) {
         guard NativeKernelSupport.avx512 else { return }
         let depth = 45, columns = 83

@@ -28,7 +28,8 @@ enum RecommendFixture {
     static func file(_ model: MultVAE, fingerprint: String = "fixture") -> ModelFile {
         ModelFile(
             header: .init(
-                kind: .model, model: model.configuration, training: nil, itemIDs: itemIDs(model.configuration.itemCount),
+                kind: .model, model: model.configuration, training: nil,
+                itemIDs: itemIDs(model.configuration.itemCount),
                 datasetFingerprint: fingerprint, epoch: 3, step: 30, bestEpoch: 2,
                 validation: RankingMetrics(ndcg: [100: 0.25], recall: [20: 0.5], userCount: 7), backend: "portable",
                 threads: 1),
@@ -90,7 +91,9 @@ enum RecommendFixture {
     }
 
     /// 30 random queries (top 10) answered in float32 and in `precision` by recommenders of one model.
-    static func againstFloat32(_ precision: InferencePrecision) -> (
+    static func againstFloat32(
+        _ precision: InferencePrecision
+    ) -> (
         narrow: Recommender, queries: [RecommendationQuery], answers: [RecommendationResult], overlap: Int,
         worstRelativeDifference: Double
     ) {

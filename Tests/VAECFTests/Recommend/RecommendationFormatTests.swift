@@ -40,7 +40,8 @@ struct RecommendationFormatTests {
     @Test("users are grouped in order of first appearance, items in file order")
     func grouping() {
         let table = InteractionTable(
-            userIDs: ["u9", "u1", "u5"], itemIDs: ["a", "b", "c"], users: [0, 1, 0, 2, 0, 1], items: [0, 1, 2, 2, 0, 0],
+            userIDs: ["u9", "u1", "u5"], itemIDs: ["a", "b", "c"], users: [0, 1, 0, 2, 0, 1],
+            items: [0, 1, 2, 2, 0, 0],
             rowsRead: 6)
         let histories = UserHistories(table: table)
         #expect(histories.count == 3 && histories.interactionCount == 6)
@@ -50,8 +51,9 @@ struct RecommendationFormatTests {
         #expect(histories.items(ofUser: 2) == ["c"])
     }
 
-    @Test("row reductions match double-precision references with and without the native kernels",
-          arguments: [false, true])
+    @Test(
+        "row reductions match double-precision references with and without the native kernels",
+        arguments: [false, true])
     func rowReductions(native: Bool) {
         let reductions = RowReductions(native: native)
         var values = (0..<1237).map { Float($0 % 101) * 0.07 - 3 }
@@ -70,7 +72,10 @@ struct RecommendationFormatTests {
         #expect(reductions.maximum(values, count: 0) == -.infinity)
         let far = [Float](repeating: -1000, count: 21) + [0]
         #expect(abs(reductions.logSumExp(far, count: far.count, maximum: 0)) < 1e-6)
-        #expect(abs(reductions.sumOfExponentials(values, count: 3, shift: 0) - values[0..<3].reduce(0.0) { $0 + exp(Double($1)) }) < 1e-6)
+        #expect(
+            abs(
+                reductions.sumOfExponentials(values, count: 3, shift: 0)
+                    - values[0..<3].reduce(0.0) { $0 + exp(Double($1)) }) < 1e-6)
     }
 
     @Test("latency percentiles are nearest-rank")

@@ -30,7 +30,8 @@ struct RecommenderTests {
             RecommendationQuery(items: ["item5", "item2999", "item1700"], count: 25, exclude: ["item6"]),
             RecommendationQuery(items: [], count: 40),
         ])
-        let first = RecommendFixture.reference(model: model, foldIn: [5, 1700, 2999], excluded: [5, 6, 1700, 2999], k: 25)
+        let first = RecommendFixture.reference(
+            model: model, foldIn: [5, 1700, 2999], excluded: [5, 6, 1700, 2999], k: 25)
         let second = RecommendFixture.reference(model: model, foldIn: [], excluded: [], k: 40)
         #expect(results[0].items.map(\.id) == first.indices.map { "item\($0)" })
         #expect(results[1].items.map(\.id) == second.indices.map { "item\($0)" })
@@ -72,7 +73,8 @@ struct RecommenderTests {
     @Test("the user's items and the excluded items never appear; every other item can")
     func exclusions() {
         let recommender = RecommendFixture.recommender()
-        let query = RecommendationQuery(items: ["item1", "item2", "item1"], count: 1000, exclude: ["item3", "item2", "nope"])
+        let query = RecommendationQuery(
+            items: ["item1", "item2", "item1"], count: 1000, exclude: ["item3", "item2", "nope"])
         let result = recommender.recommend([query])[0]
         let ids = result.items.map(\.id)
         #expect(ids.count == 47)
@@ -121,7 +123,8 @@ struct RecommenderTests {
         let url = folder.appendingPathComponent("model")
         let model = RecommendFixture.model()
         try RecommendFixture.file(model).write(to: url)
-        let recommender = try Recommender.load(url, gemm: .portable(threadCount: 1), threadCount: 1, precision: .float16)
+        let recommender = try Recommender.load(
+            url, gemm: .portable(threadCount: 1), threadCount: 1, precision: .float16)
         let description = recommender.description
         #expect(description.itemCount == 50 && recommender.itemCount == 50)
         #expect(description.encoderDimensions == [16, 4])
@@ -165,7 +168,9 @@ struct RecommenderTests {
         engine.scores(model: model, foldIn: foldIn, rows: 0..<3, output: &expected)
         recommender.scores(foldIn: foldIn, rows: 0..<3, output: &actual)
         // Three rows run the small-batch kernel: the GEMM's values up to float rounding.
-        for (value, reference) in zip(actual, expected) { #expect(abs(value - reference) <= 1e-5 * max(1, abs(reference))) }
+        for (value, reference) in zip(actual, expected) {
+            #expect(abs(value - reference) <= 1e-5 * max(1, abs(reference)))
+        }
         #expect(actual != [Float](repeating: 1, count: 150))
     }
 

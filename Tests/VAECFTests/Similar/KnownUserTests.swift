@@ -10,7 +10,8 @@ struct KnownUserTests {
     static let rows: [[Int32]] = [[1, 4, 9], [], [0, 2, 3, 5, 30, 49]]
 
     static func trainingUsers() throws -> TrainingUsers {
-        try TrainingUsers(userIDs: ["alice", "bob", "carol"], rows: CSRMatrix(columnCount: RecommendFixture.itemCount, rows: rows))
+        try TrainingUsers(
+            userIDs: ["alice", "bob", "carol"], rows: CSRMatrix(columnCount: RecommendFixture.itemCount, rows: rows))
     }
 
     static func recommender() throws -> Recommender {
@@ -25,7 +26,9 @@ struct KnownUserTests {
         for (user, row) in zip(["alice", "bob", "carol"], Self.rows) {
             let items = row.map { "item\($0)" }
             let byID = try recommender.recommend(user: user, count: 10, exclude: ["item7", "ghost"])
-            let byItems = recommender.recommend([RecommendationQuery(items: items, count: 10, exclude: ["item7", "ghost"])])[0]
+            let byItems = recommender.recommend([
+                RecommendationQuery(items: items, count: 10, exclude: ["item7", "ghost"])
+            ])[0]
             #expect(byID == byItems)
             #expect(byID.unknown == ["ghost"])
             #expect(Set(byID.items.map(\.id)).isDisjoint(with: items + ["item7"]))
@@ -42,7 +45,9 @@ struct KnownUserTests {
         for (user, result) in zip(users, batch) {
             #expect(result == (try recommender.recommend(user: user, count: 8, exclude: ["item11"])))
         }
-        #expect(throws: RecommenderError.unknownUser("zed")) { try recommender.recommend(users: ["alice", "zed"], count: 3) }
+        #expect(throws: RecommenderError.unknownUser("zed")) {
+            try recommender.recommend(users: ["alice", "zed"], count: 3)
+        }
     }
 
     @Test("excludingSeen: false can return the user's training items")
@@ -56,7 +61,9 @@ struct KnownUserTests {
 
     @Test("unknown users and models without training users are error cases")
     func errors() throws {
-        #expect(throws: RecommenderError.unknownUser("dave")) { try Self.recommender().recommend(user: "dave", count: 5) }
+        #expect(throws: RecommenderError.unknownUser("dave")) {
+            try Self.recommender().recommend(user: "dave", count: 5)
+        }
         let bare = RecommendFixture.recommender()
         #expect(!bare.knowsTrainingUsers)
         #expect(throws: RecommenderError.noTrainingUsers(model: "")) { try bare.recommend(user: "alice", count: 5) }
@@ -67,6 +74,8 @@ struct KnownUserTests {
     func invalidTrainingUsers() throws {
         let rows = CSRMatrix(columnCount: 3, rows: [[0], [1]])
         #expect(throws: TrainingUsersError.duplicateUserID("a")) { try TrainingUsers(userIDs: ["a", "a"], rows: rows) }
-        #expect(throws: TrainingUsersError.countMismatch(userIDs: 1, rows: 2)) { try TrainingUsers(userIDs: ["a"], rows: rows) }
+        #expect(throws: TrainingUsersError.countMismatch(userIDs: 1, rows: 2)) {
+            try TrainingUsers(userIDs: ["a"], rows: rows)
+        }
     }
 }

@@ -31,7 +31,11 @@ struct ModelFileTrainingUsersTests {
         #expect(read.parameters == file.parameters)
         let recommender = Recommender(file: read, gemm: .portable(threadCount: 1), threadCount: 1)
         let byID = try recommender.recommend(user: "carol", count: 5)
-        #expect(byID == recommender.recommend([RecommendationQuery(items: ["item0", "item2", "item3", "item5", "item30", "item49"], count: 5)])[0])
+        #expect(
+            byID
+                == recommender.recommend([
+                    RecommendationQuery(items: ["item0", "item2", "item3", "item5", "item30", "item49"], count: 5)
+                ])[0])
     }
 
     @Test("a file without training users (as written before) reads with none, and asking by user id is the error case")
@@ -45,14 +49,18 @@ struct ModelFileTrainingUsersTests {
         #expect(read.trainingUsers == nil)
         read.path = "old.model"
         let recommender = Recommender(file: read, gemm: .portable(threadCount: 1), threadCount: 1)
-        #expect(throws: RecommenderError.noTrainingUsers(model: "old.model")) { try recommender.recommend(user: "carol", count: 5) }
+        #expect(throws: RecommenderError.noTrainingUsers(model: "old.model")) {
+            try recommender.recommend(user: "carol", count: 5)
+        }
         // A file checked in before training users existed (the fuzz seed) reads as before, without them.
         let seed = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../../Fuzz/corpus/model/seed-model").standardized
         let old = try ModelFile.readModel(seed)
         #expect(old.trainingUsers == nil && old.header.itemIDs.count == 6)
         let seedRecommender = Recommender(file: old, gemm: .portable(threadCount: 1), threadCount: 1)
-        #expect(throws: RecommenderError.noTrainingUsers(model: seed.path)) { try seedRecommender.recommend(user: "u1", count: 2) }
+        #expect(throws: RecommenderError.noTrainingUsers(model: seed.path)) {
+            try seedRecommender.recommend(user: "u1", count: 2)
+        }
     }
 
     /// Refused with `reason` after `change` edits the header or the block's bytes (the checksum kept valid).
@@ -62,11 +70,14 @@ struct ModelFileTrainingUsersTests {
     ) throws {
         var (header, payload, start) = try craftable()
         try change(&header, &payload, start)
-        Hardening.expectRefused(try Hardening.craft(header: header, payload: payload), reason, sourceLocation: sourceLocation)
+        Hardening.expectRefused(
+            try Hardening.craft(header: header, payload: payload), reason, sourceLocation: sourceLocation)
     }
 
     static func setOffset(_ payload: inout [UInt8], _ start: Int, row: Int, _ value: Int64) {
-        withUnsafeBytes(of: value.littleEndian) { payload.replaceSubrange((start + row * 8)..<(start + row * 8 + 8), with: $0) }
+        withUnsafeBytes(of: value.littleEndian) {
+            payload.replaceSubrange((start + row * 8)..<(start + row * 8 + 8), with: $0)
+        }
     }
 
     static func setIndex(_ payload: inout [UInt8], _ start: Int, entry: Int, _ value: Int32) {

@@ -11,7 +11,9 @@ struct SimilarItemsTests {
     /// item3 = (1, 1, 0); every other weight zero.
     static func handMadeModel() -> MultVAE {
         let configuration = MultVAEConfiguration(itemCount: 4, encoderDimensions: [3, 2])
-        let model = MultVAE(configuration: configuration, parameters: [Float](repeating: 0, count: ParameterLayout(configuration: configuration).count))
+        let model = MultVAE(
+            configuration: configuration,
+            parameters: [Float](repeating: 0, count: ParameterLayout(configuration: configuration).count))
         let input = model.layout.tensors[model.layout.encoder[0].weight]
         #expect(input.rows == 4 && input.columns == 3)
         let rows: [[Float]] = [[1, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0]]
@@ -28,7 +30,8 @@ struct SimilarItemsTests {
     /// The cosine of two vectors in Double.
     static func cosine(_ a: [Float], _ b: [Float]) -> Double {
         let dot = zip(a, b).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-        let norms = (a.reduce(0.0) { $0 + Double($1) * Double($1) } * b.reduce(0.0) { $0 + Double($1) * Double($1) }).squareRoot()
+        let norms = (a.reduce(0.0) { $0 + Double($1) * Double($1) } * b.reduce(0.0) { $0 + Double($1) * Double($1) })
+            .squareRoot()
         return norms == 0 ? 0 : dot / norms
     }
 
@@ -85,7 +88,8 @@ struct SimilarItemsTests {
     @Test("allow and deny lists restrict the answer; unknown ids in them are reported")
     func allowAndDeny() throws {
         let recommender = Self.recommender(.autoencoder(Self.handMadeModel()))
-        let denied = try recommender.similarItems(SimilarItemsQuery(item: "item0", count: 10, deny: ["item1", "ghost"]))
+        let denied = try recommender.similarItems(
+            SimilarItemsQuery(item: "item0", count: 10, deny: ["item1", "ghost"]))
         #expect(denied.items.map(\.id) == ["item3", "item2"])
         #expect(denied.unknown == ["ghost"])
         let allowed = try recommender.similarItems(

@@ -19,8 +19,9 @@ struct DataParallelTests {
         return difference / max(largest, 1e-30)
     }
 
-    @Test("the shards' gradients and loss terms add up to the whole batch's, for even, uneven and empty shards",
-          arguments: [(64, 2), (64, 3), (2, 3)])
+    @Test(
+        "the shards' gradients and loss terms add up to the whole batch's, for even, uneven and empty shards",
+        arguments: [(64, 2), (64, 3), (2, 3)])
     func shardsAddUp(batchSize: Int, ranks: Int) throws {
         let dataset = try smallDataset()
         let model = MultVAE(configuration: Self.configuration, seed: 5)
@@ -78,8 +79,9 @@ struct DataParallelTests {
     @Test("two ranks train the weights of one process over the same global batches, up to float reordering")
     func twoRanksMatchOneProcess() throws {
         let dataset = try smallDataset()
-        let single = Trainer(dataset: dataset, model: Self.configuration, training: smallTraining(epochs: 3),
-                             engine: makeEngine(threads: 1))
+        let single = Trainer(
+            dataset: dataset, model: Self.configuration, training: smallTraining(epochs: 3),
+            engine: makeEngine(threads: 1))
         let singleBest = try single.run(checkpoint: nil) { _ in }
         let group = try trainInGroup(ranks: 2, epochs: 3)
         // Summing two half-batch gradients instead of one whole-batch one reorders float additions (relative
@@ -92,7 +94,10 @@ struct DataParallelTests {
         let singleMetrics = try #require(single.bestMetrics)
         #expect(abs(metrics.ndcgAt100 - singleMetrics.ndcgAt100) < 1e-3)
         #expect(group.epochs.count == 3)
-        #expect(group.epochs.allSatisfy { $0.communication?.allReduces == single.training.stepsPerEpoch(userCount: dataset.train.rowCount) })
+        #expect(
+            group.epochs.allSatisfy {
+                $0.communication?.allReduces == single.training.stepsPerEpoch(userCount: dataset.train.rowCount)
+            })
         #expect(group.epochs.allSatisfy { $0.communication?.bytesPerAllReduce == 4 * (single.model.layout.count + 3) })
         #expect(group.epochs.map(\.users) == Array(repeating: dataset.train.rowCount, count: 3))
     }

@@ -149,8 +149,9 @@ struct LossScalingTests {
 
     @Test(
         "bfloat16 training: products on rounded inputs, float32 weights, the quality of float32",
-        .enabled(if: ComputePrecision.missingInstructions(for: .bfloat16).isEmpty,
-                 "this CPU has no AVX512-BF16: bfloat16 training is not run"))
+        .enabled(
+            if: ComputePrecision.missingInstructions(for: .bfloat16).isEmpty,
+            "this CPU has no AVX512-BF16: bfloat16 training is not run"))
     func bfloat16Training() throws {
         let dataset = try smallDataset()
         let configuration = MultVAEConfiguration(itemCount: dataset.itemCount, encoderDimensions: [40, 10])

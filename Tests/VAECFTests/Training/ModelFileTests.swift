@@ -7,8 +7,10 @@ import VAECFData
 struct ModelFileTests {
     func sample() throws -> (ModelFile, ModelFile) {
         let dataset = try smallDataset()
-        let configuration = MultVAEConfiguration(itemCount: dataset.itemCount, encoderDimensions: [8, 4], activation: .relu)
-        let trainer = Trainer(dataset: dataset, model: configuration, training: smallTraining(epochs: 1), engine: makeEngine())
+        let configuration = MultVAEConfiguration(
+            itemCount: dataset.itemCount, encoderDimensions: [8, 4], activation: .relu)
+        let trainer = Trainer(
+            dataset: dataset, model: configuration, training: smallTraining(epochs: 1), engine: makeEngine())
         _ = try trainer.trainEpoch()
         _ = trainer.validate()
         return (trainer.modelFile(), trainer.checkpointFile())
@@ -60,7 +62,9 @@ struct ModelFileTests {
         var version = bytes
         version[8] = 9
         try expectFailure(version, "format version 9")
-        #expect { _ = try ModelFile.read(folder.appendingPathComponent("absent")) } throws: { "\($0)".contains("cannot read") }
+        #expect { _ = try ModelFile.read(folder.appendingPathComponent("absent")) } throws: {
+            "\($0)".contains("cannot read")
+        }
     }
 
     @Test("writing into a missing folder fails and leaves nothing")

@@ -22,7 +22,8 @@ func smallTraining(epochs: Int) -> TrainingConfiguration {
 }
 
 func makeEngine(threads: Int = 2) -> MultVAEEngine {
-    MultVAEEngine(gemm: .portable(threadCount: threads), executor: ParallelExecutor(threadCount: threads), logitBlockRows: 40)
+    MultVAEEngine(
+        gemm: .portable(threadCount: threads), executor: ParallelExecutor(threadCount: threads), logitBlockRows: 40)
 }
 
 func temporaryFolder() throws -> URL {
@@ -38,13 +39,16 @@ struct TrainerTests {
         let dataset = try smallDataset()
         let configuration = MultVAEConfiguration(itemCount: dataset.itemCount, encoderDimensions: [40, 10])
         let engine = makeEngine()
-        let trainer = Trainer(dataset: dataset, model: configuration, training: smallTraining(epochs: 12), engine: engine)
+        let trainer = Trainer(
+            dataset: dataset, model: configuration, training: smallTraining(epochs: 12), engine: engine)
         let untrained = trainer.evaluate(model: trainer.model, foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut)
         let model = try trainer.run(checkpoint: nil) { _ in }
         let trained = trainer.evaluate(model: model, foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut)
         let popularity = PopularityBaseline(train: dataset.train)
-        let baseline = Evaluator(foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50,
-                                 executor: engine.executor).evaluate { rows, output in popularity.score(rows: rows, output: output) }
+        let baseline = Evaluator(
+            foldIn: dataset.testFoldIn, heldOut: dataset.testHeldOut, batchSize: 50,
+            executor: engine.executor
+        ).evaluate { rows, output in popularity.score(rows: rows, output: output) }
         #expect(trained.ndcgAt100 > untrained.ndcgAt100 + 0.05)
         #expect(trained.ndcgAt100 > baseline.ndcgAt100, "model \(trained) vs popularity \(baseline)")
         #expect(trainer.bestMetrics != nil && trainer.bestEpoch >= 0)
@@ -57,15 +61,21 @@ struct TrainerTests {
         training.batchSizeTrain = 100
         let configuration = MultVAEConfiguration(itemCount: dataset.itemCount, encoderDimensions: [8, 4])
         let users = dataset.train.rowCount
-        let kept = Trainer(dataset: dataset, model: configuration, training: training, engine: makeEngine()).batches(ofEpoch: 0)
+        let kept = Trainer(dataset: dataset, model: configuration, training: training, engine: makeEngine()).batches(
+            ofEpoch: 0)
         #expect(kept.count == (users + 99) / 100)
         #expect(kept.reduce(0) { $0 + $1.count } == users)
         #expect(Set(kept.flatMap { $0 }).count == users)
         training.dropLastPartialBatch = true
-        let cropped = Trainer(dataset: dataset, model: configuration, training: training, engine: makeEngine()).batches(ofEpoch: 0)
+        let cropped = Trainer(dataset: dataset, model: configuration, training: training, engine: makeEngine()).batches(
+            ofEpoch: 0)
         #expect(cropped.count == users / 100)
         #expect(cropped.allSatisfy { $0.count == 100 })
-        #expect(Array(cropped[0]) != Array(Trainer(dataset: dataset, model: configuration, training: training, engine: makeEngine()).batches(ofEpoch: 1)[0]))
+        #expect(
+            Array(cropped[0])
+                != Array(
+                    Trainer(dataset: dataset, model: configuration, training: training, engine: makeEngine()).batches(
+                        ofEpoch: 1)[0]))
     }
 
     @Test("a resumed run ends with bitwise the same weights as an uninterrupted one")
@@ -74,7 +84,8 @@ struct TrainerTests {
         let configuration = MultVAEConfiguration(itemCount: dataset.itemCount, encoderDimensions: [16, 6])
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let straight = Trainer(dataset: dataset, model: configuration, training: smallTraining(epochs: 4), engine: makeEngine())
+        let straight = Trainer(
+            dataset: dataset, model: configuration, training: smallTraining(epochs: 4), engine: makeEngine())
         let straightModel = try straight.run(checkpoint: nil) { _ in }
 
         let checkpoint = folder.appendingPathComponent("run.checkpoint")
@@ -114,7 +125,8 @@ struct TrainerTests {
     func nanStops() throws {
         let dataset = try smallDataset()
         let configuration = MultVAEConfiguration(itemCount: dataset.itemCount, encoderDimensions: [8, 4])
-        let trainer = Trainer(dataset: dataset, model: configuration, training: smallTraining(epochs: 1), engine: makeEngine())
+        let trainer = Trainer(
+            dataset: dataset, model: configuration, training: smallTraining(epochs: 1), engine: makeEngine())
         trainer.model.parameters.pointer[3] = .nan
         #expect {
             _ = try trainer.trainEpoch()
@@ -128,7 +140,8 @@ struct TrainerTests {
         let dataset = try smallDataset()
         let other = try smallDataset(seed: 99)
         let configuration = MultVAEConfiguration(itemCount: dataset.itemCount, encoderDimensions: [8, 4])
-        let trainer = Trainer(dataset: dataset, model: configuration, training: smallTraining(epochs: 1), engine: makeEngine())
+        let trainer = Trainer(
+            dataset: dataset, model: configuration, training: smallTraining(epochs: 1), engine: makeEngine())
         #expect {
             _ = try Trainer(dataset: other, resumingFrom: trainer.checkpointFile(), engine: makeEngine())
         } throws: { error in

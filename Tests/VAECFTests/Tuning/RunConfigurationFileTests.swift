@@ -18,7 +18,8 @@ struct RunConfigurationFileTests {
     @Test("a written configuration reads back equal, with every setting given")
     func roundTrip() throws {
         let validation = RankingMetrics(ndcg: [100: 0.25], recall: [20: 0.2, 50: 0.3], userCount: 40)
-        let file = RunConfigurationFile(configuration: Self.tunedConfiguration(), validation: validation, source: "test")
+        let file = RunConfigurationFile(
+            configuration: Self.tunedConfiguration(), validation: validation, source: "test")
         let read = try RunConfigurationFile.decode(file.encoded(), path: "x.json")
         #expect(read == file)
         #expect(read.givenKeys.contains("keep-probability") && read.givenKeys.contains("lr"))
@@ -33,7 +34,8 @@ struct RunConfigurationFileTests {
 
     @Test("a partial file keeps the paper preset for what it does not give")
     func partial() throws {
-        let text = #"{"format": "vaecf-configuration", "version": 1, "model": "multdae", "settings": {"lam": 0, "epochs": 7}}"#
+        let text =
+            #"{"format": "vaecf-configuration", "version": 1, "model": "multdae", "settings": {"lam": 0, "epochs": 7}}"#
         let file = try RunConfigurationFile.decode(Data(text.utf8), path: "p.json")
         #expect(file.configuration.model == .multdae)
         #expect(file.configuration.training.lam == 0 && file.configuration.training.epochs == 7)
@@ -41,22 +43,60 @@ struct RunConfigurationFileTests {
         #expect(file.givenKeys == ["lam", "epochs"])
     }
 
-    @Test("bad files are refused with the file, the key and what was expected", arguments: [
-        ("not json {", "not a vaecf configuration file"),
-        (#"[1, 2]"#, "not a JSON object"),
-        (#"{"format": "other", "version": 1, "model": "multvae", "settings": {}}"#, "'format' must be \"vaecf-configuration\", found \"other\""),
-        (#"{"format": "vaecf-configuration", "version": 2, "model": "multvae", "settings": {}}"#, "'version' must be 1, found 2"),
-        (#"{"format": "vaecf-configuration", "version": 1, "model": "bert", "settings": {}}"#, "'model' must be one of \"multvae\""),
-        (#"{"format": "vaecf-configuration", "version": 1, "model": "multvae"}"#, "'settings' must be an object, found nothing"),
-        (#"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {}, "extra": 1}"#, "unknown key 'extra'"),
-        (#"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"lrate": 0.1}}"#, "unknown key 'settings.lrate'; expected one of"),
-        (#"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"lr": "fast"}}"#, "'settings.lr' must be a number, found \"fast\""),
-        (#"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"epochs": 2.5}}"#, "'settings.epochs' must be an integer, found 2.5"),
-        (#"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"encoder-dims": [600, -1]}}"#, "'settings.encoder-dims' must be an array of positive integers"),
-        (#"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"activation": "gelu"}}"#, "'settings.activation' must be one of \"tanh\", \"relu\""),
-        (#"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"epochs": 0}}"#, "epochs is 0, at least 1 is needed"),
-        (#"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"keep-probability": 1.5}}"#, "keep-probability is 1.5, it must be in (0, 1]"),
-    ])
+    @Test(
+        "bad files are refused with the file, the key and what was expected",
+        arguments: [
+            ("not json {", "not a vaecf configuration file"),
+            (#"[1, 2]"#, "not a JSON object"),
+            (
+                #"{"format": "other", "version": 1, "model": "multvae", "settings": {}}"#,
+                "'format' must be \"vaecf-configuration\", found \"other\""
+            ),
+            (
+                #"{"format": "vaecf-configuration", "version": 2, "model": "multvae", "settings": {}}"#,
+                "'version' must be 1, found 2"
+            ),
+            (
+                #"{"format": "vaecf-configuration", "version": 1, "model": "bert", "settings": {}}"#,
+                "'model' must be one of \"multvae\""
+            ),
+            (
+                #"{"format": "vaecf-configuration", "version": 1, "model": "multvae"}"#,
+                "'settings' must be an object, found nothing"
+            ),
+            (
+                #"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {}, "extra": 1}"#,
+                "unknown key 'extra'"
+            ),
+            (
+                #"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"lrate": 0.1}}"#,
+                "unknown key 'settings.lrate'; expected one of"
+            ),
+            (
+                #"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"lr": "fast"}}"#,
+                "'settings.lr' must be a number, found \"fast\""
+            ),
+            (
+                #"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"epochs": 2.5}}"#,
+                "'settings.epochs' must be an integer, found 2.5"
+            ),
+            (
+                #"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"encoder-dims": [600, -1]}}"#,
+                "'settings.encoder-dims' must be an array of positive integers"
+            ),
+            (
+                #"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"activation": "gelu"}}"#,
+                "'settings.activation' must be one of \"tanh\", \"relu\""
+            ),
+            (
+                #"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"epochs": 0}}"#,
+                "epochs is 0, at least 1 is needed"
+            ),
+            (
+                #"{"format": "vaecf-configuration", "version": 1, "model": "multvae", "settings": {"keep-probability": 1.5}}"#,
+                "keep-probability is 1.5, it must be in (0, 1]"
+            ),
+        ])
     func refused(text: String, message: String) {
         #expect {
             try RunConfigurationFile.decode(Data(text.utf8), path: "/some/config.json")

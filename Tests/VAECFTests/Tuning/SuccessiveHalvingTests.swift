@@ -14,7 +14,8 @@ struct SuccessiveHalvingTests {
     static func evaluation(trial: Int, rung: Int, ndcg: Double) -> TuningEvaluation {
         TuningEvaluation(
             trial: trial, rung: rung, epochs: [1, 3, 9][rung], trainedEpochs: 1,
-            validation: RankingMetrics(ndcg: [100: ndcg], recall: [20: 0, 50: 0], userCount: 10), bestEpoch: 0, seconds: 1)
+            validation: RankingMetrics(ndcg: [100: ndcg], recall: [20: 0, 50: 0], userCount: 10), bestEpoch: 0,
+            seconds: 1)
     }
 
     @Test("rungs grow by the reduction factor up to the last epochs; each keeps 1/factor of the trials")
@@ -84,12 +85,14 @@ struct SuccessiveHalvingTests {
         #expect(throws: TuningError.self) { try SearchDimension(name: "lr", low: 0, high: 0.1) }
         #expect(throws: TuningError.self) { try SearchDimension(name: "lam", low: 0.1, high: 0.01) }
         #expect(throws: TuningError.self) {
-            try TuningPlan(base: RunConfiguration(model: .multvae), space: .defaults(for: .multvae), trials: 0,
-                           minEpochs: 1, maxEpochs: 2, reductionFactor: 3, datasetFingerprint: "f")
+            try TuningPlan(
+                base: RunConfiguration(model: .multvae), space: .defaults(for: .multvae), trials: 0,
+                minEpochs: 1, maxEpochs: 2, reductionFactor: 3, datasetFingerprint: "f")
         }
         #expect(throws: TuningError.self) {
-            try TuningPlan(base: RunConfiguration(model: .multvae), space: .defaults(for: .multvae), trials: 3,
-                           minEpochs: 4, maxEpochs: 2, reductionFactor: 3, datasetFingerprint: "f")
+            try TuningPlan(
+                base: RunConfiguration(model: .multvae), space: .defaults(for: .multvae), trials: 3,
+                minEpochs: 4, maxEpochs: 2, reductionFactor: 3, datasetFingerprint: "f")
         }
     }
 }

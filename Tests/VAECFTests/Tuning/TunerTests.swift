@@ -18,7 +18,9 @@ struct TunerTests {
 
     /// The evaluations without their (timing) seconds.
     static func untimed(_ evaluations: [TuningEvaluation]) -> [TuningEvaluation] {
-        evaluations.map { var copy = $0; copy.seconds = 0; return copy }
+        evaluations.map {
+            var copy = $0; copy.seconds = 0; return copy
+        }
     }
 
     @Test("promoted trials continue their runs and score as runs started with the rung's epochs")
@@ -26,7 +28,8 @@ struct TunerTests {
         let dataset = try smallDataset()
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let tuner = try Tuner(plan: try Self.plan(dataset: dataset), dataset: dataset, engine: makeEngine(), folder: folder)
+        let tuner = try Tuner(
+            plan: try Self.plan(dataset: dataset), dataset: dataset, engine: makeEngine(), folder: folder)
         #expect(try tuner.run(budget: TuningBudget()) == .complete)
         let evaluations = tuner.state.evaluations
         #expect(evaluations.map(\.rung) == [0, 0, 0, 0, 1, 1, 2])
@@ -37,13 +40,16 @@ struct TunerTests {
         // The promoted trial's second rung scores bitwise as a fresh run of 2 epochs.
         let promoted = evaluations[4]
         let configuration = tuner.plan.configuration(values: tuner.state.trials[promoted.trial], epochs: 2)
-        let fresh = Trainer(dataset: dataset, model: configuration.network(itemCount: dataset.itemCount),
-                            training: configuration.training, engine: makeEngine())
+        let fresh = Trainer(
+            dataset: dataset, model: configuration.network(itemCount: dataset.itemCount),
+            training: configuration.training, engine: makeEngine())
         _ = try fresh.run(checkpoint: nil) { _ in }
         #expect(fresh.bestMetrics == promoted.validation)
 
         // Only the chosen trial's checkpoint is left; the test metrics come from it.
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".checkpoint") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+            $0.hasSuffix(".checkpoint")
+        }
         let choice = try tuner.testChoice()
         #expect(files == ["trial-\(choice.evaluation.trial).checkpoint"])
         #expect(!choice.retrained && choice.test.userCount > 0 && choice.configuration.training.epochs == 4)

@@ -10,9 +10,12 @@ import VAECF
 struct QuickStart {
     static func main() async throws {
         let arguments = CommandLine.arguments.dropFirst()
-        let interactions = try arguments.first.map { try Interactions.read(contentsOf: URL(fileURLWithPath: $0)) }
+        let interactions =
+            try arguments.first.map { try Interactions.read(contentsOf: URL(fileURLWithPath: $0)) }
             ?? syntheticInteractions(users: 600)
-        print("\(interactions.count) interactions, \(interactions.userIDs.count) users, \(interactions.itemIDs.count) items")
+        print(
+            "\(interactions.count) interactions, \(interactions.userIDs.count) users, \(interactions.itemIDs.count) items"
+        )
 
         var options = FitOptions(model: .multvae, seed: 1)
         options.encoderDimensions = [64, 16]
@@ -21,9 +24,11 @@ struct QuickStart {
         options.training.totalAnnealSteps = 200
         options.validationUsers = min(50, interactions.userIDs.count / 10)
         let model = try await CollaborativeFilter.fit(interactions, options: options) { progress in
-            let validation = progress.validation.map { String(format: "  validation NDCG@100 %.4f", $0.ndcgAt100) } ?? ""
-            print(String(format: "epoch %d/%d  loss %.3f", progress.epoch + 1, progress.epochs, progress.loss.total)
-                + validation)
+            let validation =
+                progress.validation.map { String(format: "  validation NDCG@100 %.4f", $0.ndcgAt100) } ?? ""
+            print(
+                String(format: "epoch %d/%d  loss %.3f", progress.epoch + 1, progress.epochs, progress.loss.total)
+                    + validation)
         }
 
         let user = interactions[0].user
@@ -35,7 +40,9 @@ struct QuickStart {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("quickstart.vaecf-model")
         try model.save(to: url)
         let loaded = try CollaborativeFilter.load(from: url)
-        print("saved to \(url.path); loaded again: \(try loaded.recommend(user: user, count: 5) == model.recommend(user: user, count: 5))")
+        print(
+            "saved to \(url.path); loaded again: \(try loaded.recommend(user: user, count: 5) == model.recommend(user: user, count: 5))"
+        )
     }
 
     /// Users who each like items of one of six groups of ten (`item0` ... `item59`), plus a little noise.

@@ -13,7 +13,8 @@ package final class EASEModel: @unchecked Sendable {
 
     /// A model with the given weights (`[items * items]`, row-major).
     package init(itemCount: Int, lambda: Double, weights values: [Float]) {
-        precondition(values.count == itemCount * itemCount, "EASE needs \(itemCount * itemCount) weights, got \(values.count)")
+        precondition(
+            values.count == itemCount * itemCount, "EASE needs \(itemCount * itemCount) weights, got \(values.count)")
         self.itemCount = itemCount
         self.lambda = lambda
         weights = FloatBuffer(values)
@@ -32,7 +33,8 @@ package final class EASEModel: @unchecked Sendable {
         foldIn: CSRMatrix, rows: Rows, output: UnsafeMutablePointer<Float>, executor: ParallelExecutor
     ) where Rows.Element == Int {
         let rows = Array(rows)
-        precondition(foldIn.columnCount == itemCount, "the fold-in has \(foldIn.columnCount) items, the model \(itemCount)")
+        precondition(
+            foldIn.columnCount == itemCount, "the fold-in has \(foldIn.columnCount) items, the model \(itemCount)")
         let items = itemCount
         let source = UnsafePointer(weights.pointer)
         foldIn.rowOffsets.withUnsafeBufferPointer { offsets in

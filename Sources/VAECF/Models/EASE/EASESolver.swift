@@ -108,7 +108,8 @@ package enum EASEError: Error, LocalizedError, CustomStringConvertible {
         case .invalidLambda(let lambda):
             return "EASE's lambda must be a positive number, got \(lambda)"
         case .insufficientMemory(let items, let needed, let available):
-            return "EASE with \(items) items needs \(Self.gigabytes(needed)) (\(items) x \(items) float matrices) but only \(Self.gigabytes(available)) of memory is available; use fewer items (raise the item filters of `vaecf prepare`) or a larger machine"
+            return
+                "EASE with \(items) items needs \(Self.gigabytes(needed)) (\(items) x \(items) float matrices) but only \(Self.gigabytes(available)) of memory is available; use fewer items (raise the item filters of `vaecf prepare`) or a larger machine"
         case .notInvertible(let error):
             return "EASE cannot invert X^T X + lambda I: \(error)"
         }

@@ -5,7 +5,8 @@ package enum SystemMemory {
     /// `MemAvailable` of `/proc/meminfo` (Linux), else the physical memory; nil when neither is known.
     package static func availableBytes() -> Int? {
         if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-            let kilobytes = availableKilobytes(meminfo: text) {
+            let kilobytes = availableKilobytes(meminfo: text)
+        {
             return kilobytes * 1024
         }
         let physical = ProcessInfo.processInfo.physicalMemory

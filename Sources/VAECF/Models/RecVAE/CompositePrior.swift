@@ -15,7 +15,9 @@ package enum CompositePrior {
     package static let wideLogVariance = 10.0
 
     static let halfLogTwoPi = 0.5 * Foundation.log(2 * Double.pi)
-    static let logWeights = (Foundation.log(weights.standard), Foundation.log(weights.previous), Foundation.log(weights.wide))
+    static let logWeights = (
+        Foundation.log(weights.standard), Foundation.log(weights.previous), Foundation.log(weights.wide)
+    )
     static let wideInverseVariance = Foundation.exp(-wideLogVariance)
 
     /// `log p(z)` and its derivative with respect to `z`.
@@ -25,10 +27,13 @@ package enum CompositePrior {
         let previousInverseVariance = Foundation.exp(-previousLogVariance)
         let deviation = z - previousMean
         let standard = logWeights.0 - halfLogTwoPi - 0.5 * z * z
-        let previous = logWeights.1 - halfLogTwoPi - 0.5 * (previousLogVariance + deviation * deviation * previousInverseVariance)
+        let previous =
+            logWeights.1 - halfLogTwoPi - 0.5 * (previousLogVariance + deviation * deviation * previousInverseVariance)
         let wide = logWeights.2 - halfLogTwoPi - 0.5 * (wideLogVariance + z * z * wideInverseVariance)
         let largest = max(standard, previous, wide)
-        let (a, b, c) = (Foundation.exp(standard - largest), Foundation.exp(previous - largest), Foundation.exp(wide - largest))
+        let (a, b, c) = (
+            Foundation.exp(standard - largest), Foundation.exp(previous - largest), Foundation.exp(wide - largest)
+        )
         let sum = a + b + c
         let derivative = -(a * z + b * deviation * previousInverseVariance + c * z * wideInverseVariance) / sum
         return (largest + Foundation.log(sum), derivative)

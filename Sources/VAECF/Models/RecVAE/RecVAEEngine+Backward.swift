@@ -23,8 +23,9 @@ extension MultVAEEngine {
             transposeA: true, transposeB: false, m: width, n: headTensor.columns, k: rows, alpha: 1,
             a: workspace.hidden[layers - 1].pointer, lda: width, b: encodedGradient, ldb: headTensor.columns,
             beta: 1, c: gradients.pointer + headTensor.offset, ldc: headTensor.columns)
-        addColumnSums(encodedGradient, rows: rows, width: headTensor.columns,
-                      into: gradients.pointer + layout.tensors[head.bias].offset)
+        addColumnSums(
+            encodedGradient, rows: rows, width: headTensor.columns,
+            into: gradients.pointer + layout.tensors[head.bias].offset)
         gemm.multiply(
             transposeA: false, transposeB: true, m: rows, n: width, k: headTensor.columns, alpha: 1,
             a: encodedGradient, lda: headTensor.columns, b: model.tensor(head.weight), ldb: headTensor.columns,
@@ -78,7 +79,8 @@ extension MultVAEEngine {
                 let dh = hiddenGradient + row * width
                 let xhat = normalized + row * width
                 let ds = preGradient + row * width
-                let (gradientSum, projection) = Self.gradientMoments(gain: gain, gradient: dh, normalized: xhat, count: width)
+                let (gradientSum, projection) = Self.gradientMoments(
+                    gain: gain, gradient: dh, normalized: xhat, count: width)
                 let meanGradient = gradientSum * inverseWidth
                 let meanProjection = projection * inverseWidth
                 let inverse = inverseDeviations[row]
@@ -89,12 +91,15 @@ extension MultVAEEngine {
                 Swish.backward(product + row * width, gradient: ds, count: width)
             }
         }
-        addColumnSums(normalized, rows: rows, width: width,
-                      into: gradients.pointer + layout.tensors[layout.normalizations[layer].gain].offset)
-        addColumnSums(hiddenGradient, rows: rows, width: width,
-                      into: gradients.pointer + layout.tensors[layout.normalizations[layer].bias].offset)
-        addColumnSums(preGradient, rows: rows, width: width,
-                      into: gradients.pointer + layout.tensors[layout.encoder[layer].bias].offset)
+        addColumnSums(
+            normalized, rows: rows, width: width,
+            into: gradients.pointer + layout.tensors[layout.normalizations[layer].gain].offset)
+        addColumnSums(
+            hiddenGradient, rows: rows, width: width,
+            into: gradients.pointer + layout.tensors[layout.normalizations[layer].bias].offset)
+        addColumnSums(
+            preGradient, rows: rows, width: width,
+            into: gradients.pointer + layout.tensors[layout.encoder[layer].bias].offset)
     }
 
     /// `(sum g dh, sum g dh xhat)` over a row, in 16 float lanes added in order (thread-count independent).
@@ -106,7 +111,8 @@ extension MultVAEEngine {
         var projections = V()
         var index = 0
         while index + 16 <= count {
-            let scaled = UnsafeRawPointer(gain + index).loadUnaligned(as: V.self)
+            let scaled =
+                UnsafeRawPointer(gain + index).loadUnaligned(as: V.self)
                 * UnsafeRawPointer(gradient + index).loadUnaligned(as: V.self)
             sums += scaled
             projections += scaled * UnsafeRawPointer(normalized + index).loadUnaligned(as: V.self)

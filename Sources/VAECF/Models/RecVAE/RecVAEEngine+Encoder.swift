@@ -58,7 +58,9 @@ extension MultVAEEngine {
             for row in chunk {
                 let s = product + row * width
                 VectorMath.add(bias, to: s, count: width)
-                for previous in 0..<layer { VectorMath.add(workspace.hidden[previous].pointer + row * width, to: s, count: width) }
+                for previous in 0..<layer {
+                    VectorMath.add(workspace.hidden[previous].pointer + row * width, to: s, count: width)
+                }
                 let xhat = normalized + row * width
                 Swish.apply(s, into: xhat, count: width)
                 let mean = Double(Self.laneSum(xhat, count: width) { $0 }) / Double(width)

@@ -59,7 +59,8 @@ public struct RecVAESettings: Sendable, Codable, Equatable {
         }
         if !(gamma >= 0 && gamma.isFinite) { return "gamma is \(gamma), a finite number >= 0 is needed" }
         if !(1...1000).contains(encoderPasses) || !(1...1000).contains(decoderPasses) {
-            return "recvae passes are \(encoderPasses) (encoder) and \(decoderPasses) (decoder), each must be in 1...1000"
+            return
+                "recvae passes are \(encoderPasses) (encoder) and \(decoderPasses) (decoder), each must be in 1...1000"
         }
         return nil
     }

@@ -22,7 +22,8 @@ extension Trainer {
             let phase: RecVAEPhase = pass < settings.encoderPasses ? .encoder : .decoder
             if pass == settings.encoderPasses { model.refreshRecVAEPrior() }
             let range = phase == .encoder ? model.layout.encoderParameters : model.layout.decoderParameters
-            let passesBefore = phase == .encoder
+            let passesBefore =
+                phase == .encoder
                 ? epoch * settings.encoderPasses + pass
                 : epoch * settings.decoderPasses + pass - settings.encoderPasses
             for (index, batch) in recVAEBatches(ofPass: epoch * settings.passesPerEpoch + pass).enumerated() {
@@ -45,7 +46,8 @@ extension Trainer {
         sums.kullbackLeibler /= Double(max(encoderSteps, 1))
         completedEpochs += 1
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return EpochSummary(epoch: epoch, loss: sums, users: users, seconds: seconds, step: optimizer.stepCount, communication: nil)
+        return EpochSummary(
+            epoch: epoch, loss: sums, users: users, seconds: seconds, step: optimizer.stepCount, communication: nil)
     }
 
     /// The users of RecVAE's pass `pass` (counted over the whole run), shuffled, cut into batches.

@@ -9,8 +9,10 @@ extension TrainingCost {
         updates: Int
     ) -> TrainingCost {
         let hiddenLayers = configuration.recVAE?.hiddenLayers ?? 1
-        let (items, hidden, latent) = (Double(configuration.itemCount), Double(configuration.encoderDimensions[0]),
-                                       Double(configuration.latentDimension))
+        let (items, hidden, latent) = (
+            Double(configuration.itemCount), Double(configuration.encoderDimensions[0]),
+            Double(configuration.latentDimension)
+        )
         let (b, e) = (Double(users), Double(entries))
         let (encoder, decoder) = (Double(encoderPasses), Double(decoderPasses))
         let sparse = 2 * e * hidden
@@ -22,14 +24,16 @@ extension TrainingCost {
             Term(name: "encoder forward (every pass)", operations: (encoder + decoder) * (sparse + dense + head)),
             Term(name: "encoder weight gradients (encoder passes)", operations: encoder * (sparse + dense + head)),
             Term(name: "encoder input gradients (encoder passes)", operations: encoder * (dense + head)),
-            Term(name: "decoder [\(configuration.latentDimension) x \(configuration.itemCount)] forward (every pass)",
-                 operations: (encoder + decoder) * output),
+            Term(
+                name: "decoder [\(configuration.latentDimension) x \(configuration.itemCount)] forward (every pass)",
+                operations: (encoder + decoder) * output),
             Term(name: "decoder input gradient (encoder passes)", operations: encoder * output),
             Term(name: "decoder weight gradient (decoder passes)", operations: decoder * output),
         ]
         let parameters = Double(ParameterLayout(configuration: configuration).count)
         // Softmax: ~6 per logit; swish, LayerNorm and their gradients: ~20 per hidden value; Adam: ~12 per parameter.
-        let elementwise = (encoder + decoder) * b * (items * 6 + hidden * Double(hiddenLayers) * 20)
+        let elementwise =
+            (encoder + decoder) * b * (items * 6 + hidden * Double(hiddenLayers) * 20)
             + Double(updates) * parameters * 12
         return TrainingCost(terms: terms, elementwiseOperations: elementwise)
     }
