@@ -11,7 +11,8 @@ package enum BFloat16Products {
     /// Whether this CPU runs the kernels (AVX-512F, BW, VL and AVX512-BF16).
     package static let isSupported = vaecf_bf16_kernels_available() != 0
 
-    /// Rows and columns of the kernel's register tile: the units in which `C` is split between threads.
+    /// Rows and columns of the kernel's register tile: the units in which `C` is split between threads
+    /// (`PortableGEMM.forEachBlock`).
     static let tileRows = 12
     static let tileColumns = 32
 
@@ -23,20 +24,12 @@ package enum BFloat16Products {
         parallelThreshold: Int = PortableGEMM.defaultParallelThreshold
     ) {
         precondition(isSupported, "bfloat16 products need AVX512-BF16")
-        // Split the larger side of C, as the portable GEMM does: each thread packs its share of that side's
-        // operand and all of the other one.
-        let splitRows = m >= n
-        let unit = splitRows ? tileRows : tileColumns
-        let extent = splitRows ? m : n
-        let units = (extent + unit - 1) / unit
-        let workers = m * n * k < parallelThreshold ? 1 : max(1, min(threadCount, units))
         let operands = UncheckedSendable((a, b, c))
-        ParallelExecutor(threadCount: workers).forEachChunk(count: units) { _, range in
+        PortableGEMM.forEachBlock(
+            m: m, n: n, k: k, tileRows: tileRows, tileColumns: tileColumns, threadCount: threadCount,
+            parallelThreshold: parallelThreshold
+        ) { rows, columns in
             let (a, b, c) = operands.value
-            let start = range.lowerBound * unit
-            let end = min(range.upperBound * unit, extent)
-            let rows = splitRows ? start..<end : 0..<m
-            let columns = splitRows ? 0..<n : start..<end
             vaecf_bf16_gemm_block(
                 transposeA ? 1 : 0, transposeB ? 1 : 0, rows.lowerBound, rows.upperBound, columns.lowerBound,
                 columns.upperBound, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)

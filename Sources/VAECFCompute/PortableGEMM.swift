@@ -27,20 +27,34 @@ enum PortableGEMM {
     ) {
         let matrixA = GEMMPacking.MatrixA(a, leadingDimension: lda, transposed: transposeA)
         let matrixB = GEMMPacking.MatrixB(b, leadingDimension: ldb, transposed: transposeB)
-        // Split the larger side of C: each thread then packs only its share of that side's operand, and all of
-        // the other (smaller) operand.
+        let output = UncheckedSendable(c)
+        forEachBlock(
+            m: m, n: n, k: k, tileRows: GEMMMicroKernel.rows, tileColumns: GEMMMicroKernel.columns,
+            threadCount: threadCount, parallelThreshold: parallelThreshold
+        ) { rows, columns in
+            multiplyBlock(
+                rows: rows, columns: columns, k: k, alpha: alpha, a: matrixA, b: matrixB, beta: beta,
+                c: output.value, ldc: ldc)
+        }
+    }
+
+    /// Splits `C [m, n]` between up to `threadCount` workers and calls `body(rows, columns)` once per block, in
+    /// parallel: the larger side is cut in whole tiles (`tileRows` or `tileColumns`), so each worker packs only
+    /// its share of that side's operand and all of the other (smaller) one. Products of fewer than
+    /// `parallelThreshold` multiply-adds run as one block on the calling thread.
+    static func forEachBlock(
+        m: Int, n: Int, k: Int, tileRows: Int, tileColumns: Int, threadCount: Int, parallelThreshold: Int,
+        _ body: (Range<Int>, Range<Int>) -> Void
+    ) {
         let splitRows = m >= n
-        let unit = splitRows ? GEMMMicroKernel.rows : GEMMMicroKernel.columns
+        let unit = splitRows ? tileRows : tileColumns
         let extent = splitRows ? m : n
         let units = (extent + unit - 1) / unit
         let workers = m * n * k < parallelThreshold ? 1 : max(1, min(threadCount, units))
-        let output = UncheckedSendable(c)
         ParallelExecutor(threadCount: workers).forEachChunk(count: units) { _, range in
             let start = range.lowerBound * unit
             let end = min(range.upperBound * unit, extent)
-            multiplyBlock(
-                rows: splitRows ? start..<end : 0..<m, columns: splitRows ? 0..<n : start..<end, k: k,
-                alpha: alpha, a: matrixA, b: matrixB, beta: beta, c: output.value, ldc: ldc)
+            body(splitRows ? start..<end : 0..<m, splitRows ? 0..<n : start..<end)
         }
     }
 

@@ -120,7 +120,7 @@ public final class CollaborativeFilter: Sendable {
         let (foldIn, heldOut) = InteractionSplit.split(rows, fraction: heldOutFraction, random: &random)
         let engine = MultVAEEngine(
             gemm: GEMM.load(threadCount: threadCount), executor: ParallelExecutor(threadCount: threadCount))
-        return TrainedModel(file: file).evaluate(
+        return recommender.model.evaluate(
             engine: engine, foldIn: CSRMatrix(columnCount: itemIDs.count, rows: foldIn),
             heldOut: CSRMatrix(columnCount: itemIDs.count, rows: heldOut), batchSize: 2000)
     }
