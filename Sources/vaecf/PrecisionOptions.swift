@@ -22,7 +22,7 @@ struct LossScaleOptions: ParsableArguments {
 
     /// The mode for a run in `precision`.
     func mode(for precision: ComputePrecision) -> LossScaling {
-        lossScale ?? (precision == .bfloat16 ? .dynamic : .none)
+        lossScale ?? .defaultMode(for: precision)
     }
 
     /// Refuses a loss scale for a model that trains without one (RecVAE).

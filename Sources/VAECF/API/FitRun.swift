@@ -48,24 +48,21 @@ struct FitRun {
         if options.validationUsers == 0 { training.validationStep = max(1, training.epochs) }
         let trainer = Trainer(
             dataset: dataset, model: options.network(itemCount: dataset.itemCount), training: training, engine: engine,
-            lossScaling: options.lossScaling ?? (options.precision == .bfloat16 ? .dynamic : .none))
+            lossScaling: options.lossScaling ?? .defaultMode(for: options.precision))
         let start = DispatchTime.now().uptimeNanoseconds
         while trainer.completedEpochs < training.epochs {
             if isCancelled() { throw .cancelled }
             let summary: EpochSummary
             do { summary = try trainer.trainEpoch() } catch { throw .fitFailed(error.description) }
-            var report = FitProgress(
-                epoch: summary.epoch, epochs: training.epochs, loss: summary.loss, validation: nil, isBest: false,
-                elapsedSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, remainingSeconds: 0)
-            if trainer.validationDue {
-                let (metrics, isBest) = trainer.validate()
-                if options.validationUsers > 0 { (report.validation, report.isBest) = (metrics, isBest) }
-            }
-            report.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            report.remainingSeconds =
-                report.elapsedSeconds / Double(summary.epoch + 1)
-                * Double(training.epochs - summary.epoch - 1)
-            progress(report)
+            let validated = trainer.validationDue ? trainer.validate() : nil
+            let reported = options.validationUsers > 0 ? validated : nil
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            progress(
+                FitProgress(
+                    epoch: summary.epoch, epochs: training.epochs, loss: summary.loss, validation: reported?.metrics,
+                    isBest: reported?.isBest ?? false, elapsedSeconds: elapsed,
+                    remainingSeconds: elapsed / Double(summary.epoch + 1) * Double(training.epochs - summary.epoch - 1))
+            )
         }
         return trainer.modelFile()
     }

@@ -1,3 +1,4 @@
+import VAECFCompute
 import VAECFCore
 
 /// Loss scaling for mixed-precision training, as the reference's automatic mixed precision does it: the
@@ -14,6 +15,11 @@ public enum LossScaling: Sendable, Equatable, Codable, CustomStringConvertible {
     /// Starts at 2^15; a step whose gradients hold NaN or infinity is skipped and halves the scale (not below
     /// 1); after ``DynamicLossScale/growthInterval`` clean steps in a row the scale doubles.
     case dynamic
+
+    /// The mode a run in `precision` uses unless told otherwise: dynamic with bfloat16, none with float32.
+    public static func defaultMode(for precision: ComputePrecision) -> LossScaling {
+        precision == .bfloat16 ? .dynamic : .none
+    }
 
     /// Parses `none`, `dynamic` or a positive number.
     public init?(argument: String) {
