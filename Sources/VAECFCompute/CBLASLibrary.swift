@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// A CBLAS shared library opened at run time with `dlopen`, so the package builds and runs without one.
 ///
@@ -62,11 +63,11 @@ final class CBLASLibrary: @unchecked Sendable {
     /// Throws a `CBLASLoadError` naming the library and the loader's message when that fails.
     init(opening name: String) throws(CBLASLoadError) {
         guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
-            throw CBLASLoadError(library: name, reason: Self.lastLoaderError() ?? "dlopen failed")
+            throw .notLoadable(library: name, reason: Self.lastLoaderError() ?? "dlopen failed")
         }
         guard let sgemm = dlsym(handle, "cblas_sgemm") else {
             dlclose(handle)
-            throw CBLASLoadError(library: name, reason: "it does not export cblas_sgemm")
+            throw .missingSGEMM(library: name)
         }
         let vendor: Vendor
         if dlsym(handle, "openblas_set_num_threads") != nil {
@@ -216,11 +217,23 @@ final class CBLASLibrary: @unchecked Sendable {
 }
 
 /// Why a CBLAS library could not be used.
-package struct CBLASLoadError: Error, CustomStringConvertible, Sendable {
-    /// The name or path that was tried.
-    package let library: String
-    /// The dynamic loader's message, or what was missing.
-    package let reason: String
+package enum CBLASLoadError: Error, Equatable, LocalizedError, CustomStringConvertible, Sendable {
+    /// The dynamic loader could not open `library` (its message).
+    case notLoadable(library: String, reason: String)
+    /// `library` opened but does not export `cblas_sgemm`.
+    case missingSGEMM(library: String)
+    /// No library name was given to try.
+    case noCandidates
 
-    package var description: String { "cannot use CBLAS library \(library): \(reason)" }
+    /// The text for logs, messages and errors.
+    package var description: String {
+        switch self {
+        case .notLoadable(let library, let reason): "cannot use CBLAS library \(library): \(reason)"
+        case .missingSGEMM(let library): "cannot use CBLAS library \(library): it does not export cblas_sgemm"
+        case .noCandidates: "cannot use a CBLAS library: no library names to try"
+        }
+    }
+
+    /// The same text as `description`.
+    package var errorDescription: String? { description }
 }

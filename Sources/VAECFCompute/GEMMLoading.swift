@@ -121,7 +121,7 @@ extension GEMM {
                 if firstError == nil { firstError = error }
             }
         }
-        return .failure(firstError ?? CBLASLoadError(library: "(none)", reason: "no library names to try"))
+        return .failure(firstError ?? .noCandidates)
     }
 }
 

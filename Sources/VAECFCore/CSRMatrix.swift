@@ -1,3 +1,5 @@
+import Foundation
+
 /// A binary sparse matrix in compressed sparse row (CSR) form: `[rowCount, columnCount]`.
 ///
 /// Row `r` holds the column indices `columnIndices[rowOffsets[r] ..< rowOffsets[r + 1]]`, sorted ascending
@@ -17,22 +19,22 @@ package struct CSRMatrix: Sendable, Equatable {
     /// - Throws: ``CSRMatrixError`` when offsets or indices are inconsistent.
     package init(rowCount: Int, columnCount: Int, rowOffsets: [Int], columnIndices: [Int32]) throws(CSRMatrixError) {
         guard rowCount >= 0, columnCount >= 0, columnCount <= Int(Int32.max) else {
-            throw .invalid("negative or too large dimensions \(rowCount) x \(columnCount)")
+            throw .impossibleDimensions(rows: rowCount, columns: columnCount)
         }
         guard rowOffsets.count == rowCount + 1, rowOffsets.first == 0, rowOffsets.last == columnIndices.count else {
-            throw .invalid("row offsets do not describe \(rowCount) rows over \(columnIndices.count) entries")
+            throw .offsetCountMismatch(rows: rowCount, entries: columnIndices.count)
         }
         for row in 0..<rowCount {
             let start = rowOffsets[row]
             let end = rowOffsets[row + 1]
             guard start <= end, end <= columnIndices.count else {
-                throw .invalid("row \(row) has decreasing offsets or offsets past the \(columnIndices.count) entries")
+                throw .badRowOffsets(row: row, entries: columnIndices.count)
             }
             var previous: Int32 = -1
             for position in start..<end {
                 let column = columnIndices[position]
                 guard column > previous, Int(column) < columnCount else {
-                    throw .invalid("row \(row) has an unsorted, duplicate or out-of-range column \(column)")
+                    throw .badColumn(row: row, column: column)
                 }
                 previous = column
             }
@@ -102,12 +104,31 @@ package struct CSRMatrix: Sendable, Equatable {
 }
 
 /// An inconsistent ``CSRMatrix``.
-package enum CSRMatrixError: Error, Equatable, CustomStringConvertible {
-    case invalid(String)
+package enum CSRMatrixError: Error, Equatable, LocalizedError, CustomStringConvertible {
+    /// Negative dimensions, or more columns than 32-bit indices address.
+    case impossibleDimensions(rows: Int, columns: Int)
+    /// The offsets are not `rows + 1` values from 0 to the entry count.
+    case offsetCountMismatch(rows: Int, entries: Int)
+    /// `row`'s offsets decrease or point past the entries.
+    case badRowOffsets(row: Int, entries: Int)
+    /// `row` holds `column` out of order, twice or out of range.
+    case badColumn(row: Int, column: Int32)
 
+    /// The text for logs, messages and errors.
     package var description: String {
-        switch self {
-        case .invalid(let message): return "invalid sparse matrix: \(message)"
-        }
+        let problem =
+            switch self {
+            case .impossibleDimensions(let rows, let columns): "negative or too large dimensions \(rows) x \(columns)"
+            case .offsetCountMismatch(let rows, let entries):
+                "row offsets do not describe \(rows) rows over \(entries) entries"
+            case .badRowOffsets(let row, let entries):
+                "row \(row) has decreasing offsets or offsets past the \(entries) entries"
+            case .badColumn(let row, let column):
+                "row \(row) has an unsorted, duplicate or out-of-range column \(column)"
+            }
+        return "invalid sparse matrix: \(problem)"
     }
+
+    /// The same text as `description`.
+    package var errorDescription: String? { description }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import VAECF
 
 /// `MPI_COMM_WORLD` of an MPI job, as a ``DataParallelGroup`` for `Trainer`.
@@ -22,13 +23,13 @@ package final class MPICommunicator: DataParallelGroup {
     /// Loads libmpi (``MPILibrary``), initializes MPI if nobody did, and joins `MPI_COMM_WORLD`.
     /// - Throws: ``MPIStartError`` when the library cannot be loaded or initialized.
     package init() throws(MPIStartError) {
-        do { library = try MPILibrary.open() } catch { throw MPIStartError(description: error.description) }
+        do { library = try MPILibrary.open() } catch { throw .libraryUnavailable(error) }
         var flag: Int32 = 0
         _ = library.initialized(&flag)
         if flag == 0 {
             let status = library.initialize(nil, nil)
             guard status == 0 else {
-                throw MPIStartError(description: "MPI_Init failed with code \(status) (\(library.path))")
+                throw .initializationFailed(status: status, library: library.path)
             }
         }
         _ = library.setErrorHandler(library.world, library.errorsReturn)
@@ -87,14 +88,28 @@ package final class MPICommunicator: DataParallelGroup {
         guard status != 0 else { return }
         let library = library
         let message = library.text { library.errorString(status, $0, $1) }
-        throw DataParallelError(
-            "\(call) failed on rank \(rank) (\(hostName)): \(message.isEmpty ? "code \(status)" : message)")
+        throw .callFailed(
+            call: call, rank: rank, host: hostName, message: message.isEmpty ? "code \(status)" : message)
     }
 }
 
 /// MPI could not be started in this process.
-package struct MPIStartError: Error, CustomStringConvertible {
-    package var description: String
+package enum MPIStartError: Error, LocalizedError, CustomStringConvertible {
+    /// libmpi could not be opened or is not Open MPI.
+    case libraryUnavailable(MPILoadError)
+    /// `MPI_Init` returned `status`.
+    case initializationFailed(status: Int32, library: String)
+
+    /// The text for logs, messages and errors.
+    package var description: String {
+        switch self {
+        case .libraryUnavailable(let error): error.description
+        case .initializationFailed(let status, let library): "MPI_Init failed with code \(status) (\(library))"
+        }
+    }
+
+    /// The same text as `description`.
+    package var errorDescription: String? { description }
 }
 
 #if canImport(Glibc)

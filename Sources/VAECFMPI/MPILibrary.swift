@@ -65,26 +65,24 @@ final class MPILibrary: @unchecked Sendable {
 
     /// Opens the first of ``candidates`` that loads.
     static func open() throws(MPILoadError) -> MPILibrary {
-        var failures = [String]()
+        var failures = [MPILoadError]()
         for name in candidates {
-            do { return try MPILibrary(opening: name) } catch { failures.append(error.description) }
+            do { return try MPILibrary(opening: name) } catch { failures.append(error) }
         }
-        throw MPILoadError(library: candidates.joined(separator: ", "), reason: failures.joined(separator: "; "))
+        throw failures.count == 1 ? failures[0] : .noneUsable(failures)
     }
 
     /// Opens `name` (a soname or a path) with its symbols global, which Open MPI's plugins need.
     init(opening name: String) throws(MPILoadError) {
         guard let handle = dlopen(name, RTLD_NOW | RTLD_GLOBAL) else {
-            throw MPILoadError(library: name, reason: dlerror().map { String(cString: $0) } ?? "dlopen failed")
+            throw .notLoadable(library: name, reason: dlerror().map { String(cString: $0) } ?? "dlopen failed")
         }
         func symbol(_ symbolName: String) throws(MPILoadError) -> UnsafeMutableRawPointer {
             guard let address = dlsym(handle, symbolName) else {
                 if dlsym(handle, "MPIR_Init_thread") != nil || dlsym(handle, "MPICH_Init") != nil {
-                    throw MPILoadError(
-                        library: name,
-                        reason: "it is MPICH (or derived from it); vaecf's run-time binding supports Open MPI")
+                    throw .notOpenMPI(library: name)
                 }
-                throw MPILoadError(library: name, reason: "it does not export \(symbolName)")
+                throw .missingFunction(library: name, function: symbolName)
             }
             return address
         }
@@ -127,8 +125,29 @@ final class MPILibrary: @unchecked Sendable {
 }
 
 /// libmpi could not be opened or is not Open MPI.
-struct MPILoadError: Error, CustomStringConvertible {
-    let library: String
-    let reason: String
-    var description: String { "cannot use MPI library \(library): \(reason)" }
+package enum MPILoadError: Error, Equatable, LocalizedError, CustomStringConvertible {
+    /// The dynamic loader could not open `library`.
+    case notLoadable(library: String, reason: String)
+    /// `library` is MPICH or derived from it; the run-time binding supports Open MPI.
+    case notOpenMPI(library: String)
+    /// `library` lacks a function vaecf calls.
+    case missingFunction(library: String, function: String)
+    /// None of the candidate libraries could be used (each one's error in order).
+    case noneUsable([MPILoadError])
+
+    /// The text for logs, messages and errors.
+    package var description: String {
+        switch self {
+        case .notLoadable(let library, let reason): "cannot use MPI library \(library): \(reason)"
+        case .notOpenMPI(let library):
+            "cannot use MPI library \(library): it is MPICH (or derived from it); vaecf's run-time binding "
+                + "supports Open MPI"
+        case .missingFunction(let library, let function):
+            "cannot use MPI library \(library): it does not export \(function)"
+        case .noneUsable(let failures): failures.map(\.description).joined(separator: "; ")
+        }
+    }
+
+    /// The same text as `description`.
+    package var errorDescription: String? { description }
 }

@@ -17,11 +17,7 @@ extension ModelFile {
     package func usableAsModel() throws(ModelFileError) -> ModelFile {
         guard header.kind == .checkpoint else { return self }
         guard header.bestEpoch >= 0, let bestParameters else {
-            throw .invalid(
-                path: path,
-                reason:
-                    "it is a training checkpoint without a validated epoch yet, so it has no best weights to use; train further or pass the model file"
-            )
+            throw .noBestWeights(path: path)
         }
         var model = ModelFile(header: header, parameters: bestParameters, optimizer: nil, bestParameters: nil)
         model.header.kind = .model

@@ -22,7 +22,7 @@ extension ModelFile {
         let path = url.path
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw .invalid(path: path, reason: "cannot read it (\(error.localizedDescription))")
+            throw .unreadable(path: path, reason: error.localizedDescription)
         }
         let result = data.withUnsafeBytes { bytes in
             Result { () throws(ModelFileError) in try decode(bytes, path: path, check: check) }
@@ -35,13 +35,12 @@ extension ModelFile {
     package static func decode(
         _ bytes: UnsafeRawBufferPointer, path: String, check: WeightCheck = .allBlocks
     ) throws(ModelFileError) -> ModelFile {
-        func failure(_ reason: String) -> ModelFileError { .invalid(path: path, reason: reason) }
         let headerLength = try headerLength(of: bytes, path: path)
         let header: Header
         do {
             header = try JSONDecoder().decode(Header.self, from: Data(bytes[prefixSize..<(prefixSize + headerLength)]))
         } catch {
-            throw failure("the header is damaged (\(error))")
+            throw .damagedHeader(path: path, reason: "\(error)")
         }
         let layoutCount = try validatedBlockLength(of: header, fileSize: bytes.count, path: path)
         // Each block is at most the file's size (checked above), so this product cannot overflow.
@@ -50,21 +49,19 @@ extension ModelFile {
         let expected = weightBytes + (try trainingUsersByteCount(of: header, fileSize: bytes.count, path: path))
         guard expected == payload else {
             let total = bytes.count - payload + expected
-            throw failure(
-                expected > payload
-                    ? "the file is truncated (\(bytes.count) of \(total) bytes)"
-                    : "the file has \(payload - expected) unexpected trailing bytes")
+            throw expected > payload
+                ? .truncated(path: path, size: bytes.count, expected: "the \(total) bytes its header describes")
+                : .trailingBytes(path: path, count: payload - expected)
         }
         let stored = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
         guard Checksum64.of(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 8)])) == stored else {
-            throw failure("checksum mismatch: the file is corrupt")
+            throw .checksumMismatch(path: path)
         }
         let blocks = copyBlocks(bytes, from: prefixSize + headerLength, count: header.blocks.count, length: layoutCount)
         let tensors = weightTensors(header)
         for index in blocksToCheck(kind: header.kind, check) {
             if let problem = NonFiniteWeights.find(in: blocks[index], tensors: tensors) {
-                throw failure(
-                    "\(blockName(index, kind: header.kind)): \(problem); refusing weights that are not finite")
+                throw .nonFiniteWeights(path: path, block: blockName(index, kind: header.kind), problem: problem)
             }
         }
         let isCheckpoint = header.kind == .checkpoint
@@ -81,22 +78,19 @@ extension ModelFile {
     /// The header length in the prefix, checked to leave room for the checksum.
     static func headerLength(of bytes: UnsafeRawBufferPointer, path: String) throws(ModelFileError) -> Int {
         guard Array(bytes.prefix(magic.count)) == Array(magic.prefix(bytes.count)) else {
-            throw .invalid(path: path, reason: "not a vaecf model or checkpoint (wrong magic bytes)")
+            throw .notAModelFile(path: path)
         }
         guard bytes.count >= prefixSize + 8 else {
-            throw .invalid(path: path, reason: "the file is truncated (\(bytes.count) bytes)")
+            throw .truncated(path: path, size: bytes.count, expected: "a header")
         }
         let version = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self))
         guard version == formatVersion else {
-            throw .invalid(
-                path: path,
-                reason: "format version \(version) is not supported (this build reads version \(formatVersion))")
+            throw .unsupportedVersion(path: path, found: version, supported: formatVersion)
         }
         let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: magic.count + 4, as: UInt64.self))
         // Compared with the bytes left, never added to an offset first: a length near 2^64 cannot overflow.
         guard length <= UInt64(bytes.count - prefixSize - 8) else {
-            throw .invalid(
-                path: path, reason: "the file is truncated (\(bytes.count) bytes, its header alone claims \(length))")
+            throw .truncated(path: path, size: bytes.count, expected: "its header of \(length) bytes")
         }
         return Int(length)
     }

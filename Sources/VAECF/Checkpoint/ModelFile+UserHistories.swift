@@ -25,11 +25,9 @@ extension ModelFile {
         guard block.interactionCount >= 0, users < fileSize / 8, block.interactionCount <= fileSize / 4,
             (users + 1) * 8 + block.interactionCount * 4 <= fileSize
         else {
-            throw .invalid(
-                path: path,
-                reason:
-                    "the file is truncated (\(fileSize) bytes cannot hold the rows of \(users) training users with \(block.interactionCount) items)"
-            )
+            throw .truncated(
+                path: path, size: fileSize,
+                expected: "the rows of \(users) training users with \(block.interactionCount) items")
         }
         return (users + 1) * 8 + block.interactionCount * 4
     }
@@ -55,10 +53,8 @@ extension ModelFile {
                 rowCount: users, columnCount: header.model.itemCount, rowOffsets: rowOffsets,
                 columnIndices: columnIndices)
             return try TrainingUsers(userIDs: block.userIDs, rows: rows)
-        } catch let error as CSRMatrixError {
-            throw .invalid(path: path, reason: "its training users' rows are inconsistent: \(error)")
         } catch {
-            throw .invalid(path: path, reason: "its training users are inconsistent: \(error)")
+            throw .inconsistentTrainingUsers(path: path, problem: "\(error)")
         }
     }
 

@@ -6,7 +6,7 @@ extension ModelFile {
     /// file's size, with arithmetic that cannot overflow whatever the header says.
     /// - Throws: ``ModelFileError`` naming the first inconsistency.
     static func validatedBlockLength(of header: Header, fileSize: Int, path: String) throws(ModelFileError) -> Int {
-        func failure(_ reason: String) -> ModelFileError { .invalid(path: path, reason: reason) }
+        func failure(_ problem: String) -> ModelFileError { .inconsistentHeader(path: path, problem: problem) }
         let configuration = header.model
         let widths = [configuration.itemCount] + configuration.encoderDimensions
         guard configuration.encoderDimensions.count >= 1, widths.allSatisfy({ (1...maximumWidth).contains($0) }) else {
@@ -46,7 +46,7 @@ extension ModelFile {
             )
         }
         guard let count = blockLength(header), count <= fileSize / MemoryLayout<Float>.size else {
-            throw failure("the file is truncated (\(fileSize) bytes cannot hold the weights of its configuration)")
+            throw ModelFileError.truncated(path: path, size: fileSize, expected: "the weights of its configuration")
         }
         guard header.blocks.allSatisfy({ $0 == count }) else {
             throw failure(

@@ -135,7 +135,7 @@ package struct ModelFile: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         let json: Data
         do { json = try encoder.encode(header) } catch {
-            throw .invalid(path: url.path, reason: "cannot encode the header: \(error)")
+            throw .unencodableHeader(path: url.path, reason: "\(error)")
         }
         var prefix = [UInt8]()
         prefix += Self.magic
@@ -174,21 +174,4 @@ package struct ModelFile: Sendable {
             throw .unwritable(error)
         }
     }
-}
-
-/// A model file or checkpoint that cannot be used.
-public enum ModelFileError: Error, LocalizedError, CustomStringConvertible {
-    case invalid(path: String, reason: String)
-    case unwritable(AtomicFileError)
-
-    /// The text for logs, messages and errors.
-    public var description: String {
-        switch self {
-        case .invalid(let path, let reason): return "\(path): \(reason)"
-        case .unwritable(let error): return error.description
-        }
-    }
-
-    /// The same text as `description`.
-    public var errorDescription: String? { description }
 }

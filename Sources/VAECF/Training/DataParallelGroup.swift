@@ -1,3 +1,5 @@
+import Foundation
+
 /// The processes of a data-parallel training job (MPI ranks, or threads in tests), seen from one of them.
 ///
 /// Every member calls the same operations in the same order; each call returns once every member has made it.
@@ -15,9 +17,40 @@ package protocol DataParallelGroup: AnyObject {
 }
 
 /// A failed collective operation, or members that do not agree.
-package struct DataParallelError: Error, CustomStringConvertible, Equatable {
-    package var description: String
-    package init(_ description: String) { self.description = description }
+package enum DataParallelError: Error, Equatable, LocalizedError, CustomStringConvertible {
+    /// A collective call of the communication library failed on `rank`.
+    case callFailed(call: String, rank: Int, host: String, message: String)
+    /// Another member failed, so this one cannot go on.
+    case memberFailed
+    /// A broadcast announced a length no member sends.
+    case impossibleBroadcast(bytes: Int64)
+    /// This member counts another number of members than rank 0.
+    case memberCountMismatch(rank: Int, counted: Int, rootCounted: Int)
+    /// This member read another prepared dataset than rank 0.
+    case datasetMismatch(rank: Int, dataset: String, rootDataset: String)
+    /// The global batch does not split evenly between the members.
+    case indivisibleBatch(batchSize: Int, members: Int)
+
+    /// The text for logs, messages and errors.
+    package var description: String {
+        switch self {
+        case .callFailed(let call, let rank, let host, let message):
+            "\(call) failed on rank \(rank) (\(host)): \(message)"
+        case .memberFailed: "another member failed"
+        case .impossibleBroadcast(let bytes): "broadcast of \(bytes) bytes"
+        case .memberCountMismatch(let rank, let counted, let rootCounted):
+            "rank \(rank) counts \(counted) members, rank 0 counts \(rootCounted)"
+        case .datasetMismatch(let rank, let dataset, let rootDataset):
+            "rank \(rank) read dataset \(dataset), rank 0 trains on \(rootDataset): every member needs the same "
+                + "prepared file"
+        case .indivisibleBatch(let batchSize, let members):
+            "the global batch size \(batchSize) does not divide between \(members) processes; choose "
+                + "--batch-size-train as a multiple of \(members)"
+        }
+    }
+
+    /// The same text as `description`.
+    package var errorDescription: String? { description }
 }
 
 extension DataParallelGroup {
@@ -29,7 +62,7 @@ extension DataParallelGroup {
     /// Broadcasts a byte string of any length from `root`: its length first, then its bytes.
     package func broadcast(_ bytes: [UInt8], root: Int) throws(DataParallelError) -> [UInt8] {
         let length = try broadcast(integers: [Int64(rank == root ? bytes.count : 0)], root: root)[0]
-        guard length >= 0 && length < 1 << 31 else { throw DataParallelError("broadcast of \(length) bytes") }
+        guard length >= 0 && length < 1 << 31 else { throw .impossibleBroadcast(bytes: length) }
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(Int(length), 1), alignment: 8)
         defer { storage.deallocate() }
         if rank == root { storage.copyBytes(from: bytes) }

@@ -55,12 +55,11 @@ extension Trainer {
         }
         let start = try JSONDecoder().decode(DataParallelStart.self, from: Data(try group.broadcast(message, root: 0)))
         guard start.ranks == group.size else {
-            throw DataParallelError("rank \(group.rank) counts \(group.size) members, rank 0 counts \(start.ranks)")
+            throw DataParallelError.memberCountMismatch(rank: group.rank, counted: group.size, rootCounted: start.ranks)
         }
         guard start.datasetFingerprint == dataset.fingerprintHex else {
-            throw DataParallelError(
-                "rank \(group.rank) read dataset \(dataset.fingerprintHex), rank 0 trains on \(start.datasetFingerprint): every member needs the same prepared file"
-            )
+            throw DataParallelError.datasetMismatch(
+                rank: group.rank, dataset: dataset.fingerprintHex, rootDataset: start.datasetFingerprint)
         }
         try checkDivisible(start.training, ranks: group.size)
         let trainer = root ?? Trainer(dataset: dataset, model: start.model, training: start.training, engine: engine)
@@ -72,9 +71,7 @@ extension Trainer {
     /// The reference's rule: the global batch is split evenly, so a size that does not divide is refused.
     static func checkDivisible(_ training: TrainingConfiguration, ranks: Int) throws(DataParallelError) {
         guard training.batchSizeTrain % ranks == 0 else {
-            throw DataParallelError(
-                "the global batch size \(training.batchSizeTrain) does not divide between \(ranks) processes; choose --batch-size-train as a multiple of \(ranks)"
-            )
+            throw .indivisibleBatch(batchSize: training.batchSizeTrain, members: ranks)
         }
     }
 

@@ -72,8 +72,7 @@ package final class Trainer {
         guard let saved = checkpoint.header.training, let optimizerState = checkpoint.optimizer,
             let best = checkpoint.bestParameters
         else {
-            throw .invalid(
-                path: checkpoint.path, reason: "it is a model file without training state; resume needs a checkpoint")
+            throw .notACheckpoint(path: checkpoint.path)
         }
         let training = adjusted ?? saved
         let shape = checkpoint.header.model
@@ -84,11 +83,9 @@ package final class Trainer {
             }, "a resumed run may change only the adjustable settings")
         let fingerprint = dataset.fingerprintHex
         guard checkpoint.header.datasetFingerprint == fingerprint else {
-            throw .invalid(
-                path: checkpoint.path,
-                reason:
-                    "it was made for dataset \(checkpoint.header.datasetFingerprint), not for this one (\(fingerprint))"
-            )
+            throw .datasetMismatch(
+                path: checkpoint.path, checkpointDataset: checkpoint.header.datasetFingerprint,
+                givenDataset: fingerprint)
         }
         self.init(dataset: dataset, model: checkpoint.header.model, training: training, engine: engine)
         if let saved = checkpoint.header.lossScale { lossScale = saved }
@@ -276,7 +273,7 @@ package final class Trainer {
 }
 
 /// Training that cannot go on.
-package enum TrainingError: Error, CustomStringConvertible {
+package enum TrainingError: Error, LocalizedError, CustomStringConvertible {
     case nonFiniteLoss(epoch: Int, step: Int, loss: LossBreakdown)
     /// The gradient exchange of a data-parallel step failed.
     case communication(epoch: Int, step: Int, DataParallelError)
@@ -290,4 +287,7 @@ package enum TrainingError: Error, CustomStringConvertible {
             return "the gradient exchange failed at epoch \(epoch + 1), step \(step): \(error)"
         }
     }
+
+    /// The same text as `description`.
+    package var errorDescription: String? { description }
 }

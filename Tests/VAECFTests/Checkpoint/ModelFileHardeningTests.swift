@@ -40,9 +40,27 @@ struct ModelFileHardeningTests {
         try bytes.withUnsafeBytes { try ModelFile.decode($0, path: "crafted", check: check) }
     }
 
-    static func expectRefused(_ bytes: [UInt8], _ reason: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    /// Decoding `bytes` throws a ``ModelFileError`` that `matches` accepts.
+    static func expectRefused(
+        _ bytes: [UInt8], _ matches: (ModelFileError) -> Bool, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(sourceLocation: sourceLocation) { _ = try decode(bytes) } throws: { error in
-            "\(error)".contains(reason)
+            (error as? ModelFileError).map(matches) ?? false
+        }
+    }
+
+    // Case matchers for `expectRefused`.
+    static func truncated(_ error: ModelFileError) -> Bool { if case .truncated = error { true } else { false } }
+    static func trailingBytes(_ error: ModelFileError) -> Bool {
+        if case .trailingBytes = error { true } else { false }
+    }
+    static func inconsistentTrainingUsers(_ error: ModelFileError) -> Bool {
+        if case .inconsistentTrainingUsers = error { true } else { false }
+    }
+    /// An `inconsistentHeader` error whose problem mentions `text`.
+    static func inconsistentHeader(_ text: String) -> (ModelFileError) -> Bool {
+        { error in
+            if case .inconsistentHeader(_, let problem) = error { problem.contains(text) } else { false }
         }
     }
 
@@ -52,7 +70,7 @@ struct ModelFileHardeningTests {
         for length: UInt64 in [1 << 63 - 1, 1 << 63, UInt64.max, UInt64.max - 20, UInt64(bytes.count)] {
             var damaged = bytes
             withUnsafeBytes(of: length.littleEndian) { damaged.replaceSubrange(12..<20, with: $0) }
-            Self.expectRefused(damaged, "truncated")
+            Self.expectRefused(damaged, Self.truncated)
         }
     }
 
@@ -69,7 +87,8 @@ struct ModelFileHardeningTests {
         }
         var negative = header
         negative["blocks"] = [-1]
-        Self.expectRefused(try Self.craft(header: negative, payload: payload), "weights do not match")
+        Self.expectRefused(
+            try Self.craft(header: negative, payload: payload), Self.inconsistentHeader("weights do not match"))
     }
 
     @Test("impossible networks and counters in the header are refused")
@@ -83,18 +102,20 @@ struct ModelFileHardeningTests {
         for change in networks {
             var crafted = header
             crafted["model"] = model.merging(change) { $1 }
-            Self.expectRefused(try Self.craft(header: crafted, payload: payload), "impossible network")
+            Self.expectRefused(
+                try Self.craft(header: crafted, payload: payload), Self.inconsistentHeader("impossible network"))
         }
         for (key, value) in [
             ("bestEpoch", Int.max), ("bestEpoch", -2), ("epoch", -1), ("step", -5), ("epoch", Int.max),
         ] {
             var crafted = header
             crafted[key] = value
-            Self.expectRefused(try Self.craft(header: crafted, payload: payload), "impossible counters")
+            Self.expectRefused(
+                try Self.craft(header: crafted, payload: payload), Self.inconsistentHeader("impossible counters"))
         }
         var fewerIDs = header
         fewerIDs["itemIDs"] = ["a"]
-        Self.expectRefused(try Self.craft(header: fewerIDs, payload: payload), "item ids")
+        Self.expectRefused(try Self.craft(header: fewerIDs, payload: payload), Self.inconsistentHeader("item ids"))
     }
 
     @Test("the checked-in fuzz corpus: seeds load, every other input is refused without a trap")

@@ -40,7 +40,11 @@ struct ModelLoadingTests {
         let url = try Self.written(file, in: folder)
         for load in [{ _ = try ModelFile.read(url) }, { _ = try ModelFile.readModel(url) }] {
             #expect { try load() } throws: { error in
-                "\(error)".contains("decoder.1.weight holds \(name) at index \(tensor.columns + 3) (row 1, column 3)")
+                guard case .nonFiniteWeights(url.path, "weights", let problem)? = error as? ModelFileError else {
+                    return false
+                }
+                return problem.contains(
+                    "decoder.1.weight holds \(name) at index \(tensor.columns + 3) (row 1, column 3)")
             }
         }
         #expect(throws: ModelFileError.self) {
@@ -109,8 +113,9 @@ struct ModelLoadingTests {
             damage(&training)
             damaged.header.training = training
             let url = try Self.written(damaged, in: folder, name: "damaged")
-            #expect { _ = try ModelFile.read(url) } throws: {
-                "\($0)".contains("training settings are unusable: \(reason)")
+            #expect { _ = try ModelFile.read(url) } throws: { error in
+                guard case .inconsistentHeader(url.path, let problem)? = error as? ModelFileError else { return false }
+                return problem.contains("training settings are unusable: \(reason)")
             }
         }
     }
@@ -121,7 +126,7 @@ struct ModelLoadingTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = RecommendFixture.model()
         let url = try Self.written(Self.checkpoint(current: model, best: model, bestEpoch: -1), in: folder)
-        #expect { _ = try ModelFile.readModel(url) } throws: { "\($0)".contains("without a validated epoch") }
+        #expect(throws: ModelFileError.noBestWeights(path: url.path)) { _ = try ModelFile.readModel(url) }
         #expect(try ModelFile.read(url).header.kind == .checkpoint)
     }
 
@@ -134,15 +139,19 @@ struct ModelLoadingTests {
         diverged.parameters[5] = .nan
         let url = try Self.written(diverged, in: folder)
         #expect(try ModelFile.readModel(url).parameters == model.parameters.array)
-        #expect { _ = try ModelFile.read(url) } throws: {
-            "\($0)".contains("weights: encoder.0.weight holds NaN at index 5")
+        #expect { _ = try ModelFile.read(url) } throws: { error in
+            guard case .nonFiniteWeights(_, "weights", let problem)? = error as? ModelFileError else { return false }
+            return problem.hasPrefix("encoder.0.weight holds NaN at index 5")
         }
 
         var badBest = Self.checkpoint(current: model, best: model)
         badBest.bestParameters?[7] = .infinity
         let badBestURL = try Self.written(badBest, in: folder, name: "best")
-        #expect { _ = try ModelFile.readModel(badBestURL) } throws: {
-            "\($0)".contains("best-validation weights: encoder.0.weight holds +infinity at index 7")
+        #expect { _ = try ModelFile.readModel(badBestURL) } throws: { error in
+            guard case .nonFiniteWeights(_, "best-validation weights", let problem)? = error as? ModelFileError else {
+                return false
+            }
+            return problem.hasPrefix("encoder.0.weight holds +infinity at index 7")
         }
     }
 }

@@ -137,7 +137,8 @@ struct RecommenderTests {
         #expect(recommender.index(of: "item9") == 9 && recommender.index(of: "nine") == nil)
         let missing = folder.appendingPathComponent("absent")
         #expect { _ = try Recommender.load(missing, gemm: .portable(threadCount: 1), threadCount: 1) } throws: {
-            "\($0)".contains(missing.path)
+            guard case .unreadable(let path, _)? = $0 as? ModelFileError else { return false }
+            return path == missing.path
         }
     }
 

@@ -63,15 +63,16 @@ struct ModelFileTrainingUsersTests {
         }
     }
 
-    /// Refused with `reason` after `change` edits the header or the block's bytes (the checksum kept valid).
+    /// Refused with an error `matches` accepts after `change` edits the header or the block's bytes (the
+    /// checksum kept valid).
     static func expectRefused(
-        _ reason: String, sourceLocation: SourceLocation = #_sourceLocation,
+        _ matches: (ModelFileError) -> Bool, sourceLocation: SourceLocation = #_sourceLocation,
         _ change: (inout [String: Any], inout [UInt8], Int) throws -> Void
     ) throws {
         var (header, payload, start) = try craftable()
         try change(&header, &payload, start)
         Hardening.expectRefused(
-            try Hardening.craft(header: header, payload: payload), reason, sourceLocation: sourceLocation)
+            try Hardening.craft(header: header, payload: payload), matches, sourceLocation: sourceLocation)
     }
 
     static func setOffset(_ payload: inout [UInt8], _ start: Int, row: Int, _ value: Int64) {
@@ -88,16 +89,36 @@ struct ModelFileTrainingUsersTests {
     @Test("crafted training-user blocks are refused, each case")
     func craftedBlocks() throws {
         // Offsets of the three users: 0, 3, 3, 9; items [1, 4, 9], [], [0, 2, 3, 5, 30, 49].
-        try Self.expectRefused("inconsistent") { _, payload, start in Self.setOffset(&payload, start, row: 0, 1) }
-        try Self.expectRefused("inconsistent") { _, payload, start in Self.setOffset(&payload, start, row: 2, 1) }
-        try Self.expectRefused("inconsistent") { _, payload, start in Self.setOffset(&payload, start, row: 3, 8) }
-        try Self.expectRefused("inconsistent") { _, payload, start in Self.setOffset(&payload, start, row: 1, -3) }
-        try Self.expectRefused("inconsistent") { _, payload, start in Self.setOffset(&payload, start, row: 1, .max) }
-        try Self.expectRefused("inconsistent") { _, payload, start in Self.setIndex(&payload, start, entry: 0, 50) }
-        try Self.expectRefused("inconsistent") { _, payload, start in Self.setIndex(&payload, start, entry: 0, -1) }
-        try Self.expectRefused("inconsistent") { _, payload, start in Self.setIndex(&payload, start, entry: 1, 1) }
-        try Self.expectRefused("inconsistent") { _, payload, start in Self.setIndex(&payload, start, entry: 4, 0) }
-        try Self.expectRefused("appears twice") { header, _, _ in
+        try Self.expectRefused(Hardening.inconsistentTrainingUsers) { _, payload, start in
+            Self.setOffset(&payload, start, row: 0, 1)
+        }
+        try Self.expectRefused(Hardening.inconsistentTrainingUsers) { _, payload, start in
+            Self.setOffset(&payload, start, row: 2, 1)
+        }
+        try Self.expectRefused(Hardening.inconsistentTrainingUsers) { _, payload, start in
+            Self.setOffset(&payload, start, row: 3, 8)
+        }
+        try Self.expectRefused(Hardening.inconsistentTrainingUsers) { _, payload, start in
+            Self.setOffset(&payload, start, row: 1, -3)
+        }
+        try Self.expectRefused(Hardening.inconsistentTrainingUsers) { _, payload, start in
+            Self.setOffset(&payload, start, row: 1, .max)
+        }
+        try Self.expectRefused(Hardening.inconsistentTrainingUsers) { _, payload, start in
+            Self.setIndex(&payload, start, entry: 0, 50)
+        }
+        try Self.expectRefused(Hardening.inconsistentTrainingUsers) { _, payload, start in
+            Self.setIndex(&payload, start, entry: 0, -1)
+        }
+        try Self.expectRefused(Hardening.inconsistentTrainingUsers) { _, payload, start in
+            Self.setIndex(&payload, start, entry: 1, 1)
+        }
+        try Self.expectRefused(Hardening.inconsistentTrainingUsers) { _, payload, start in
+            Self.setIndex(&payload, start, entry: 4, 0)
+        }
+        try Self.expectRefused({
+            if case .inconsistentTrainingUsers(_, let problem) = $0 { problem.contains("appears twice") } else { false }
+        }) { header, _, _ in
             header["trainingUsers"] = ["userIDs": ["alice", "bob", "alice"], "interactionCount": 9]
         }
     }
@@ -105,14 +126,14 @@ struct ModelFileTrainingUsersTests {
     @Test("training-user counts that do not fit the file are refused")
     func craftedCounts() throws {
         for count in [-1, 8, 10, 1 << 40, Int.max] {
-            try Self.expectRefused(count == 8 ? "trailing" : "truncated") { header, _, _ in
+            try Self.expectRefused(count == 8 ? Hardening.trailingBytes : Hardening.truncated) { header, _, _ in
                 header["trainingUsers"] = ["userIDs": ["alice", "bob", "carol"], "interactionCount": count]
             }
         }
-        try Self.expectRefused("unexpected trailing bytes") { header, _, _ in
+        try Self.expectRefused(Hardening.trailingBytes) { header, _, _ in
             header["trainingUsers"] = ["userIDs": ["alice", "bob"], "interactionCount": 9]
         }
-        try Self.expectRefused("unexpected trailing bytes") { header, _, _ in header["trainingUsers"] = nil }
-        try Self.expectRefused("truncated") { _, payload, _ in payload.removeLast(4) }
+        try Self.expectRefused(Hardening.trailingBytes) { header, _, _ in header["trainingUsers"] = nil }
+        try Self.expectRefused(Hardening.truncated) { _, payload, _ in payload.removeLast(4) }
     }
 }

@@ -48,22 +48,27 @@ struct ModelFileTests {
         let url = folder.appendingPathComponent("model")
         try model.write(to: url)
         let bytes = try Data(contentsOf: url)
-        func expectFailure(_ data: Data, _ reason: String) throws {
-            let damaged = folder.appendingPathComponent("damaged")
+        let damaged = folder.appendingPathComponent("damaged")
+        func expectFailure(_ data: Data, _ matches: (ModelFileError) -> Bool) throws {
             try data.write(to: damaged)
-            #expect { _ = try ModelFile.read(damaged) } throws: { "\($0)".contains(reason) }
+            #expect { _ = try ModelFile.read(damaged) } throws: { ($0 as? ModelFileError).map(matches) ?? false }
         }
         var flipped = bytes
         flipped[bytes.count - 100] ^= 0x40
-        try expectFailure(flipped, "checksum mismatch")
-        try expectFailure(bytes.prefix(bytes.count - 10), "truncated")
-        try expectFailure(bytes.prefix(10), "truncated")
-        try expectFailure(Data("userId,itemId\n1,2\n".utf8), "not a vaecf model")
+        try expectFailure(flipped) { $0 == .checksumMismatch(path: damaged.path) }
+        try expectFailure(bytes.prefix(bytes.count - 10), ModelFileHardeningTests.truncated)
+        try expectFailure(bytes.prefix(10), ModelFileHardeningTests.truncated)
+        try expectFailure(Data("userId,itemId\n1,2\n".utf8)) { $0 == .notAModelFile(path: damaged.path) }
         var version = bytes
         version[8] = 9
-        try expectFailure(version, "format version 9")
-        #expect { _ = try ModelFile.read(folder.appendingPathComponent("absent")) } throws: {
-            "\($0)".contains("cannot read")
+        try expectFailure(version) { $0 == .unsupportedVersion(path: damaged.path, found: 9, supported: 1) }
+        #expect(
+            ModelFileError.notAModelFile(path: "m").description
+                == "m: not a vaecf model or checkpoint (wrong magic bytes)")
+        let absent = folder.appendingPathComponent("absent")
+        #expect { _ = try ModelFile.read(absent) } throws: { error in
+            guard case .unreadable(let path, _)? = error as? ModelFileError else { return false }
+            return path == absent.path
         }
     }
 
@@ -71,6 +76,9 @@ struct ModelFileTests {
     func unwritable() throws {
         let (model, _) = try sample()
         let url = URL(fileURLWithPath: "/nonexistent-folder-\(UUID().uuidString)/model")
-        #expect { try model.write(to: url) } throws: { "\($0)".contains("does not exist") }
+        #expect { try model.write(to: url) } throws: { error in
+            guard case .unwritable(let failure)? = error as? ModelFileError else { return false }
+            return failure.path == url.path && "\(failure)".contains("does not exist")
+        }
     }
 }

@@ -49,7 +49,7 @@ final class ThreadGroup: @unchecked Sendable {
     fileprivate func barrier() throws(DataParallelError) {
         condition.lock()
         defer { condition.unlock() }
-        if failed { throw DataParallelError("another member failed") }
+        if failed { throw .memberFailed }
         let mine = generation
         arrived += 1
         if arrived == size {
@@ -59,7 +59,7 @@ final class ThreadGroup: @unchecked Sendable {
             return
         }
         while generation == mine && !failed { condition.wait() }
-        if failed { throw DataParallelError("another member failed") }
+        if failed { throw .memberFailed }
     }
 
     /// One rank of the group.

@@ -131,7 +131,8 @@ struct TrainerTests {
         #expect {
             _ = try trainer.trainEpoch()
         } throws: { error in
-            "\(error)".contains("loss became nan")
+            guard case .nonFiniteLoss(epoch: 0, step: _, let loss)? = error as? TrainingError else { return false }
+            return loss.total.isNaN && "\(error)".contains("loss became nan")
         }
     }
 
@@ -145,7 +146,10 @@ struct TrainerTests {
         #expect {
             _ = try Trainer(dataset: other, resumingFrom: trainer.checkpointFile(), engine: makeEngine())
         } throws: { error in
-            "\(error)".contains("made for dataset")
+            guard case .datasetMismatch(_, let checkpointDataset, let givenDataset)? = error as? ModelFileError else {
+                return false
+            }
+            return checkpointDataset == dataset.fingerprintHex && givenDataset == other.fingerprintHex
         }
     }
 }

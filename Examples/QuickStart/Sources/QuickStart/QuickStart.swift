@@ -10,14 +10,16 @@ import VAECF
 struct QuickStart {
     static func main() async throws {
         let arguments = CommandLine.arguments.dropFirst()
-        let interactions =
-            try arguments.first.map { try Interactions.read(contentsOf: URL(fileURLWithPath: $0)) }
-            ?? syntheticInteractions(users: 600)
+        let interactions = try arguments.first.map(readInteractions) ?? syntheticInteractions(users: 600)
         print(
             "\(interactions.count) interactions, \(interactions.userIDs.count) users, \(interactions.itemIDs.count) items"
         )
 
         var options = FitOptions(model: .multvae, seed: 1)
+        // Mixed precision where the CPU has AVX512-BF16 (`missingInstructions(for:)` names what a CPU lacks).
+        let precision: ComputePrecision =
+            ComputePrecision.missingInstructions(for: .bfloat16).isEmpty ? .bfloat16 : .float32
+        options.precision = precision
         options.encoderDimensions = [64, 16]
         options.training.epochs = 20
         options.training.batchSizeTrain = 100
@@ -43,6 +45,12 @@ struct QuickStart {
         print(
             "saved to \(url.path); loaded again: \(try loaded.recommend(user: user, count: 5) == model.recommend(user: user, count: 5))"
         )
+    }
+
+    /// The interactions of the file at `path`; a file vaecf cannot read is a ``DataError`` naming the file, the
+    /// line and what was expected there.
+    static func readInteractions(_ path: String) throws(DataError) -> Interactions {
+        try Interactions.read(contentsOf: URL(fileURLWithPath: path))
     }
 
     /// Users who each like items of one of six groups of ten (`item0` ... `item59`), plus a little noise.
