@@ -93,7 +93,7 @@ public final class CollaborativeFilter: Sendable {
     }
 
     /// `exclude`, plus every item outside `allow` when an allow-list is given.
-    private func excluded(allow: [String]?, exclude: [String]) -> [String] {
+    func excluded(allow: [String]?, exclude: [String]) -> [String] {
         guard let allow else { return exclude }
         let allowed = Set(allow)
         return exclude + itemIDs.filter { !allowed.contains($0) }

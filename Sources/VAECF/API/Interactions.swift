@@ -70,6 +70,12 @@ public struct Interactions: Sendable, Equatable {
         return lists
     }
 
+    /// Adds `user` to ``userIDs`` when it is new, without a row.
+    mutating func registerUser(_ user: String) { _ = Self.index(of: user, in: &userIndex, ids: &userIDs) }
+
+    /// Adds `item` to ``itemIDs`` when it is new, without a row.
+    mutating func registerItem(_ item: String) { _ = Self.index(of: item, in: &itemIndex, ids: &itemIDs) }
+
     private static func index(of id: String, in index: inout [String: Int32], ids: inout [String]) -> Int32 {
         if let known = index[id] { return known }
         let next = Int32(ids.count)
