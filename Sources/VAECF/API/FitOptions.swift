@@ -79,12 +79,21 @@ public enum CollaborativeFilterError: Error, Equatable, LocalizedError, CustomSt
     case noInteractions
     /// More validation users were asked for than leave a user to train on.
     case tooFewUsers(users: Int, validationUsers: Int)
-    /// A setting cannot be used (described).
+    /// A setting cannot be used: the option, its value and the accepted range, e.g.
+    /// `keep-probability is 0.0, it must be in (0, 1]`.
     case invalidOption(String)
+    /// ``FitOptions/validationUsers`` is negative.
+    case negativeValidationUsers(Int)
     /// The fit was cancelled (its task was cancelled).
     case cancelled
-    /// The fit failed (training diverged, EASE could not be solved, the precision is not supported ...).
-    case fitFailed(String)
+    /// The precision needs instructions this CPU lacks.
+    case unsupportedPrecision(ComputePrecisionError)
+    /// The loss became NaN or infinite at a step (0-based epoch); a lower learning rate usually helps.
+    case diverged(epoch: Int, step: Int, loss: Double)
+    /// EASE's `items x items` matrices do not fit in the memory available.
+    case insufficientMemory(itemCount: Int, neededBytes: Int, availableBytes: Int)
+    /// EASE's Gram matrix plus lambda could not be inverted (the solver's message).
+    case notInvertible(String)
 
     /// The text for logs, messages and errors.
     public var description: String {
@@ -93,8 +102,15 @@ public enum CollaborativeFilterError: Error, Equatable, LocalizedError, CustomSt
         case .tooFewUsers(let users, let validation):
             "\(users) users cannot give \(validation) validation users and at least one training user"
         case .invalidOption(let reason): "invalid option: \(reason)"
+        case .negativeValidationUsers(let count): "validation users must not be negative, got \(count)"
         case .cancelled: "the fit was cancelled"
-        case .fitFailed(let reason): "the fit failed: \(reason)"
+        case .unsupportedPrecision(let error): error.description
+        case .diverged(let epoch, let step, let loss):
+            "the loss became \(loss) at epoch \(epoch + 1), step \(step); lower the learning rate or check the data"
+        case .insufficientMemory(let items, let needed, let available):
+            "EASE with \(items) items needs \(needed) bytes of memory (\(items) x \(items) float matrices), "
+                + "\(available) are available"
+        case .notInvertible(let reason): "EASE cannot invert X^T X + lambda I: \(reason)"
         }
     }
 

@@ -25,9 +25,8 @@ struct FitRun {
         var file = options.model == .ease ? try fitEASE(dataset, engine: engine) : try train(dataset, engine: engine)
         if options.validationUsers == 0 { file.header.validation = nil }
         if options.keepsTrainingUsers {
-            do { file.trainingUsers = try TrainingUsers(userIDs: dataset.trainUserIDs, rows: dataset.train) } catch {
-                throw .fitFailed(error.description)
-            }
+            // The split's training user ids are distinct and one per row, which is all `TrainingUsers` checks.
+            file.trainingUsers = try? TrainingUsers(userIDs: dataset.trainUserIDs, rows: dataset.train)
         }
         return file
     }
@@ -38,7 +37,7 @@ struct FitRun {
             let gemm = try GEMM.load(threadCount: threads).withPrecision(options.precision)
             return MultVAEEngine(gemm: gemm, executor: ParallelExecutor(threadCount: threads))
         } catch {
-            throw .fitFailed(error.description)
+            throw .unsupportedPrecision(error)
         }
     }
 
@@ -53,7 +52,7 @@ struct FitRun {
         while trainer.completedEpochs < training.epochs {
             if isCancelled() { throw .cancelled }
             let summary: EpochSummary
-            do { summary = try trainer.trainEpoch() } catch { throw .fitFailed(error.description) }
+            do { summary = try trainer.trainEpoch() } catch { throw Self.failure(error) }
             let validated = trainer.validationDue ? trainer.validate() : nil
             let reported = options.validationUsers > 0 ? validated : nil
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -70,7 +69,7 @@ struct FitRun {
     func fitEASE(_ dataset: InteractionDataset, engine: MultVAEEngine) throws(CollaborativeFilterError) -> ModelFile {
         let solver = EASESolver(lambda: options.easeLambda, gemm: engine.gemm, executor: engine.executor)
         let fitted: EASEModel
-        do { fitted = try solver.fit(train: dataset.train).model } catch { throw .fitFailed(error.description) }
+        do { fitted = try solver.fit(train: dataset.train).model } catch { throw Self.failure(error) }
         let validation = TrainedModel.ease(fitted).evaluate(
             engine: engine, foldIn: dataset.validationFoldIn, heldOut: dataset.validationHeldOut,
             batchSize: options.training.batchSizeValidation)
@@ -84,5 +83,23 @@ struct FitRun {
             itemIDs: dataset.itemIDs, datasetFingerprint: dataset.fingerprintHex,
             validation: validation.userCount > 0 ? validation : nil, gemm: engine.gemm,
             threads: engine.executor.threadCount)
+    }
+
+    /// A training failure as the library reports it (a fit has no process group, so no exchange can fail).
+    static func failure(_ error: TrainingError) -> CollaborativeFilterError {
+        switch error {
+        case .nonFiniteLoss(let epoch, let step, let loss): .diverged(epoch: epoch, step: step, loss: loss.total)
+        case .communication(_, _, let problem): preconditionFailure("a fit has no process group: \(problem)")
+        }
+    }
+
+    /// An EASE failure as the library reports it.
+    static func failure(_ error: EASEError) -> CollaborativeFilterError {
+        switch error {
+        case .invalidLambda: .invalidOption(error.description)
+        case .insufficientMemory(let items, let needed, let available):
+            .insufficientMemory(itemCount: items, neededBytes: needed, availableBytes: available)
+        case .notInvertible(let problem): .notInvertible(problem.description)
+        }
     }
 }

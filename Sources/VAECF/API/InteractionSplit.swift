@@ -12,7 +12,7 @@ enum InteractionSplit {
         let lists = interactions.itemsByUser(minimumWeight: minimumWeight)
         let users = lists.indices.filter { !lists[$0].isEmpty }
         guard !users.isEmpty else { throw .noInteractions }
-        guard validationUsers >= 0 else { throw .invalidOption("validation users must not be negative") }
+        guard validationUsers >= 0 else { throw .negativeValidationUsers(validationUsers) }
         guard users.count > validationUsers else {
             throw .tooFewUsers(users: users.count, validationUsers: validationUsers)
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The cutoffs at which an `Evaluator` reports NDCG and Recall.
 ///
 /// The default (``standard``) is the paper's: NDCG@100, Recall@20 and Recall@50.
@@ -38,8 +40,10 @@ public struct RankingCutoffs: Sendable, Codable, Equatable {
 }
 
 /// Invalid ``RankingCutoffs``.
-public enum RankingCutoffsError: Error, Equatable, CustomStringConvertible {
+public enum RankingCutoffsError: Error, Equatable, LocalizedError, CustomStringConvertible {
+    /// A cutoff below 1.
     case notPositive(Int)
+    /// No cutoff at all.
     case empty
 
     /// The text for logs, messages and errors.
@@ -49,6 +53,9 @@ public enum RankingCutoffsError: Error, Equatable, CustomStringConvertible {
         case .empty: return "at least one NDCG or Recall cutoff is needed"
         }
     }
+
+    /// The same text as `description`.
+    public var errorDescription: String? { description }
 }
 
 /// Ranking quality averaged over the evaluated users (those with at least one held-out item).

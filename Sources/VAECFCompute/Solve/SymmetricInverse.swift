@@ -1,3 +1,4 @@
+import Foundation
 import VAECFCore
 
 /// The inverse of a symmetric positive definite float32 matrix, in place: through the loaded library's LAPACK
@@ -149,7 +150,7 @@ package enum SymmetricInverse {
 }
 
 /// A matrix that ``SymmetricInverse`` cannot invert.
-package enum SymmetricInverseError: Error, Equatable, CustomStringConvertible {
+package enum SymmetricInverseError: Error, Equatable, LocalizedError, CustomStringConvertible {
     /// The leading minor of this order is not positive definite.
     case notPositiveDefinite(order: Int)
 
@@ -159,4 +160,7 @@ package enum SymmetricInverseError: Error, Equatable, CustomStringConvertible {
             return "the matrix is not positive definite (leading minor of order \(order)); increase the regularization"
         }
     }
+
+    /// The same text as `description`.
+    package var errorDescription: String? { description }
 }

@@ -153,6 +153,28 @@ struct CollaborativeFilterTests {
         await #expect(throws: CollaborativeFilterError.invalidOption("keep-probability is 0.0, it must be in (0, 1]")) {
             _ = try await CollaborativeFilter.fit(pairs, options: bad)
         }
+        await #expect(throws: CollaborativeFilterError.negativeValidationUsers(-1)) {
+            _ = try await CollaborativeFilter.fit(pairs, options: Self.options(validationUsers: -1))
+        }
+        var ease = FitOptions(model: .ease)
+        ease.easeLambda = -3
+        await #expect(
+            throws: CollaborativeFilterError.invalidOption("ease-lambda is -3.0, a positive number is needed")
+        ) {
+            _ = try await CollaborativeFilter.fit(pairs, options: ease)
+        }
+    }
+
+    @Test("a fit whose loss becomes NaN is the diverged case, naming the epoch")
+    func diverged() async throws {
+        var options = Self.options(epochs: 2, validationUsers: 0)
+        options.training.learningRate = 1e30
+        await #expect {
+            _ = try await CollaborativeFilter.fit(Self.interactions(users: 100).fit, options: options)
+        } throws: { error in
+            guard case .diverged(let epoch, _, let loss)? = error as? CollaborativeFilterError else { return false }
+            return epoch <= 1 && !loss.isFinite
+        }
     }
 }
 
