@@ -101,27 +101,34 @@ struct LossScalingTests {
         #expect(probe.lossScale.skippedSteps == 1 && probe.model.parameters.array != initial)
     }
 
-    @Test("the loss scale's state is checkpointed: a resumed run with an overflow continues bit for bit")
-    func resumeKeepsTheScale() throws {
+    @Test(
+        "the loss scale's state is checkpointed: a resumed run with an overflow continues bit for bit",
+        arguments: [ComputePrecision.float32, .bfloat16])
+    func resumeKeepsTheScale(precision: ComputePrecision) throws {
+        guard ComputePrecision.missingInstructions(for: precision).isEmpty else {
+            print("skipped: this CPU has no AVX512-BF16, the bfloat16 resume is not run")
+            return
+        }
+        func makeEngine() throws -> MultVAEEngine { try VAECFTests.makeEngine(threads: 2, precision: precision) }
         let dataset = try smallDataset()
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let straight = Trainer(
-            dataset: dataset, model: Self.shape(dataset), training: smallTraining(epochs: 3), engine: makeEngine(),
+            dataset: dataset, model: Self.shape(dataset), training: smallTraining(epochs: 3), engine: try makeEngine(),
             lossScaling: .dynamic)
         straight.injectedOverflowSteps = [2, 12]
         _ = try straight.run(checkpoint: nil) { _ in }
 
         let url = folder.appendingPathComponent("run.checkpoint")
         let first = Trainer(
-            dataset: dataset, model: Self.shape(dataset), training: smallTraining(epochs: 1), engine: makeEngine(),
+            dataset: dataset, model: Self.shape(dataset), training: smallTraining(epochs: 1), engine: try makeEngine(),
             lossScaling: .dynamic)
         first.injectedOverflowSteps = [2, 12]
         _ = try first.run(checkpoint: url) { _ in }
         let checkpoint = try ModelFile.read(url)
         #expect(checkpoint.header.lossScale?.skippedSteps == 1)
         let resumed = try Trainer(
-            dataset: dataset, resumingFrom: checkpoint, engine: makeEngine(), training: smallTraining(epochs: 3))
+            dataset: dataset, resumingFrom: checkpoint, engine: try makeEngine(), training: smallTraining(epochs: 3))
         resumed.injectedOverflowSteps = [2, 12]
         _ = try resumed.run(checkpoint: nil) { _ in }
         #expect(resumed.lossScale == straight.lossScale)

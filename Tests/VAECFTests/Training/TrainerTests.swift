@@ -26,6 +26,13 @@ func makeEngine(threads: Int = 2) -> MultVAEEngine {
         gemm: .portable(threadCount: threads), executor: ParallelExecutor(threadCount: threads), logitBlockRows: 40)
 }
 
+/// ``makeEngine(threads:)`` with its products in `precision`.
+func makeEngine(threads: Int, precision: ComputePrecision) throws -> MultVAEEngine {
+    MultVAEEngine(
+        gemm: try GEMM.portable(threadCount: threads).withPrecision(precision),
+        executor: ParallelExecutor(threadCount: threads), logitBlockRows: 40)
+}
+
 func temporaryFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("vaecf-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
