@@ -29,12 +29,19 @@ struct MPITrainTests {
 
     func weights(_ path: String) throws -> [Float] { try ModelFile.read(URL(fileURLWithPath: path)).parameters }
 
-    @Test("2 ranks end with the weights of 1 process within float reordering, and the same test metrics")
-    func twoRanksMatchOneProcess() throws {
+    @Test(
+        "2 ranks end with the weights of 1 process within float reordering, and the same test metrics",
+        arguments: [ComputePrecision.float32, .bfloat16])
+    func twoRanksMatchOneProcess(precision: ComputePrecision) throws {
+        guard ComputePrecision.missingInstructions(for: precision).isEmpty else {
+            print("skipped: this CPU has no AVX512-BF16, bfloat16 under mpirun is not run")
+            return
+        }
         let folder = try TrainCommandTests.preparedFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("data.vaecf").path
-        let arguments = ["train", "--data", data, "--epochs", "3", "--no-checkpoint"] + Self.common
+        let arguments =
+            ["train", "--data", data, "--epochs", "3", "--no-checkpoint", "--precision", "\(precision)"] + Self.common
         let single = folder.appendingPathComponent("single").path
         let singleRun = try CLIRunner.run(arguments + ["--output", single])
         #expect(singleRun.status == 0, "\(singleRun.standardError)")
@@ -51,8 +58,11 @@ struct MPITrainTests {
         let largest = b.map { abs($0) }.max() ?? 1
         let difference = zip(a, b).map { abs($0 - $1) }.max() ?? 0
         // Two half-batch gradient sums added by the allreduce instead of one whole-batch sum: float additions in
-        // another order, ~1e-7 relative per step, which Adam passes on without amplifying much over 3 epochs.
-        #expect(difference / largest < 1e-5, "largest difference \(difference) of \(largest)")
+        // another order, ~1e-7 relative per step, which Adam passes on without amplifying much over 3 epochs. In
+        // bfloat16 a weight moved by such an error may also round to a neighbouring bfloat16 value in a later
+        // product (rare: 1.2e-7 in the library's test), so its bound is 1e-4.
+        let bound = precision == .float32 ? 1e-5 : 1e-4
+        #expect(difference / largest < Float(bound), "largest difference \(difference) of \(largest)")
         let testSingle = try CLIRunner.run(["test", "--data", data, "--model", single])
         let testRanked = try CLIRunner.run(["test", "--data", data, "--model", ranked])
         #expect(testSingle.status == 0 && testRanked.status == 0)

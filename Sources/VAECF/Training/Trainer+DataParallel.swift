@@ -20,12 +20,15 @@ package struct CommunicationTotals: Sendable, Codable, Equatable {
     package var bytesPerAllReduce: Int { allReduces > 0 ? bufferBytes / allReduces : 0 }
 }
 
-/// What rank 0 tells the other members before training: the run's configuration and its dataset.
+/// What rank 0 tells the other members before training: the run's configuration, its dataset and its loss
+/// scaling state (every member must scale its part of the loss by the same factor before the gradients are
+/// summed).
 struct DataParallelStart: Codable {
     var model: MultVAEConfiguration
     var training: TrainingConfiguration
     var datasetFingerprint: String
     var ranks: Int
+    var lossScale: DynamicLossScale
 }
 
 extension Trainer {
@@ -51,7 +54,8 @@ extension Trainer {
                 try JSONEncoder().encode(
                     DataParallelStart(
                         model: trainer.model.configuration, training: trainer.training,
-                        datasetFingerprint: trainer.datasetFingerprint, ranks: group.size)))
+                        datasetFingerprint: trainer.datasetFingerprint, ranks: group.size,
+                        lossScale: trainer.lossScale)))
         }
         let start = try JSONDecoder().decode(DataParallelStart.self, from: Data(try group.broadcast(message, root: 0)))
         guard start.ranks == group.size else {
@@ -63,6 +67,7 @@ extension Trainer {
         }
         try checkDivisible(start.training, ranks: group.size)
         let trainer = root ?? Trainer(dataset: dataset, model: start.model, training: start.training, engine: engine)
+        trainer.lossScale = start.lossScale
         trainer.group = group
         try trainer.synchronizeState(from: 0)
         return trainer
