@@ -51,6 +51,6 @@ struct BenchmarkMeasurementTests {
                 "users", "k", "blockRows", "rounds", "sgemmRounds", "sgemmShape", "seconds", "sgemmSeconds",
                 "usersPerSecond", "ratio",
             ])
-        #expect(report.lines.count == 4 && report.lines[2].hasPrefix("batch-1 latency over 3 queries (ms)"))
+        #expect(report.lines.count == 5 && report.lines[2].hasPrefix("batch-1 latency over 3 queries (ms)"))
     }
 }
