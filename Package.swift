@@ -63,11 +63,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
+        /// The measurements of `vaecf benchmark`: GEMM throughput, inference latency and throughput, and their
+        /// reports (not a product: the CLI's, using the library's package internals).
+        .target(
+            name: "VAECFBenchmarks", dependencies: ["VAECF", "VAECFCompute", "VAECFCore"],
+            swiftSettings: strictSettings),
         /// The `vaecf` command-line tool.
         .executableTarget(
             name: "vaecf",
             dependencies: [
-                "VAECF", "VAECFData", "VAECFCompute", "VAECFCore", "VAECFServer", "VAECFMPI",
+                "VAECF", "VAECFBenchmarks", "VAECFData", "VAECFCompute", "VAECFCore", "VAECFServer", "VAECFMPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -92,6 +97,7 @@ let package = Package(
             name: "VAECFDataTests", dependencies: ["VAECFData", "VAECFCore", "VAECFTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "VAECFTests", dependencies: ["VAECF", "VAECFData", "VAECFCompute", "VAECFCore", "VAECFMPI"]),
+        .testTarget(name: "VAECFBenchmarksTests", dependencies: ["VAECFBenchmarks", "VAECFCompute"]),
         .testTarget(name: "VAECFCLITests", dependencies: ["vaecf", "VAECF", "VAECFTestSupport"]),
         .testTarget(
             name: "VAECFServerTests",

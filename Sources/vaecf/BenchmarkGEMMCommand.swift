@@ -1,6 +1,6 @@
 import ArgumentParser
+import VAECFBenchmarks
 import VAECFCompute
-import VAECFCore
 
 /// `vaecf benchmark gemm`: median GFLOP/s of one row-major SGEMM shape with the chosen backend.
 struct BenchmarkGEMMCommand: ParsableCommand {
@@ -33,24 +33,22 @@ struct BenchmarkGEMMCommand: ParsableCommand {
     @Option(help: "Timed repetitions after one warm-up; the median is reported.")
     var repetitions: Int = 5
 
-    @Option(help: "Threads (default: VAECF_THREADS, else the number of processors).")
-    var threads: Int?
+    @OptionGroup var threads: ThreadOptions
 
-    @Option(help: "openblas, blis, mkl, portable or a library path (default: VAECF_BLAS, else auto).")
-    var backend: String?
+    @Option(help: "A BLAS by name, or a library's path (default: VAECF_BLAS, else auto).")
+    var backend: BLASChoice?
 
     @OptionGroup var precision: PrecisionOptions
 
     func validate() throws {
         guard m > 0, n > 0, k > 0 else { throw ValidationError("--m, --n and --k must be positive") }
         guard repetitions > 0 else { throw ValidationError("--repetitions must be positive") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
-        let threadCount = threads ?? ParallelExecutor.defaultThreadCount
+        let threadCount = threads.threadCount
         let gemm = try
-            (backend.map { GEMM.load(library: $0, threadCount: threadCount) }
+            (backend.map { GEMM.load(library: $0.request, threadCount: threadCount) }
             ?? GEMM.load(threadCount: threadCount)).withPrecision(precision.precision)
         for warning in gemm.warnings { printError("warning: \(warning)") }
         let result = gemm.measureThroughputDetails(
@@ -70,4 +68,15 @@ struct BenchmarkGEMMCommand: ParsableCommand {
         let rounded = (value * 10).rounded() / 10
         return String(rounded)
     }
+}
+
+/// `--backend`: a BLAS by name (the names `--help` lists) or a library's path, passed to `GEMM.load(library:)`,
+/// which warns about a request it cannot honour and runs the portable GEMM.
+struct BLASChoice: ExpressibleByArgument {
+    /// The text as given.
+    let request: String
+
+    init?(argument: String) { request = argument }
+
+    static var allValueStrings: [String] { ["openblas", "blis", "mkl", "portable"] }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VAECF
+import VAECFBenchmarks
 import VAECFCompute
 import VAECFCore
 import VAECFData
@@ -34,8 +35,7 @@ struct BenchmarkInferenceCommand: ParsableCommand {
     @Option(name: .customLong("batch-k"), help: "Items returned per user at the large batch.") var batchK: Int = 100
     @Option(help: "Rounds of the large batch, each followed by the plain sgemm (medians reported).")
     var repetitions: Int = 3
-    @Option(help: "Output-layer weights: float32, float16 or bfloat16 (bfloat16 products; needs AVX512-BF16).")
-    var precision: InferencePrecision = .float32
+    @OptionGroup var precisionOptions: InferencePrecisionOptions
     @Option(
         help:
             "Prepared dataset of --model: compare test metrics in float32, float16 and (where the CPU has AVX512-BF16) bfloat16.",
@@ -47,11 +47,6 @@ struct BenchmarkInferenceCommand: ParsableCommand {
 
     func validate() throws {
         if items < 1 { throw ValidationError("--items must be at least 1") }
-        if !precision.missingInstructions.isEmpty {
-            throw ValidationError(
-                ComputePrecisionError.unsupported(.bfloat16, missingInstructions: precision.missingInstructions)
-                    .description)
-        }
         if queries < 1 { throw ValidationError("--queries must be at least 1") }
         if queryItems < 1 { throw ValidationError("--query-items must be at least 1") }
         if k < 1 || batchK < 1 { throw ValidationError("--k and --batch-k must be at least 1") }
@@ -62,6 +57,8 @@ struct BenchmarkInferenceCommand: ParsableCommand {
         if data != nil && model == nil { throw ValidationError("--data needs --model") }
         _ = try encoderDimensions()
     }
+
+    var precision: InferencePrecision { precisionOptions.precision }
 
     func encoderDimensions() throws -> [Int] { try parseEncoderDimensions(dimensions, option: "--dimensions") }
 

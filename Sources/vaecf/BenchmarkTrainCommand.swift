@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VAECF
+import VAECFBenchmarks
 import VAECFData
 
 /// `vaecf benchmark train`: training throughput against the machine's GEMM rate.
@@ -21,7 +22,8 @@ struct BenchmarkTrainCommand: ParsableCommand {
     @Option(name: .customLong("sgemm-repetitions"), help: "Timed repetitions of the reference sgemm.")
     var sgemmRepetitions = 10
     @Flag(help: "Print one JSON object.") var json = false
-    @Option(name: .customLong("model"), help: "multvae (default), multdae or recvae.") var modelArgument: ModelKind?
+    @Option(name: .customLong("model"), help: "The model to time (not ease). (default: multvae)") var modelArgument:
+        ModelKind?
     @OptionGroup var options: TrainingOptions
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var precision: PrecisionOptions
@@ -127,15 +129,4 @@ struct BenchmarkTrainCommand: ParsableCommand {
                 + String(format: "epoch time %.2fx the products' time at that rate", totalSeconds / productSeconds))
         print(String(format: "peak resident memory: %.2f GiB", Double(peak) / 1_073_741_824))
     }
-}
-
-/// Peak resident set size of this process, in bytes.
-func peakResidentBytes() -> Int {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    #if os(Linux)
-    return usage.ru_maxrss * 1024
-    #else
-    return usage.ru_maxrss
-    #endif
 }

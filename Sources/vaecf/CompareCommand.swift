@@ -18,8 +18,10 @@ struct CompareCommand: ParsableCommand {
 
     @Option(help: "Prepared dataset (from `vaecf prepare`).", transform: URL.init(fileURLWithPath:))
     var data: URL
-    @Option(help: "Models to train, comma separated: multvae, multdae, ease, recvae.")
-    var models: String = "multvae,multdae,ease"
+    @Option(
+        help: "Models to train, comma separated: multvae, multdae, ease, recvae. (default: multvae,multdae,ease)",
+        transform: CompareCommand.modelKinds)
+    var models: [ModelKind] = [.multvae, .multdae, .ease]
     @Option(name: .customLong("ease-lambda"), help: "EASE's L2 weight lambda.") var easeLambda: Double = 500
     @Flag(help: "Print one JSON object instead of the table.") var json = false
     @OptionGroup var options: TrainingOptions
@@ -27,26 +29,24 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var precision: PrecisionOptions
 
     func validate() throws {
-        if try modelKinds().contains(.recvae), try options.parsedEncoderDimensions().count != 2 {
+        if models.contains(.recvae), try options.parsedEncoderDimensions().count != 2 {
             throw ValidationError("--encoder-dims: RecVAE takes a hidden width and a latent size, like 600,200")
         }
         if !(easeLambda > 0) { throw ValidationError("--ease-lambda must be positive") }
     }
 
-    /// `--models` parsed: known names, each once.
-    func modelKinds() throws -> [ModelKind] {
-        let names = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    /// `--models` parsed: known names separated by commas, each once.
+    static func modelKinds(_ list: String) throws -> [ModelKind] {
         var kinds = [ModelKind]()
-        for name in names {
+        for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             guard let kind = ModelKind(rawValue: name) else {
                 throw ValidationError(
-                    "--models: unknown model '\(name)' (known: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")))"
-                )
+                    "unknown model '\(name)' (known: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            guard !kinds.contains(kind) else { throw ValidationError("--models names \(name) twice") }
+            guard !kinds.contains(kind) else { throw ValidationError("\(name) is named twice") }
             kinds.append(kind)
         }
-        guard !kinds.isEmpty else { throw ValidationError("--models needs at least one model") }
+        guard !kinds.isEmpty else { throw ValidationError("give at least one model") }
         return kinds
     }
 
@@ -59,7 +59,7 @@ struct CompareCommand: ParsableCommand {
             easeLambda: easeLambda, engine: engine,
             recVAETraining: options.training(startingFrom: TrainingConfiguration(preset: .recvae, seed: options.seed)),
             recVAE: RecVAESettings(gamma: options.gamma ?? 0.005))
-        let results = try comparison.run(try modelKinds()) { result in
+        let results = try comparison.run(models) { result in
             printError("\(result.model): test \(result.test) (trained in \(formatDuration(result.trainingSeconds)))")
         }
         print(json ? try Self.jsonReport(results, data: data) : Self.tableReport(results))

@@ -2,22 +2,13 @@ import ArgumentParser
 import VAECF
 import VAECFCompute
 import VAECFCore
-import VAECFMPI
 
-/// Options of every command that computes: thread count (BLAS and our own loops).
+/// Options of every command that computes: the thread count (BLAS and our own loops) and the engine built
+/// from it.
 struct ComputeOptions: ParsableArguments {
-    @Option(
-        name: .long,
-        help:
-            "Threads for BLAS and the other loops (default: VAECF_THREADS or all cores; under mpirun, the cores shared by the host's ranks). Select the BLAS with VAECF_BLAS=openblas|blis|mkl|portable|/path/to/lib.so."
-    )
-    var threads: Int?
+    @OptionGroup var threadOptions: ThreadOptions
 
-    func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-    }
-
-    var threadCount: Int { threads ?? MPILaunch.detect()?.defaultThreadCount() ?? ParallelExecutor.defaultThreadCount }
+    var threadCount: Int { threadOptions.threadCount }
 
     /// The engine, after printing which backend and how many threads it uses to stderr (unless not `announce`).
     func makeEngine(logitBlockRows: Int = 2048, announce: Bool = true) -> MultVAEEngine {

@@ -27,13 +27,18 @@ struct DownloadCommand: AsyncParsableCommand {
 
     @Option(
         name: .shortAndLong,
-        help: ArgumentHelp("Folder for the archive, the extracted files and the dataset.", valueName: "dir"))
-    var output: String = "data"
+        help: ArgumentHelp(
+            "Folder for the archive, the extracted files and the dataset. (default: data)", valueName: "dir"),
+        transform: URL.init(fileURLWithPath:))
+    var output = URL(fileURLWithPath: "data")
 
     @Option(
         name: .customLong("base-url"),
-        help: ArgumentHelp("Folder URL holding the archives and their .md5 files.", valueName: "url"))
-    var baseURL: String = MovieLensDownloader.officialBaseURL.absoluteString
+        help: ArgumentHelp(
+            "Folder URL holding the archives and their .md5 files. (default: \(MovieLensDownloader.officialBaseURL))",
+            valueName: "url"),
+        transform: DownloadCommand.webURL)
+    var baseURL = MovieLensDownloader.officialBaseURL
 
     @Flag(inversion: .prefixedNo, help: "Prepare the dataset file after extracting.")
     var prepare = true
@@ -46,8 +51,7 @@ struct DownloadCommand: AsyncParsableCommand {
     @Option(help: "Seed of the split. (default: 98765)")
     var seed: UInt64?
 
-    @Option(help: "Worker threads for reading and splitting. (default: all cores, or VAECF_THREADS)")
-    var threads: Int?
+    @OptionGroup var threads: ThreadOptions
 
     @Option(
         help: ArgumentHelp(
@@ -61,13 +65,17 @@ struct DownloadCommand: AsyncParsableCommand {
             valueName: "seconds"))
     var stallTimeout: Double = DownloadLimits().stallTimeout
 
-    func validate() throws {
-        guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(),
-            ["http", "https"].contains(scheme),
+    /// `--base-url`'s value: an http or https URL with a host.
+    static func webURL(_ text: String) throws -> URL {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
             url.host != nil
         else {
-            throw ValidationError("--base-url must be an http or https URL, not '\(baseURL)'")
+            throw ValidationError("--base-url must be an http or https URL")
         }
+        return url
+    }
+
+    func validate() throws {
         if let heldOutUsers, heldOutUsers < 1 {
             throw ValidationError("--heldout-users must be at least 1, got \(heldOutUsers)")
         }
@@ -77,7 +85,6 @@ struct DownloadCommand: AsyncParsableCommand {
         if !(stallTimeout > 0 && stallTimeout.isFinite) {
             throw ValidationError("--stall-timeout must be a positive number of seconds")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if !prepare, heldOutUsers != nil || seed != nil {
             throw ValidationError("--heldout-users and --seed only apply when preparing; drop --no-prepare")
         }
@@ -89,7 +96,7 @@ struct DownloadCommand: AsyncParsableCommand {
         settings.seed = seed ?? settings.seed
         let reporter = DownloadReporter()
         let downloader = MovieLensDownloader(
-            baseURL: URL(string: baseURL)!, outputFolder: URL(fileURLWithPath: output),
+            baseURL: baseURL, outputFolder: output,
             limits: DownloadLimits(stallTimeout: stallTimeout, deadline: timeout > 0 ? timeout : nil),
             events: reporter.handle)
         let clock = ContinuousClock()
@@ -98,7 +105,7 @@ struct DownloadCommand: AsyncParsableCommand {
         do {
             result = try await downloader.run(
                 dataset, prepare: prepare, splitSettings: settings,
-                threadCount: threads ?? ParallelExecutor.defaultThreadCount)
+                threadCount: threads.threadCount)
         } catch {
             reporter.endProgressLine()
             printError("error: \(error)")

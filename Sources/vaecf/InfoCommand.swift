@@ -9,8 +9,8 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Describe a vaecf file: a dataset from `vaecf prepare` or a model or checkpoint from `vaecf train`.")
 
-    @Argument(help: "The file to describe.")
-    var path: String
+    @Argument(help: "The file to describe.", transform: URL.init(fileURLWithPath:))
+    var path: URL
 
     /// A kind of vaecf file: how to recognise it from its first bytes and how to describe it.
     struct FileKind: Sendable {
@@ -32,7 +32,7 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         do {
-            for line in try Self.describe(URL(fileURLWithPath: path)) { print(line) }
+            for line in try Self.describe(path) { print(line) }
         } catch {
             printError("error: \(error)")
             throw ExitCode.failure

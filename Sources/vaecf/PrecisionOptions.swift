@@ -2,13 +2,39 @@ import ArgumentParser
 import VAECF
 import VAECFCompute
 
-/// `--precision float32|bfloat16` of the commands whose dense products can run in mixed precision.
+/// `--precision` of the commands whose dense products can run in mixed precision (train, tune, test, compare,
+/// benchmark train and gemm); a precision this CPU cannot run is refused before any work.
 struct PrecisionOptions: ParsableArguments {
     @Option(
         help:
-            "Inputs of the dense products: float32, or bfloat16 (float32 accumulation, results and weights; needs AVX512-BF16)."
+            "Inputs of the dense products: bfloat16 keeps float32 accumulation, results and weights and needs AVX512-BF16 (also: fp32, bf16)."
     )
     var precision: ComputePrecision = .float32
+
+    func validate() throws {
+        try refuseMissing(ComputePrecision.missingInstructions(for: precision))
+    }
+}
+
+/// `--precision` of the commands that recommend (recommend, serve, benchmark inference): the storage of the
+/// output layer's weights; a precision this CPU cannot run is refused before any work.
+struct InferencePrecisionOptions: ParsableArguments {
+    @Option(
+        help:
+            "Output-layer weights: float16 halves them; bfloat16 also multiplies in bfloat16 and needs AVX512-BF16 (also: fp32, fp16, half, bf16)."
+    )
+    var precision: InferencePrecision = .float32
+
+    func validate() throws {
+        try refuseMissing(precision.missingInstructions)
+    }
+}
+
+/// Refuses bfloat16 when this CPU lacks `missingInstructions` (none: nothing to refuse).
+private func refuseMissing(_ missingInstructions: [String]) throws {
+    guard !missingInstructions.isEmpty else { return }
+    throw ValidationError(
+        ComputePrecisionError.unsupported(.bfloat16, missingInstructions: missingInstructions).description)
 }
 
 /// `--loss-scale dynamic|none|<scale>` of the training commands.
@@ -36,6 +62,13 @@ struct LossScaleOptions: ParsableArguments {
 extension LossScaling: ExpressibleByArgument {}
 
 extension ComputePrecision: ExpressibleByArgument {
+    /// Parses the option's value as ``init(name:)`` does.
+    public init?(argument: String) { self.init(name: argument) }
+    /// The names `--help` lists.
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+extension InferencePrecision: ExpressibleByArgument {
     /// Parses the option's value as ``init(name:)`` does.
     public init?(argument: String) { self.init(name: argument) }
     /// The names `--help` lists.

@@ -19,32 +19,26 @@ struct PrepareCommand: ParsableCommand {
             """)
 
     @Argument(
-        help: "The ratings file: MovieLens ratings.csv, ratings.dat or u.data, or any delimited file with a header.")
-    var input: String?
+        help: "The ratings file: MovieLens ratings.csv, ratings.dat or u.data, or any delimited file with a header.",
+        transform: URL.init(fileURLWithPath:))
+    var input: URL?
 
     @Option(
         name: .customLong("from-pro-sg"),
         help: ArgumentHelp(
-            "Import a pro_sg folder (train.csv, validation_tr.csv, ..., unique_sid.txt) instead.", valueName: "dir"))
-    var fromProSG: String?
+            "Import a pro_sg folder (train.csv, validation_tr.csv, ..., unique_sid.txt) instead.", valueName: "dir"),
+        transform: URL.init(fileURLWithPath:))
+    var fromProSG: URL?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The dataset file to write (e.g. data.vaecf).", valueName: "path"))
-    var output: String
+    @Option(
+        name: .shortAndLong, help: ArgumentHelp("The dataset file to write (e.g. data.vaecf).", valueName: "path"),
+        transform: URL.init(fileURLWithPath:))
+    var output: URL
 
-    @Option(help: "Input format: auto, movielens-20m, movielens-1m, movielens-100k or csv. (default: auto)")
-    var format: String?
+    @Option(help: "Input format. (default: auto)")
+    var format: InteractionFormat?
 
-    @Option(name: .customLong("user-column"), help: "csv: name of the user column.")
-    var userColumn: String?
-
-    @Option(name: .customLong("item-column"), help: "csv: name of the item column.")
-    var itemColumn: String?
-
-    @Option(name: .customLong("rating-column"), help: "csv: name of the rating column.")
-    var ratingColumn: String?
-
-    @Option(name: .customLong("rating-threshold"), help: "Keep ratings >= this value. (default: 3.5)")
-    var ratingThreshold: Double?
+    @OptionGroup var columns: InputColumnOptions
 
     @Option(name: .customLong("min-user-interactions"), help: "Drop users with fewer items. (default: 5)")
     var minimumUserInteractions: Int?
@@ -58,34 +52,26 @@ struct PrepareCommand: ParsableCommand {
     @Option(help: "Seed of the user shuffle and the held-out item choice. (default: 98765)")
     var seed: UInt64?
 
-    @Option(help: "Worker threads. (default: all cores, or VAECF_THREADS)")
-    var threads: Int?
+    @OptionGroup var threads: ThreadOptions
 
     @Option(
         name: .customLong("export-pro-sg"),
-        help: ArgumentHelp("Also write the splits as a pro_sg folder.", valueName: "dir"))
-    var exportProSG: String?
+        help: ArgumentHelp("Also write the splits as a pro_sg folder.", valueName: "dir"),
+        transform: URL.init(fileURLWithPath:))
+    var exportProSG: URL?
 
     func validate() throws {
         guard (input == nil) != (fromProSG == nil) else {
             throw ValidationError("give either a ratings file or --from-pro-sg DIR")
         }
-        if let format, InteractionFormat(rawValue: format) == nil {
-            throw ValidationError(
-                "unknown --format '\(format)'; expected one of \(InteractionFormat.allCases.map(\.rawValue).joined(separator: ", "))"
-            )
-        }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         try validateSplitOptions()
         if fromProSG != nil {
             let splitOptions: [(String, Bool)] = [
-                ("--format", format != nil), ("--user-column", userColumn != nil), ("--item-column", itemColumn != nil),
-                ("--rating-column", ratingColumn != nil), ("--rating-threshold", ratingThreshold != nil),
-                ("--min-user-interactions", minimumUserInteractions != nil),
+                ("--format", format != nil), ("--min-user-interactions", minimumUserInteractions != nil),
                 ("--min-item-interactions", minimumItemInteractions != nil), ("--heldout-users", heldOutUsers != nil),
                 ("--seed", seed != nil),
             ]
-            let given = splitOptions.filter(\.1).map(\.0)
+            let given = splitOptions.filter(\.1).map(\.0) + columns.givenOptionNames
             if !given.isEmpty {
                 throw ValidationError(
                     "\(given.joined(separator: ", ")) only apply when splitting a ratings file, not with --from-pro-sg")
@@ -105,9 +91,6 @@ struct PrepareCommand: ParsableCommand {
         ] {
             if let value, value < 0 { throw ValidationError("\(name) must not be negative, got \(value)") }
         }
-        if let ratingThreshold, !ratingThreshold.isFinite {
-            throw ValidationError("--rating-threshold must be a finite number, got \(ratingThreshold)")
-        }
     }
 
     func run() throws {
@@ -120,30 +103,30 @@ struct PrepareCommand: ParsableCommand {
     }
 
     private func prepare() throws(DataError) {
-        let outputURL = URL(fileURLWithPath: output)
-        try checkWritable(outputURL)
-        let exportURL = exportProSG.map { URL(fileURLWithPath: $0) }
-        if let exportURL { try Self.checkCanCreate(folder: exportURL) }
-        let threadCount = threads ?? ParallelExecutor.defaultThreadCount
+        try checkWritable(output)
+        if let exportProSG { try Self.checkCanCreate(folder: exportProSG) }
+        let threadCount = threads.threadCount
         var timings = PhaseTimer()
 
         let dataset: InteractionDataset
         if let fromProSG {
-            dataset = try ProSG.importFolder(URL(fileURLWithPath: fromProSG), threadCount: threadCount)
+            dataset = try ProSG.importFolder(fromProSG, threadCount: threadCount)
             timings.finish("import")
         } else {
-            dataset = try split(URL(fileURLWithPath: input!), threadCount: threadCount, timings: &timings)
+            dataset = try split(input!, threadCount: threadCount, timings: &timings)
         }
-        try DatasetFile.write(dataset, to: outputURL)
+        try DatasetFile.write(dataset, to: output)
         timings.finish("write")
-        if let exportURL {
-            try ProSG.export(dataset, to: exportURL)
+        if let exportProSG {
+            try ProSG.export(dataset, to: exportProSG)
             timings.finish("export")
         }
 
-        let size = (try? FileManager.default.attributesOfItem(atPath: outputURL.path)[.size] as? Int) ?? 0
-        print("wrote \(output) (\(InfoCommand.formatByteCount(size))), fingerprint \(dataset.fingerprintHex)")
-        if let exportProSG { print("wrote the pro_sg folder \(exportProSG)") }
+        let size = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
+        print(
+            "wrote \(output.relativePath) (\(InfoCommand.formatByteCount(size))), fingerprint \(dataset.fingerprintHex)"
+        )
+        if let exportProSG { print("wrote the pro_sg folder \(exportProSG.relativePath)") }
         for line in dataset.summaryLines() { print(line) }
         print("time: \(timings.report)")
     }
@@ -151,14 +134,8 @@ struct PrepareCommand: ParsableCommand {
     /// Reads `url` and applies the split protocol.
     private func split(_ url: URL, threadCount: Int, timings: inout PhaseTimer) throws(DataError) -> InteractionDataset
     {
-        var options = ReaderOptions()
-        options.format = format.flatMap(InteractionFormat.init(rawValue:)) ?? .auto
+        var options = columns.readerOptions(format: format ?? .auto, threadCount: threadCount)
         if options.format == .auto { options.format = try InteractionReader.detectFormat(url) }
-        options.userColumn = userColumn
-        options.itemColumn = itemColumn
-        options.ratingColumn = ratingColumn
-        options.ratingThreshold = ratingThreshold ?? options.ratingThreshold
-        options.threadCount = threadCount
         let progress = ProgressPrinter(label: "reading \(url.lastPathComponent)")
         let table = try InteractionReader.read(url, options: options, progress: progress.report)
         progress.finish()

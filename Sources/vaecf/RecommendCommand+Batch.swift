@@ -6,13 +6,7 @@ import VAECFData
 extension RecommendCommand {
     /// Batch mode: every user of `input`, `batchSize` users per forward pass, streamed to the output.
     func recommendFile(_ recommender: Recommender, input: URL, excluded: [String]) throws {
-        var options = ReaderOptions()
-        options.format = InteractionFormat(rawValue: inputFormat) ?? .auto
-        options.userColumn = userColumn
-        options.itemColumn = itemColumn
-        options.ratingColumn = ratingColumn
-        options.ratingThreshold = ratingThreshold
-        options.threadCount = compute.threadCount
+        let options = columns.readerOptions(format: inputFormat, threadCount: compute.threadCount)
         let start = Date()
         let histories = UserHistories(table: try InteractionReader.read(input, options: options))
         let outputFormat = format ?? output.flatMap { RecommendationFileFormat.inferred(fromPath: $0.path) } ?? .csv

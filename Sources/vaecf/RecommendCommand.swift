@@ -36,29 +36,19 @@ struct RecommendCommand: ParsableCommand {
     var input: URL?
     @Option(help: "Batch mode: the file to write (default: standard output).", transform: URL.init(fileURLWithPath:))
     var output: URL?
-    @Option(help: "Batch mode output: csv or jsonl (default: from the --output extension, else csv).")
+    @Option(help: "Batch mode output format (default: from the --output extension, else csv).")
     var format: RecommendationFileFormat?
-    @Option(name: .customLong("input-format"), help: "auto, movielens-20m, movielens-1m, movielens-100k or csv.")
-    var inputFormat: String = "auto"
-    @Option(name: .customLong("user-column"), help: "csv input: name of the user column.") var userColumn: String?
-    @Option(name: .customLong("item-column"), help: "csv input: name of the item column.") var itemColumn: String?
-    @Option(name: .customLong("rating-column"), help: "csv input: name of the rating column.") var ratingColumn: String?
-    @Option(name: .customLong("rating-threshold"), help: "Keep ratings >= this value (when the input has ratings).")
-    var ratingThreshold: Double = 3.5
+    @Option(name: .customLong("input-format"), help: "Batch mode: the input's format.")
+    var inputFormat: InteractionFormat = .auto
+    @OptionGroup var columns: InputColumnOptions
     @Option(name: .customLong("batch-size"), help: "Batch mode: users scored per forward pass.") var batchSize: Int =
         1000
-    @Option(help: "Output-layer weights: float32, float16 or bfloat16 (bfloat16 products; needs AVX512-BF16).")
-    var precision: InferencePrecision = .float32
+    @OptionGroup var precision: InferencePrecisionOptions
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
         if k < 1 { throw ValidationError("--k must be at least 1") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-        if !precision.missingInstructions.isEmpty {
-            throw ValidationError(
-                ComputePrecisionError.unsupported(.bfloat16, missingInstructions: precision.missingInstructions)
-                    .description)
-        }
         if user != nil {
             if items != nil || input != nil {
                 throw ValidationError("--user cannot be combined with --items or --input")
@@ -76,10 +66,6 @@ struct RecommendCommand: ParsableCommand {
             if output != nil || format != nil { throw ValidationError("--output and --format need --input") }
         case (nil, .some):
             if json { throw ValidationError("--json is for --items; use --format jsonl with --input") }
-            if InteractionFormat(rawValue: inputFormat) == nil {
-                let names = InteractionFormat.allCases.map(\.rawValue).joined(separator: ", ")
-                throw ValidationError("--input-format must be one of \(names)")
-            }
         }
     }
 
@@ -91,7 +77,7 @@ struct RecommendCommand: ParsableCommand {
     func run() throws {
         let engine = compute.makeEngine()
         let recommender = try Recommender.load(
-            model, gemm: engine.gemm, threadCount: compute.threadCount, precision: precision)
+            model, gemm: engine.gemm, threadCount: compute.threadCount, precision: precision.precision)
         let excluded = exclude.map(Self.identifiers) ?? []
         if let user {
             try printResult(try recommender.recommend(user: user, count: k, exclude: excluded))

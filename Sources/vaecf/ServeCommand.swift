@@ -5,6 +5,8 @@ import VAECF
 import VAECFCompute
 import VAECFServer
 
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
 /// `vaecf serve`: recommendations over HTTP, concurrent requests coalesced into batched forward passes.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,11 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
     var model: URL
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port; the address is printed).") var port = 8080
-    @Option(
-        help:
-            "Weights of the output layer at inference: float32, float16 (fp16) or bfloat16 (bf16: bfloat16 products; needs AVX512-BF16)."
-    )
-    var precision: InferencePrecision = .float32
+    @OptionGroup var precision: InferencePrecisionOptions
     @Option(name: .customLong("max-batch"), help: "Most queries in one coalesced forward pass.") var maxBatch = 256
     @Option(
         name: .customLong("max-wait-ms"), help: "Longest wait for more queries once one is queued, in milliseconds.")
@@ -61,17 +59,12 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("drain-timeout"),
         help: "Seconds SIGTERM waits for open requests before closing their connections.")
     var drainTimeout = ServerConfiguration.defaultDrainTimeout.seconds
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel = "info"
+    @Option(name: .customLong("log-level"), help: "Messages logged to standard error: this level and above.")
+    var logLevel: Logger.Level = .info
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
-        if !precision.missingInstructions.isEmpty {
-            throw ValidationError(
-                ComputePrecisionError.unsupported(.bfloat16, missingInstructions: precision.missingInstructions)
-                    .description)
-        }
         if let adminPort {
             guard (0...65_535).contains(adminPort) else { throw ValidationError("--admin-port must be in 0...65535") }
             guard adminPort == 0 || adminPort != port else {
@@ -85,9 +78,6 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxItems >= 1 else { throw ValidationError("--max-items must be at least 1") }
         guard maxBodyBytes >= 64 else { throw ValidationError("--max-body-bytes must be at least 64") }
         guard maxUsers >= 1 else { throw ValidationError("--max-users must be at least 1") }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level \(logLevel) is not a level")
-        }
         for (name, value) in [
             ("--idle-timeout", idleTimeout), ("--read-timeout", readTimeout), ("--drain-timeout", drainTimeout),
         ] {
@@ -107,10 +97,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
+        LoggingSystem.bootstrap { [logLevel] label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
+            handler.logLevel = logLevel
             return handler
         }
         let logger = Logger(label: "vaecf.serve")
@@ -118,6 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
         let threadCount = compute.threadCount
         let gemm = GEMM.load(threadCount: threadCount)
         for warning in gemm.warnings { printError("warning: \(warning)") }
+        let precision = self.precision.precision
         let loader: BackendLoader = { path in
             try Recommender.load(URL(fileURLWithPath: path), gemm: gemm, threadCount: threadCount, precision: precision)
         }

@@ -18,8 +18,10 @@ struct SynthCommand: ParsableCommand {
               vaecf prepare synthetic.csv --output synthetic.vaecf --heldout-users 500
             """)
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The CSV file to write (header userId,itemId).", valueName: "path"))
-    var output: String
+    @Option(
+        name: .shortAndLong, help: ArgumentHelp("The CSV file to write (header userId,itemId).", valueName: "path"),
+        transform: URL.init(fileURLWithPath:))
+    var output: URL
 
     @Option(help: "Number of users. (default: 6000)")
     var users: Int?
@@ -44,8 +46,8 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Seed of every random choice. (default: 0)")
     var seed: UInt64?
 
-    @Option(help: "Worker threads; the output does not depend on it. (default: all cores, or VAECF_THREADS)")
-    var threads: Int?
+    /// The output does not depend on the thread count.
+    @OptionGroup var threads: ThreadOptions
 
     /// The generator settings the options describe.
     var settings: SyntheticSettings {
@@ -62,33 +64,31 @@ struct SynthCommand: ParsableCommand {
         do { try settings.validate() } catch {
             throw ValidationError("\(error)")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
         let settings = self.settings
-        let url = URL(fileURLWithPath: output)
         var isFolder: ObjCBool = false
-        let folder = url.deletingLastPathComponent()
+        let folder = output.deletingLastPathComponent()
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
-            printError("error: cannot write \(url.path): the folder \(folder.path) does not exist")
+            printError("error: cannot write \(output.path): the folder \(folder.path) does not exist")
             throw ExitCode.failure
         }
         let clock = ContinuousClock()
         let start = clock.now
         let table = SyntheticInteractions.generate(
-            settings, threadCount: threads ?? ParallelExecutor.defaultThreadCount)
+            settings, threadCount: threads.threadCount)
         let generated = clock.now
         do {
-            try SyntheticInteractions.writeCSV(table, to: url)
+            try SyntheticInteractions.writeCSV(table, to: output)
         } catch {
             printError("error: \(error)")
             throw ExitCode.failure
         }
         let written = clock.now
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        let size = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
         print(
-            "wrote \(output) (\(InfoCommand.formatByteCount(size))): \(table.count) interactions of "
+            "wrote \(output.relativePath) (\(InfoCommand.formatByteCount(size))): \(table.count) interactions of "
                 + "\(table.userIDs.count) users on \(table.itemIDs.count) items (\(settings.topics) topics, seed \(settings.seed))"
         )
         print("time: generate \(Self.seconds(generated - start)) s, write \(Self.seconds(written - generated)) s")

@@ -17,7 +17,7 @@ struct TestCommand: ParsableCommand {
         help: "Model file from `vaecf train` (a checkpoint gives its best-validation weights).",
         transform: URL.init(fileURLWithPath:))
     var model: URL
-    @Option(help: "Which held-out users: test or validation.") var split: Split = .test
+    @Option(help: "Which held-out users.") var split: Split = .test
     @Option(name: .customLong("batch-size"), help: "Users scored at a time.") var batchSize: Int = 2000
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @OptionGroup var compute: ComputeOptions

@@ -55,7 +55,7 @@ struct TrainCommand: ParsableCommand {
         transform: URL.init(fileURLWithPath:))
     var logPath: URL?
     @Flag(help: "Print only the summary.") var quiet = false
-    @Option(name: .customLong("model"), help: "Model: multvae, multdae, recvae or ease. (default: multvae)")
+    @Option(name: .customLong("model"), help: "The model to train. (default: multvae)")
     var modelArgument: ModelKind?
     @Option(name: .customLong("ease-lambda"), help: "EASE's L2 weight lambda (--model ease). (default: 500)")
     var easeLambda: Double?

@@ -29,7 +29,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Adam beta2.") var beta2: Double?
     @Option(name: .customLong("top-results"), help: "K of the validation NDCG@K that picks the best model.")
     var topResults: Int?
-    @Option(name: .customLong("activation"), help: "Hidden activation: tanh or relu. (default: tanh)")
+    @Option(name: .customLong("activation"), help: "Hidden activation. (default: tanh)")
     var activationArgument: Activation?
     @Option(
         name: .customLong("encoder-dims"),

@@ -37,7 +37,7 @@ struct TuneCommand: ParsableCommand {
         help: "Folder of the search's state and trial checkpoints (default: OUTPUT.tune).",
         transform: URL.init(fileURLWithPath:))
     var state: URL?
-    @Option(name: .customLong("model"), help: "Model: multvae, multdae or ease. (default: multvae)")
+    @Option(name: .customLong("model"), help: "The model to tune. (default: multvae)")
     var modelArgument: ModelKind?
     @Option(help: "Configurations drawn.") var trials: Int = 12
     @Option(name: .customLong("min-epochs"), help: "Epochs of the first rung.") var minEpochs: Int = 2

@@ -6,6 +6,11 @@ struct VAECFCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vaecf",
         abstract: "Variational autoencoders for collaborative filtering (Mult-VAE).",
+        discussion: """
+            Environment: VAECF_THREADS sets the default of --threads; VAECF_BLAS=openblas|blis|mkl|portable|/path/to/lib.so \
+            chooses the BLAS (default: the first CBLAS found, else portable); VAECF_MPI names the MPI library used \
+            under mpirun.
+            """,
         version: "0.1.0",
         subcommands: [
             DemoCommand.self, PrepareCommand.self, SynthCommand.self, DownloadCommand.self, InfoCommand.self,

@@ -33,8 +33,8 @@ enum CLIRunner {
         defer { try? FileManager.default.removeItem(at: outputs) }
         let standardOutputURL = outputs.appendingPathComponent("stdout")
         let standardErrorURL = outputs.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: standardOutputURL.path, contents: nil)
-        FileManager.default.createFile(atPath: standardErrorURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: standardOutputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: standardErrorURL.path, contents: nil)
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

@@ -4,7 +4,7 @@ import Testing
 import VAECFCompute
 import VAECFData
 
-@Suite("Recommendation files, user grouping, softmax and latency summaries")
+@Suite("Recommendation files, user grouping and softmax")
 struct RecommendationFormatTests {
     let result = RecommendationResult(
         items: [ScoredItem(id: "50", score: 0.25), ScoredItem(id: "a,\"b\"", score: 1e-7)], unknown: ["x\"y", "\n"])
@@ -76,13 +76,5 @@ struct RecommendationFormatTests {
             abs(
                 reductions.sumOfExponentials(values, count: 3, shift: 0)
                     - values[0..<3].reduce(0.0) { $0 + exp(Double($1)) }) < 1e-6)
-    }
-
-    @Test("latency percentiles are nearest-rank")
-    func percentiles() {
-        let summary = LatencySummary(samples: (1...200).reversed().map { Double($0) })
-        #expect(summary.count == 200 && summary.p50 == 100 && summary.p90 == 180 && summary.p99 == 198)
-        #expect(summary.mean == 100.5 && summary.minimum == 1 && summary.maximum == 200)
-        #expect(LatencySummary(samples: []).p50 == 0)
     }
 }

@@ -1,3 +1,4 @@
+import VAECFCompute
 import VAECFCore
 
 #if canImport(Glibc)

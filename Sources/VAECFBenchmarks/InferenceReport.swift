@@ -1,29 +1,27 @@
 import Foundation
-import VAECF
-import VAECFCore
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// What `vaecf benchmark inference` measured, as text lines or one JSON object (times in seconds).
-struct InferenceReport: Codable {
+package struct InferenceReport: Codable {
     /// The large-batch measurement: seconds of every round of the full recommendation and of the plain sgemm.
-    struct Batch: Codable {
-        var users: Int
-        var k: Int
-        var blockRows: Int
-        var rounds: [Double]
-        var sgemmRounds: [Double]
-        var sgemmShape: [Int]
+    package struct Batch: Codable {
+        package var users: Int
+        package var k: Int
+        package var blockRows: Int
+        package var rounds: [Double]
+        package var sgemmRounds: [Double]
+        package var sgemmShape: [Int]
         /// Median seconds of one call for all users.
-        var seconds: Double
-        var sgemmSeconds: Double
-        var usersPerSecond: Double
+        package var seconds: Double
+        package var sgemmSeconds: Double
+        package var usersPerSecond: Double
         /// Median of the per-round ratios of recommendation time to plain sgemm time.
-        var ratio: Double
+        package var ratio: Double
 
-        init(users: Int, k: Int, blockRows: Int, rounds: [Double], sgemmRounds: [Double], sgemmShape: [Int]) {
+        package init(users: Int, k: Int, blockRows: Int, rounds: [Double], sgemmRounds: [Double], sgemmShape: [Int]) {
             self.users = users
             self.k = k
             self.blockRows = blockRows
@@ -37,24 +35,24 @@ struct InferenceReport: Codable {
         }
     }
 
-    var model: String
-    var items: Int
-    var dimensions: [Int]
-    var precision: String
-    var backend: String
-    var threads: Int
+    package var model: String
+    package var items: Int
+    package var dimensions: [Int]
+    package var precision: String
+    package var backend: String
+    package var threads: Int
     /// One-minute load average of the machine before and after (the measurements are only as quiet as it).
-    var loadBefore: Double
-    var loadAfter: Double = 0
-    var latency: LatencySummary?
+    package var loadBefore: Double
+    package var loadAfter: Double = 0
+    package var latency: LatencySummary?
     /// Queries per call of the small-batch latency, and that latency.
-    var smallBatch: Int?
-    var smallBatchLatency: LatencySummary?
-    var batch: Batch?
+    package var smallBatch: Int?
+    package var smallBatchLatency: LatencySummary?
+    package var batch: Batch?
     /// Test metrics per precision (`float32`, `float16`), with `--data`.
-    var quality: [String: [String: Double]]?
+    package var quality: [String: [String: Double]]?
 
-    init(
+    package init(
         model: String, items: Int, dimensions: [Int], precision: String, backend: String, threads: Int,
         loadBefore: Double
     ) {
@@ -68,12 +66,12 @@ struct InferenceReport: Codable {
     }
 
     /// The one-minute load average, or -1 where it cannot be read.
-    static func loadAverage() -> Double {
+    package static func loadAverage() -> Double {
         var values = [Double](repeating: -1, count: 3)
         return getloadavg(&values, 3) >= 1 ? values[0] : -1
     }
 
-    var lines: [String] {
+    package var lines: [String] {
         var lines = [
             "model: \(model), \(items) items, encoder \(dimensions), \(precision) output weights",
             "compute: \(backend), \(threads) thread\(threads == 1 ? "" : "s"); load average \(format(loadBefore, 2)) before, \(format(loadAfter, 2)) after",
