@@ -5,7 +5,7 @@ import NIOHTTPTypesHTTP1
 import VAECFCore
 
 /// A request the connection gave up reading (see ``RequestGuardHandler``).
-enum RequestReadError: Error, LocalizedError, CustomStringConvertible {
+enum RequestReadError: Error, Equatable, LocalizedError, CustomStringConvertible {
     /// The body did not arrive completely within the read timeout after the headers.
     case bodyTimedOut(after: Duration)
 
@@ -25,12 +25,13 @@ extension APIError {
     static func refusal(for error: any Error) -> APIError? {
         switch error {
         case let readError as RequestReadError:
-            return APIError(
-                .requestTimeout, code: "request_timeout", "\(readError.description); closing the connection")
+            switch readError {
+            case .bodyTimedOut(let timeout): return .bodyTimedOut(after: timeout)
+            }
         case let parserError as HTTPParserError:
             return parserRefusal(parserError)
         case is HTTP1TypeConversionError:
-            return APIError(.badRequest, code: "malformed_request", "the request line could not be parsed")
+            return .malformedRequest(.requestLine)
         default:
             return nil
         }
@@ -39,26 +40,15 @@ extension APIError {
     /// The JSON error for each kind of HTTP parser failure.
     private static func parserRefusal(_ error: HTTPParserError) -> APIError {
         switch error {
-        case .headerOverflow:
-            return APIError(
-                .init(code: 431, reasonPhrase: "Request Header Fields Too Large"), code: "headers_too_large",
-                "the request's headers exceed the server's size or count limits")
-        case .invalidContentLength, .unexpectedContentLength:
-            return APIError(
-                .badRequest, code: "invalid_content_length",
-                "the Content-Length header is invalid or repeated")
-        case .invalidChunkSize:
-            return APIError(.badRequest, code: "invalid_chunked_body", "the chunked request body is malformed")
-        case .invalidMethod:
-            return APIError(.badRequest, code: "malformed_request", "the request method is not valid HTTP")
+        case .headerOverflow: .headersTooLarge
+        case .invalidContentLength, .unexpectedContentLength: .invalidContentLength
+        case .invalidChunkSize: .invalidChunkedBody
+        case .invalidMethod: .malformedRequest(.method)
         case .invalidURL, .invalidPath, .invalidQueryString, .invalidFragment, .invalidHost, .invalidPort:
-            return APIError(.badRequest, code: "malformed_request", "the request target is not a valid URL")
-        case .invalidVersion:
-            return APIError(.badRequest, code: "malformed_request", "the request's HTTP version is not supported")
-        case .invalidHeaderToken, .invalidCharactersUsed, .lfExpected, .invalidConstant:
-            return APIError(.badRequest, code: "malformed_request", "the request line or headers are malformed")
-        default:
-            return APIError(.badRequest, code: "malformed_request", "the request is not valid HTTP/1.1")
+            .malformedRequest(.target)
+        case .invalidVersion: .malformedRequest(.version)
+        case .invalidHeaderToken, .invalidCharactersUsed, .lfExpected, .invalidConstant: .malformedRequest(.syntax)
+        default: .malformedRequest(.other)
         }
     }
 }

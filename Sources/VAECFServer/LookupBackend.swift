@@ -29,17 +29,9 @@ extension APIError {
     /// The 4xx of a query by id that the model cannot answer.
     init(_ error: RecommenderError) {
         switch error {
-        case .unknownItem: self.init(.notFound, code: "unknown_item", error.description)
-        case .unknownUser: self.init(.notFound, code: "unknown_user", error.description)
-        case .noTrainingUsers:
-            self.init(
-                .notFound, code: "no_user_histories",
-                "the model in service keeps no training users, so users cannot be asked for by id; send the user's items to POST /v1/recommend"
-            )
+        case .unknownItem(let item): self = .unknownItem(item)
+        case .unknownUser(let user): self = .unknownUser(user)
+        case .noTrainingUsers: self = .noUserHistories
         }
     }
-
-    /// 501 when the backend in service cannot answer queries by id.
-    static let lookupUnsupported = APIError(
-        .notImplemented, code: "not_supported", "the model in service does not answer queries by item or user id")
 }

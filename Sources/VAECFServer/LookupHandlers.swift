@@ -4,7 +4,9 @@ import VAECF
 
 extension RecommendationService {
     /// `GET /v1/items/{id}/similar?k=N`: ``SimilarItemsResponse`` (404 `unknown_item`, 400 `invalid_k`).
-    func handleSimilar(_ request: Request, context: some RequestContext) async throws(APIError) -> Response {
+    func handleSimilar(
+        _ request: Request, context: ServerRequestContext
+    ) async throws(APIError) -> SimilarItemsResponse {
         let item = Self.pathParameter("id", context: context)
         let backend = try lookupBackend()
         let k = try Self.parameterK(request, itemCount: backend.itemCount)
@@ -14,15 +16,16 @@ extension RecommendationService {
         }
         metrics.recordSimilarItems(seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         switch result {
-        case .success(let answer): return try Self.json(SimilarItemsResponse(item: item, items: answer.items))
+        case .success(let answer): return SimilarItemsResponse(item: item, items: answer.items)
         case .failure(let error): throw APIError(error)
         }
     }
 
     /// `GET /v1/users/{id}/recommendations?k=N`: ``RecommendationResult`` for a training user, batched with the
     /// other recommendation requests (404 `unknown_user` or `no_user_histories`, 400 `invalid_k`).
-    func handleUserRecommendations(_ request: Request, context: some RequestContext) async throws(APIError) -> Response
-    {
+    func handleUserRecommendations(
+        _ request: Request, context: ServerRequestContext
+    ) async throws(APIError) -> RecommendationResult {
         let user = Self.pathParameter("id", context: context)
         let (backend, generation) = slot.current
         guard let lookup = backend as? any LookupBackend else { throw .lookupUnsupported }
@@ -30,7 +33,7 @@ extension RecommendationService {
         let query: RecommendationQuery
         do { query = try lookup.query(forUser: user, count: k) } catch { throw APIError(error) }
         let results = try await batcher.submit([query], backend: backend, generation: generation).get()
-        return try Self.json(results[0])
+        return results[0]
     }
 
     /// The backend in service as a ``LookupBackend``, or 501.
@@ -50,9 +53,7 @@ extension RecommendationService {
     static func parameterK(_ request: Request, itemCount: Int) throws(APIError) -> Int {
         guard let text = request.uri.queryParameters.get("k") else { return min(RecommendRequest.defaultK, itemCount) }
         guard let k = Int(text), k >= 1, k <= itemCount else {
-            throw APIError(
-                .badRequest, code: "invalid_k",
-                "`k` must be an integer between 1 and the model's item count \(itemCount) (got \"\(text)\")")
+            throw .invalidKParameter(given: text, itemCount: itemCount)
         }
         return k
     }

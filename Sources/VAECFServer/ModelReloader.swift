@@ -39,9 +39,7 @@ actor ModelReloader {
     ///   outside the reload directory (whether or not it exists); 422 `reload_failed` when the file is missing
     ///   or does not load (the old model stays in service; the cause is logged).
     func reload(path newPath: String?) async throws(APIError) -> ModelDescription {
-        guard let loader else {
-            throw APIError(.conflict, code: "reload_unavailable", "this server was started without a model loader")
-        }
+        guard let loader else { throw .reloadWithoutLoader }
         let target = try self.target(newPath)
         logger.info("reloading the model from \(target)")
         switch await load(target, with: loader) {
@@ -53,29 +51,20 @@ actor ModelReloader {
             return backend.description
         case .failure(let failure):
             metrics.recordReload(succeeded: false, itemCount: nil)
-            logger.error("reload of \(target) failed, the previous model stays in service: \(failure.message)")
-            let reason = FileManager.default.fileExists(atPath: target) ? "not a readable model file" : "no such file"
-            throw APIError(
-                .unprocessableContent, code: "reload_failed",
-                "cannot load \(directory.relativeName(of: target)): \(reason); the previous model stays in service (the server log has the cause)"
-            )
+            logger.error("reload of \(target) failed, the previous model stays in service: \(failure.cause)")
+            throw .reloadFailed(file: directory.relativeName(of: target), reason: failure.reason)
         }
     }
 
     /// The file to load: the current one, or `newPath` if it lies inside the reload directory.
     private func target(_ newPath: String?) throws(APIError) -> String {
         guard let newPath else {
-            guard let path else {
-                throw APIError(
-                    .conflict, code: "reload_unavailable", "no model path is known; pass {\"path\": \"...\"}")
-            }
+            guard let path else { throw .reloadWithoutPath }
             return path
         }
         guard let resolved = directory.resolve(newPath) else {
             logger.warning("reload refused: \(newPath) is outside the reload directory \(directory.lexicalPath)")
-            throw APIError(
-                .forbidden, code: "reload_forbidden",
-                "reloads may only read model files inside the server's reload directory")
+            throw .reloadForbidden
         }
         return resolved
     }
@@ -83,19 +72,56 @@ actor ModelReloader {
     /// Runs the blocking load off the cooperative pool.
     private func load(
         _ target: String, with loader: @escaping BackendLoader
-    ) async -> Result<any RecommendationBackend, LoadFailure> {
+    ) async -> Result<any RecommendationBackend, ModelLoadFailure> {
         await withCheckedContinuation { continuation in
             loads.async {
                 do {
                     continuation.resume(returning: .success(try loader(target)))
                 } catch {
-                    continuation.resume(returning: .failure(LoadFailure(message: String(describing: error))))
+                    continuation.resume(returning: .failure(ModelLoadFailure(path: target, error: error)))
                 }
             }
         }
     }
+}
 
-    private struct LoadFailure: Error {
-        let message: String
+/// Why a reload's model file did not load: logged in full by ``ModelReloader``, answered as
+/// ``APIError/reloadFailed(file:reason:)`` without the cause (which may name folders).
+enum ModelLoadFailure: Error, Equatable, LocalizedError, CustomStringConvertible {
+    /// There is no file at `path`; `cause` is the loader's error.
+    case noSuchFile(path: String, cause: String)
+    /// The file at `path` exists but the loader refused it; `cause` is the loader's error.
+    case notAModelFile(path: String, cause: String)
+
+    /// The failure of loading `path` with `error`, told apart by whether the file exists.
+    init(path: String, error: any Error) {
+        let cause = String(describing: error)
+        self =
+            FileManager.default.fileExists(atPath: path)
+            ? .notAModelFile(path: path, cause: cause) : .noSuchFile(path: path, cause: cause)
     }
+
+    /// The loader's error.
+    var cause: String {
+        switch self {
+        case .noSuchFile(_, let cause), .notAModelFile(_, let cause): cause
+        }
+    }
+
+    /// What the answer to the client says of the file.
+    var reason: APIError.ReloadFailureReason {
+        switch self {
+        case .noSuchFile: .noSuchFile
+        case .notAModelFile: .notAModelFile
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .noSuchFile(let path, let cause): "cannot load \(path): no such file (\(cause))"
+        case .notAModelFile(let path, let cause): "cannot load \(path): not a readable model file (\(cause))"
+        }
+    }
+
+    var errorDescription: String? { description }
 }

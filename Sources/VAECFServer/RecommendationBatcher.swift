@@ -165,9 +165,7 @@ final class RecommendationBatcher: @unchecked Sendable {
         let results = batch[0].backend.recommend(queries)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         guard results.count == queries.count else {
-            let error = APIError(
-                .internalServerError, code: "backend_failure",
-                "the model answered \(results.count) of \(queries.count) queries")
+            let error = APIError.backendFailure(answered: results.count, asked: queries.count)
             for entry in batch { entry.continuation.resume(returning: .failure(error)) }
             return
         }

@@ -57,7 +57,7 @@ package enum RecommendationServer {
 
     /// One HTTP/1.1 listener with the connection limits of `configuration`.
     private static func makeApplication(
-        _ name: String, router: Router<BasicRequestContext>, host: String, port: Int, maxConnections: Int,
+        _ name: String, router: Router<ServerRequestContext>, host: String, port: Int, maxConnections: Int,
         service: RecommendationService, configuration: ServerConfiguration, logger: Logger,
         onListening: @escaping @Sendable (_ api: String, _ url: String) -> Void
     ) -> DrainReportingService {

@@ -15,7 +15,7 @@ package final class RecommendationService: Sendable {
     let slot: BackendSlot
     let batcher: RecommendationBatcher
     let reloader: ModelReloader
-    let decoding: RequestDecoding
+    let validation: QueryValidation
 
     /// - Parameters:
     ///   - backend: the model to serve first.
@@ -42,7 +42,7 @@ package final class RecommendationService: Sendable {
         reloader = ModelReloader(
             slot: slot, path: path, loader: loader, directory: ReloadDirectory(directory),
             metrics: metrics, logger: logger)
-        decoding = RequestDecoding(limits: limits)
+        validation = QueryValidation(limits: limits)
         metrics.recordReload(succeeded: true, itemCount: backend.itemCount)
     }
 
@@ -78,34 +78,38 @@ package final class RecommendationService: Sendable {
     // MARK: Handlers
 
     /// `POST /v1/recommend`.
-    func handleRecommend(_ request: Request) async throws(APIError) -> Response {
-        let results = try await answer(request, as: RecommendRequest.self) { (payload, itemCount) throws(APIError) in
-            [try decoding.query(payload, itemCount: itemCount)]
+    func handleRecommend(
+        _ request: Request, context: ServerRequestContext
+    ) async throws(APIError) -> RecommendationResult {
+        let results = try await answer(request, context: context, as: RecommendRequest.self) {
+            (payload, itemCount) throws(APIError) in
+            [try validation.query(payload, itemCount: itemCount)]
         }
-        return try Self.json(results[0])
+        return results[0]
     }
 
     /// `POST /v1/recommend/batch`.
-    func handleBatch(_ request: Request) async throws(APIError) -> Response {
-        let results = try await answer(request, as: BatchRecommendRequest.self) {
+    func handleBatch(
+        _ request: Request, context: ServerRequestContext
+    ) async throws(APIError) -> BatchRecommendResponse {
+        let results = try await answer(request, context: context, as: BatchRecommendRequest.self) {
             (payload, itemCount) throws(APIError) in
-            try decoding.queries(payload, itemCount: itemCount)
+            try validation.queries(payload, itemCount: itemCount)
         }
-        return try Self.json(BatchRecommendResponse(results: results))
+        return BatchRecommendResponse(results: results)
     }
 
     /// Reads and decodes a recommendation request, validates its queries against the model in service and
     /// answers them through the batcher. The request counts as arriving (the batcher may wait for it) from the
     /// start until its queries are queued or it fails.
     private func answer<Payload: Decodable>(
-        _ request: Request, as type: Payload.Type,
+        _ request: Request, context: ServerRequestContext, as type: Payload.Type,
         queries: (Payload, Int) throws(APIError) -> [RecommendationQuery]
     ) async throws(APIError) -> [RecommendationResult] {
         batcher.beginArrival()
         var submitted = false
         defer { if !submitted { batcher.endArrival() } }
-        let body = try await decoding.body(of: request)
-        let payload = try decoding.decode(type, from: body)
+        let payload = try await Self.decodeBody(type, of: request, context: context)
         let (backend, generation) = slot.current
         let validated = try queries(payload, backend.itemCount)
         submitted = true
@@ -113,23 +117,23 @@ package final class RecommendationService: Sendable {
     }
 
     /// `POST /admin/reload` with an optional `{"path": "..."}`.
-    func handleReload(_ request: Request) async throws(APIError) -> Response {
-        let body = try await decoding.body(of: request)
-        let payload = body.readableBytes == 0 ? ReloadRequest() : try decoding.decode(ReloadRequest.self, from: body)
+    func handleReload(_ request: Request, context: ServerRequestContext) async throws(APIError) -> ReloadResponse {
+        let payload = try await Self.decodeBody(ReloadRequest.self, of: request, context: context)
         let description = try await reload(path: payload.path)
-        return try Self.json(ReloadResponse(status: "reloaded", model: Self.withoutFolder(description)))
+        return ReloadResponse(status: "reloaded", model: Self.withoutFolder(description))
     }
 
-    /// A 200 JSON response (keys sorted: the same answer is the same bytes).
-    static func json(_ value: some Encodable) throws(APIError) -> Response {
-        let data: Data
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        do { data = try encoder.encode(value) } catch {
-            throw APIError(.internalServerError, code: "encoding_failed", "the answer could not be encoded: \(error)")
+    /// The request's JSON body, decoded by the context's ``JSONRequestDecoder`` (which throws only
+    /// ``APIError``s).
+    static func decodeBody<Value: Decodable>(
+        _ type: Value.Type, of request: Request, context: ServerRequestContext
+    ) async throws(APIError) -> Value {
+        do {
+            return try await request.decode(as: type, context: context)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw .unreadableBody(reason: "\(error)")
         }
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

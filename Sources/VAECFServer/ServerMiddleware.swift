@@ -24,18 +24,15 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 let path = request.uri.path
                 apiError =
                     allowed(on: path).map { .methodNotAllowed(request.method, path: path, allowed: $0) }
-                    ?? .notFound(path)
+                    ?? .notFound(path: path)
             case .contentTooLarge:
-                apiError = APIError(.contentTooLarge, code: "body_too_large", "the request body is too large")
+                apiError = .bodyTooLarge(limit: nil)
             default:
-                apiError = APIError(
-                    httpError.status, code: "http_error",
-                    "\(httpError.status.code) \(httpError.status.reasonPhrase)")
+                apiError = .httpError(httpError.status)
             }
         } catch {
             context.logger.error("unexpected error answering \(request.method) \(request.uri.path): \(error)")
-            apiError = APIError(
-                .internalServerError, code: "internal_error", "the server failed to answer; the cause is in its log")
+            apiError = .internalError
         }
         metrics.recordError(route: context.endpointPath ?? "unmatched", code: apiError.code)
         return apiError.makeResponse()

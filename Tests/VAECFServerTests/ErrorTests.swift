@@ -21,11 +21,11 @@ struct ErrorTests {
     func malformed() async throws {
         try await ServerTest.withService(FakeBackend()) { service in
             try await Application(router: service.makeRouter()).test(.router) { client in
-                for body in [#"{"items": ["#, "not json", #"{"items": ["a"] "k": 1}"#, ""] {
+                for body in [#"{"items": ["#, "not json", #"{"items": ["a"] "k": 1}"#] {
                     let detail = try await post(client, "/v1/recommend", body, status: .badRequest)
                     #expect(detail.code == "malformed_json", "\(body): \(detail.message)")
-                    #expect(detail.message.contains("JSON"))
                 }
+                #expect(try await post(client, "/v1/recommend", "", status: .badRequest) == APIError.emptyBody.detail)
                 #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             }
         }
@@ -35,29 +35,24 @@ struct ErrorTests {
     func wrongTypes() async throws {
         try await ServerTest.withService(FakeBackend()) { service in
             try await Application(router: service.makeRouter()).test(.router) { client in
-                let cases: [(body: String, field: String, expected: String)] = [
-                    (#"{"items": "i1"}"#, "`items`", "an array"),
-                    (#"{"items": ["i1", 7]}"#, "`items[1]`", "a string"),
-                    (#"{"items": ["i1"], "k": "5"}"#, "`k`", "an integer"),
-                    (#"{"items": ["i1"], "k": 1e400}"#, "`k`", "an integer"),
-                    (#"{"items": ["i1"], "k": 2.5}"#, "`k`", "an integer"),
-                    (#"{"items": ["i1"], "exclude": {"a": 1}}"#, "`exclude`", "an array"),
-                    (#"{"items": null}"#, "`items`", "null"),
-                    (#"["i1"]"#, "(body)", "an object"),
+                let cases: [(body: String, error: APIError)] = [
+                    (#"{"items": "i1"}"#, .wrongType(field: "items", expected: "an array")),
+                    (#"{"items": ["i1", 7]}"#, .wrongType(field: "items[1]", expected: "a string")),
+                    (#"{"items": ["i1"], "k": "5"}"#, .wrongType(field: "k", expected: "an integer")),
+                    (#"{"items": ["i1"], "k": 1e400}"#, .wrongType(field: "k", expected: "an integer")),
+                    (#"{"items": ["i1"], "k": 2.5}"#, .wrongType(field: "k", expected: "an integer")),
+                    (#"{"items": ["i1"], "exclude": {"a": 1}}"#, .wrongType(field: "exclude", expected: "an array")),
+                    (#"{"items": null}"#, .nullValue(field: "items", expected: "an array")),
+                    (#"["i1"]"#, .wrongType(field: "(body)", expected: "an object")),
+                    (#"{"k": 3}"#, .missingField("items")),
                 ]
-                for (body, field, expected) in cases {
-                    let detail = try await post(client, "/v1/recommend", body, status: .badRequest)
-                    #expect(detail.code == "invalid_type", "\(body): \(detail.message)")
-                    #expect(detail.message.contains(field), "\(body): \(detail.message)")
-                    #expect(detail.message.contains(expected), "\(body): \(detail.message)")
+                for (body, error) in cases {
+                    let detail = try await post(client, "/v1/recommend", body, status: error.status)
+                    #expect(detail == error.detail, "\(body)")
                 }
-                let missing = try await post(client, "/v1/recommend", #"{"k": 3}"#, status: .badRequest)
-                #expect(missing.code == "missing_field")
-                #expect(missing.message.contains("`items`"))
                 let nested = try await post(
                     client, "/v1/recommend/batch", #"{"users": [{"items": []}, {"items": [3]}]}"#, status: .badRequest)
-                #expect(nested.code == "invalid_type")
-                #expect(nested.message.contains("`users[1].items[0]`"), "\(nested.message)")
+                #expect(nested == APIError.wrongType(field: "users[1].items[0]", expected: "a string").detail)
             }
         }
     }
@@ -69,14 +64,12 @@ struct ErrorTests {
                 for k in [0, -3, 31, 1_000_000] {
                     let detail = try await post(
                         client, "/v1/recommend", #"{"items": ["i1"], "k": \#(k)}"#, status: .badRequest)
-                    #expect(detail.code == "invalid_k")
-                    #expect(detail.message.contains("30") && detail.message.contains("got \(k)"), "\(detail.message)")
+                    #expect(detail == APIError.invalidK(field: "k", itemCount: 30, got: k).detail)
                 }
                 let batch = try await post(
                     client, "/v1/recommend/batch", #"{"users": [{"items": [], "k": 1}, {"items": [], "k": 0}]}"#,
                     status: .badRequest)
-                #expect(batch.code == "invalid_k")
-                #expect(batch.message.contains("`users[1].k`"))
+                #expect(batch == APIError.invalidK(field: "users[1].k", itemCount: 30, got: 0).detail)
                 let edge = try await client.execute(
                     uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": [], "k": 30}"#))
                 #expect(edge.status == .ok)
@@ -92,17 +85,20 @@ struct ErrorTests {
             try await Application(router: service.makeRouter()).test(.router) { client in
                 let items = try await post(
                     client, "/v1/recommend", #"{"items": ["i1", "i2"], "exclude": ["i3", "i4"]}"#, status: .badRequest)
-                #expect(items.code == "too_many_items")
-                #expect(items.message.contains("4") && items.message.contains("3"))
+                #expect(items == APIError.tooManyItems(fieldPrefix: "", count: 4, limit: 3).detail)
+                let batchItems = try await post(
+                    client, "/v1/recommend/batch", #"{"users": [{"items": ["i1", "i2", "i3", "i4"]}]}"#,
+                    status: .badRequest)
+                #expect(batchItems == APIError.tooManyItems(fieldPrefix: "users[0].", count: 4, limit: 3).detail)
                 let ok = try await client.execute(
                     uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": ["i1", "i2", "i3"]}"#))
                 #expect(ok.status == .ok)
                 let empty = try await post(client, "/v1/recommend/batch", #"{"users": []}"#, status: .badRequest)
-                #expect(empty.code == "empty_batch")
+                #expect(empty == APIError.emptyBatch.detail)
                 let users = try await post(
                     client, "/v1/recommend/batch", #"{"users": [{"items": []}, {"items": []}, {"items": []}]}"#,
                     status: .badRequest)
-                #expect(users.code == "too_many_users")
+                #expect(users == APIError.tooManyUsers(count: 3, limit: 2).detail)
             }
         }
     }
@@ -113,11 +109,10 @@ struct ErrorTests {
             try await Application(router: service.makeRouter()).test(.router) { client in
                 let ids = (0..<40).map { "\"i\($0)\"" }.joined(separator: ",")
                 let detail = try await post(client, "/v1/recommend", #"{"items": [\#(ids)]}"#, status: .contentTooLarge)
-                #expect(detail.code == "body_too_large")
-                #expect(detail.message.contains("100 bytes"))
+                #expect(detail == APIError.bodyTooLarge(limit: 100).detail)
                 let batch = try await post(
                     client, "/v1/recommend/batch", #"{"users": [{"items": [\#(ids)]}]}"#, status: .contentTooLarge)
-                #expect(batch.code == "body_too_large")
+                #expect(batch == APIError.bodyTooLarge(limit: 100).detail)
                 let small = try await client.execute(
                     uri: "/v1/recommend", method: .post, body: ServerTest.body(#"{"items": ["i1"]}"#))
                 #expect(small.status == .ok)
@@ -131,16 +126,17 @@ struct ErrorTests {
             try await Application(router: service.makeRouter()).test(.router) { client in
                 for uri in ["/", "/v1", "/v1/recommend/extra", "/admin/reload"] {
                     let response = try await client.execute(uri: uri, method: .get)
-                    let detail = try ServerTest.error(response, status: .notFound)
-                    #expect(detail.code == "not_found")
-                    #expect(detail.message.contains(uri))
+                    #expect(try ServerTest.error(response, status: .notFound) == APIError.notFound(path: uri).detail)
                 }
                 let get = try await client.execute(uri: "/v1/recommend", method: .get)
                 let detail = try ServerTest.error(get, status: .methodNotAllowed)
-                #expect(detail.code == "method_not_allowed")
+                #expect(detail == APIError.methodNotAllowed(.get, path: "/v1/recommend", allowed: [.post]).detail)
                 #expect(get.headers[.allow] == "POST")
                 let delete = try await client.execute(uri: "/healthz", method: .delete)
-                #expect(try ServerTest.error(delete, status: .methodNotAllowed).message.contains("GET"))
+                #expect(
+                    try ServerTest.error(delete, status: .methodNotAllowed)
+                        == APIError.methodNotAllowed(.delete, path: "/healthz", allowed: [.get, .head]).detail)
+                #expect(delete.headers[.allow] == "GET, HEAD")
                 let put = try await client.execute(uri: "/metrics", method: .put, body: ServerTest.body("x"))
                 #expect(put.status == .methodNotAllowed)
                 #expect(try await client.execute(uri: "/healthz", method: .head).status == .ok)
@@ -149,11 +145,19 @@ struct ErrorTests {
         }
     }
 
-    @Test("APIError makes a JSON response with its status and a readable description")
+    @Test("an APIError is a JSON response with its status, headers and a readable description")
     func errorBodyShape() throws {
-        let response = APIError(.badRequest, code: "invalid_k", "k is wrong").makeResponse()
-        #expect(response.status == .badRequest)
+        let error = APIError.methodNotAllowed(.delete, path: "/healthz", allowed: [.get, .head])
+        let response = error.makeResponse()
+        #expect(response.status == .methodNotAllowed)
         #expect(response.headers[.contentType] == "application/json; charset=utf-8")
-        #expect(APIError(.badRequest, code: "invalid_k", "k is wrong").description == "400 invalid_k: k is wrong")
+        #expect(response.headers[.allow] == "GET, HEAD")
+        #expect(
+            String(buffer: error.jsonBody)
+                == #"{"error":{"code":"method_not_allowed","message":"DELETE is not allowed on \/healthz; use GET, HEAD","status":405}}"#
+        )
+        #expect(error.description == "405 method_not_allowed: DELETE is not allowed on /healthz; use GET, HEAD")
+        #expect(error.errorDescription == error.description)
+        #expect(APIError.emptyBatch.makeResponse().headers[.allow] == nil)
     }
 }

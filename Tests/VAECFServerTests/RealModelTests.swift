@@ -76,10 +76,9 @@ struct RealModelTests {
         try await ServerTest.withService(
             try ServerTest.realLoader(first.path), path: first.path, loader: ServerTest.realLoader
         ) { service in
-            let failure = await #expect(throws: APIError.self) { try await service.reload(path: corrupt.path) }
-            #expect(failure?.code == "reload_failed")
-            #expect(failure?.message.contains("corrupt.model: not a readable model file") == true)
-            #expect(failure?.message.contains(folder.path) == false)
+            await #expect(throws: APIError.reloadFailed(file: "corrupt.model", reason: .notAModelFile)) {
+                try await service.reload(path: corrupt.path)
+            }
             #expect(service.backend.itemCount == 50)
             let description = try await service.reload(path: second.path)
             #expect(description.itemCount == 30)

@@ -40,12 +40,9 @@ struct ReloadCraftedModelTests {
         ) { service in
             // The answer names the file only; the cause (e.g. "decoder.1.bias holds NaN") goes to the server's log.
             for url in [negative, nan] {
-                let failure = await #expect(throws: APIError.self) { try await service.reload(path: url.path) }
-                #expect(failure?.code == "reload_failed")
-                #expect(
-                    failure?.message.contains("\(url.lastPathComponent): not a readable model file") == true,
-                    "\(failure?.message ?? "")")
-                #expect(failure?.message.contains(folder.path) == false)
+                await #expect(throws: APIError.reloadFailed(file: url.lastPathComponent, reason: .notAModelFile)) {
+                    try await service.reload(path: url.path)
+                }
                 #expect(service.backend.itemCount == 50)
             }
         }

@@ -76,14 +76,18 @@ struct ReloadDirectoryTests {
                     try await $0.execute(uri: "/v1/recommend", method: .post, body: query)
                 }
                 try await Application(router: service.makeAdminRouter()).test(.router) { admin in
-                    for (path, reason) in [
-                        ("corrupt.model", "not a readable model file"), ("absent.model", "no such file"),
-                        (folder.appendingPathComponent("corrupt.model").path, "not a readable model file"),
-                    ] {
+                    let cases: [(path: String, error: APIError)] = [
+                        ("corrupt.model", .reloadFailed(file: "corrupt.model", reason: .notAModelFile)),
+                        ("absent.model", .reloadFailed(file: "absent.model", reason: .noSuchFile)),
+                        (
+                            folder.appendingPathComponent("corrupt.model").path,
+                            .reloadFailed(file: "corrupt.model", reason: .notAModelFile)
+                        ),
+                    ]
+                    for (path, error) in cases {
                         let response = try await Self.reload(admin, path)
                         let detail = try ServerTest.error(response, status: .unprocessableContent)
-                        #expect(detail.code == "reload_failed")
-                        #expect(detail.message.contains(reason), "\(detail.message)")
+                        #expect(detail == error.detail, "\(path)")
                         #expect(!String(buffer: response.body).contains(folder.path), "\(detail.message)")
                     }
                 }

@@ -60,8 +60,7 @@ struct ReloadTests {
                 let failed = try await admin.execute(
                     uri: "/admin/reload", method: .post, body: ServerTest.body(#"{"path": "missing.model"}"#))
                 let detail = try ServerTest.error(failed, status: .unprocessableContent)
-                #expect(detail.code == "reload_failed")
-                #expect(detail.message.contains("cannot load missing.model"))
+                #expect(detail == APIError.reloadFailed(file: "missing.model", reason: .noSuchFile).detail)
                 try await api.test(.router) { client in
                     let model = try await client.execute(uri: "/v1/model", method: .get)
                     #expect(try ServerTest.decode(ModelDescription.self, model).path == "a")
