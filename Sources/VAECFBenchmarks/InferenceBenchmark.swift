@@ -107,3 +107,23 @@ package enum InferenceBenchmark {
         return (recommendSeconds, plainSeconds)
     }
 }
+
+extension InferenceBenchmark {
+    /// The large-batch measurement: `users` random queries of `itemsPerQuery` items (top `k`) drawn from
+    /// `random`, timed in `repetitions` rounds against the plain product of the output layer, whose input is
+    /// `width` wide (the first hidden layer, or the latent code of a one-layer model).
+    package static func measureBatch(
+        _ recommender: Recommender, gemm: GEMM, users: Int, itemsPerQuery: Int, k: Int, width: Int, repetitions: Int,
+        random: inout RandomSource
+    ) -> InferenceReport.Batch {
+        let queries = randomQueries(
+            itemIDs: recommender.itemIDs, count: users, itemsPerQuery: itemsPerQuery, k: k, random: &random)
+        let itemCount = recommender.description.itemCount
+        let plain = PlainProduct(
+            gemm: gemm, rows: users, depth: width, items: itemCount, blockRows: recommender.blockRows)
+        let rounds = measureThroughput(recommender, queries: queries, plain: plain, repetitions: repetitions)
+        return InferenceReport.Batch(
+            users: users, k: k, blockRows: recommender.blockRows, rounds: rounds.recommend, sgemmRounds: rounds.plain,
+            sgemmShape: [users, width, itemCount])
+    }
+}

@@ -103,16 +103,9 @@ struct BenchmarkInferenceCommand: ParsableCommand {
         // EASE has no output layer to compare with a plain GEMM: its batch throughput is not measured.
         if batchSize > 0 && shape.encoderDimensions.isEmpty { printError("no batch throughput for an EASE model") }
         if batchSize > 0, let width = shape.encoderDimensions.first {
-            let batch = InferenceBenchmark.randomQueries(
-                itemIDs: recommender.itemIDs, count: batchSize, itemsPerQuery: queryItems, k: batchK, random: &random)
-            // The output layer's input: the first hidden layer (or the latent code of a one-layer model).
-            let plain = InferenceBenchmark.PlainProduct(
-                gemm: gemm, rows: batchSize, depth: width, items: shape.itemCount, blockRows: recommender.blockRows)
-            let rounds = InferenceBenchmark.measureThroughput(
-                recommender, queries: batch, plain: plain, repetitions: repetitions)
-            report.batch = .init(
-                users: batchSize, k: batchK, blockRows: recommender.blockRows, rounds: rounds.recommend,
-                sgemmRounds: rounds.plain, sgemmShape: [batchSize, width, shape.itemCount])
+            report.batch = InferenceBenchmark.measureBatch(
+                recommender, gemm: gemm, users: batchSize, itemsPerQuery: queryItems, k: batchK, width: width,
+                repetitions: repetitions, random: &random)
         }
         if let data, let model, let file {
             report.quality = try compareQuality(
