@@ -48,125 +48,144 @@ extension MultVAEEngine {
                 negativeLogLikelihood: 0, kullbackLeibler: 0, anneal: anneal, regularization: effectiveLam * squaredNorm
             )
         }
-        let configuration = model.configuration
-        let latentSize = configuration.latentDimension
-        let dropout = noise.map { (keepProbability: configuration.keepProbability, seed: $0.dropoutSeed) }
-        let firstStream = shard.firstRow
-        gatherBatch(data, rows: rows, dropout: dropout, firstStream: firstStream)
-
+        let dropout = noise.map { (keepProbability: model.configuration.keepProbability, seed: $0.dropoutSeed) }
+        gatherBatch(data, rows: rows, dropout: dropout, firstStream: shard.firstRow)
         let squaredNorm = initializeGradients(
             model: model, lam: effectiveLam, gradientScale: lossScale, gradients: gradients)
 
-        // Encoder, reparameterization.
         encode(model: model, rows: batchSize)
-        let encoded = encoderOutputs[model.layout.encoder.count - 1].pointer
-        let noiseValues = epsilon.reserve(batchSize * latentSize)
-        let divergences = rowDivergences.reserve(batchSize)
-        let latentSeed = noise?.latentSeed
-        // Mult-DAE: the decoder reads the encoder's output, no sampling and no KL term.
-        let z = configuration.variational ? latent.reserve(batchSize * latentSize) : encoded
-        if configuration.variational {
-            executor.forEachChunk(count: batchSize, minimumChunk: 64) { _, chunk in
-                for row in chunk {
-                    let mu = encoded + row * 2 * latentSize
-                    let logVariance = mu + latentSize
-                    var random = RandomSource(seed: latentSeed ?? 0, stream: UInt64(firstStream + row))
-                    var divergence = 0.0
-                    for k in 0..<latentSize {
-                        let standardDeviation = VectorMath.exp(0.5 * logVariance[k])
-                        let sample: Float = latentSeed == nil ? 0 : Float(random.nextGaussian())
-                        noiseValues[row * latentSize + k] = sample
-                        z[row * latentSize + k] = mu[k] + sample * standardDeviation
-                        let variance = Double(standardDeviation) * Double(standardDeviation)
-                        divergence += 0.5 * (-Double(logVariance[k]) + variance + Double(mu[k]) * Double(mu[k]) - 1)
-                    }
-                    divergences[row] = divergence
-                }
-            }
-        } else {
-            divergences.update(repeating: 0, count: batchSize)
-        }
-
-        // Decoder hidden layers, then the output layer and the softmax block by block.
+        let z = sampleLatent(model: model, rows: batchSize, seed: noise?.latentSeed, firstStream: shard.firstRow)
         let outputInput = decodeHidden(model: model, input: z, rows: batchSize)
-        // Both gradient buffers hold `[batch, width]` for any hidden layer or for `mu | logvar`.
-        let gradientWidth = max(configuration.encoderDimensions.max()!, 2 * latentSize)
-        let gradientOfHidden = gradientA.reserve(batchSize * gradientWidth)
-        let losses = rowLosses.reserve(batchSize)
+        var buffers = reserveGradientBuffers(model: model, rows: batchSize)
         outputLayerLossAndGradients(
             model: model, input: outputInput, rows: batchSize, globalBatchSize: shard.globalBatchSize,
-            lossScale: lossScale, gradients: gradients, weightGradients: true, inputGradient: gradientOfHidden,
-            losses: losses)
-        let offsets = batchOffsets.pointer
-        let indices = batchIndices.pointer
-
-        // Back through the decoder's hidden layers to z.
-        var upstream = gradientOfHidden
-        var spare = gradientB.reserve(batchSize * gradientWidth)
-        let decoderLayers = model.layout.decoder
-        for index in stride(from: decoderLayers.count - 2, through: 0, by: -1) {
-            let layerInput = index == 0 ? UnsafePointer(z) : UnsafePointer(decoderOutputs[index - 1].pointer)
-            denseBackward(
-                model: model, layer: decoderLayers[index], input: layerInput, output: decoderOutputs[index].pointer,
-                outputGradient: upstream, inputGradient: spare, rows: batchSize, linear: false,
-                gradients: gradients)
-            swap(&upstream, &spare)
-        }
-
-        // Gradient of mu and logvar: the reparameterization plus the KL term (Mult-DAE: `upstream` already is
-        // the gradient of the encoder's output).
+            lossScale: lossScale, gradients: gradients, weightGradients: true, inputGradient: buffers.current,
+            losses: rowLosses.reserve(batchSize))
+        decoderBackward(model: model, latent: z, rows: batchSize, gradients: gradients, buffers: &buffers)
         let klWeight = Float(anneal) * (lossScale / Float(shard.globalBatchSize))
-        let encodedGradient = spare
-        if configuration.variational {
-            executor.forEachChunk(count: batchSize, minimumChunk: 64) { _, chunk in
-                for row in chunk {
-                    let mu = encoded + row * 2 * latentSize
-                    let logVariance = mu + latentSize
-                    let gradientMu = encodedGradient + row * 2 * latentSize
-                    let gradientLogVariance = gradientMu + latentSize
-                    for k in 0..<latentSize {
-                        let dz = upstream[row * latentSize + k]
-                        let standardDeviation = VectorMath.exp(0.5 * logVariance[k])
-                        gradientMu[k] = dz + klWeight * mu[k]
-                        gradientLogVariance[k] =
-                            dz * noiseValues[row * latentSize + k] * 0.5 * standardDeviation
-                            + klWeight * 0.5 * (standardDeviation * standardDeviation - 1)
-                    }
+        latentBackward(model: model, rows: batchSize, klWeight: klWeight, buffers: &buffers)
+        encoderBackward(model: model, rows: batchSize, gradients: gradients, buffers: &buffers)
+        return lossBreakdown(
+            rows: batchSize, globalBatchSize: shard.globalBatchSize, anneal: anneal,
+            regularization: effectiveLam * squaredNorm)
+    }
+
+    /// The reparameterization of the encoded batch: `z = mu + eps * exp(logvar / 2)` per row, `eps` from
+    /// `RandomSource(seed: seed, stream: firstStream + row)` (`nil`: `eps = 0`, `z = mu`), kept in `epsilon`,
+    /// and each row's KL term in `rowDivergences`. Returns `z` `[rows, latent]`; Mult-DAE: the encoder's output
+    /// (no sampling, no KL term).
+    func sampleLatent(model: MultVAE, rows: Int, seed: UInt64?, firstStream: Int) -> UnsafeMutablePointer<Float> {
+        let latentSize = model.configuration.latentDimension
+        let encoded = encoderOutputs[model.layout.encoder.count - 1].pointer
+        let divergences = rowDivergences.reserve(rows)
+        guard model.configuration.variational else {
+            divergences.update(repeating: 0, count: rows)
+            return encoded
+        }
+        let noiseValues = epsilon.reserve(rows * latentSize)
+        let z = latent.reserve(rows * latentSize)
+        executor.forEachChunk(count: rows, minimumChunk: 64) { _, chunk in
+            for row in chunk {
+                let mu = encoded + row * 2 * latentSize
+                let logVariance = mu + latentSize
+                var random = RandomSource(seed: seed ?? 0, stream: UInt64(firstStream + row))
+                var divergence = 0.0
+                for k in 0..<latentSize {
+                    let standardDeviation = VectorMath.exp(0.5 * logVariance[k])
+                    let sample: Float = seed == nil ? 0 : Float(random.nextGaussian())
+                    noiseValues[row * latentSize + k] = sample
+                    z[row * latentSize + k] = mu[k] + sample * standardDeviation
+                    let variance = Double(standardDeviation) * Double(standardDeviation)
+                    divergence += 0.5 * (-Double(logVariance[k]) + variance + Double(mu[k]) * Double(mu[k]) - 1)
+                }
+                divergences[row] = divergence
+            }
+        }
+        return z
+    }
+
+    /// The two gradient buffers of the backward pass, each `[rows, width]` for any hidden layer or for
+    /// `mu | logvar`.
+    func reserveGradientBuffers(model: MultVAE, rows: Int) -> GradientBuffers {
+        let configuration = model.configuration
+        let width = max(configuration.encoderDimensions.max()!, 2 * configuration.latentDimension)
+        return GradientBuffers(current: gradientA.reserve(rows * width), next: gradientB.reserve(rows * width))
+    }
+
+    /// Back through the decoder's hidden layers, from the gradient of the output layer's input in
+    /// `buffers.current` to the gradient of `z` (`latent`, the decoder's input), left in `buffers.current`.
+    func decoderBackward(
+        model: MultVAE, latent z: UnsafePointer<Float>, rows: Int, gradients: FloatBuffer,
+        buffers: inout GradientBuffers
+    ) {
+        let parameters = UnsafePointer(model.parameters.pointer)
+        for index in stride(from: model.layout.decoder.count - 2, through: 0, by: -1) {
+            let input = index == 0 ? z : UnsafePointer(decoderOutputs[index - 1].pointer)
+            decoderLayer(model, index).backward(
+                parameters: parameters, input: input, output: decoderOutputs[index].pointer,
+                outputGradient: buffers.current, inputGradient: buffers.next, rows: rows, gradients: gradients.pointer)
+            buffers.advance()
+        }
+    }
+
+    /// From the gradient of `z` in `buffers.current` to that of `mu | logvar`: the reparameterization plus the
+    /// KL term weighted by `klWeight`, left in `buffers.current` (Mult-DAE: the gradient of `z` already is the
+    /// gradient of the encoder's output).
+    func latentBackward(model: MultVAE, rows: Int, klWeight: Float, buffers: inout GradientBuffers) {
+        guard model.configuration.variational else { return }
+        let latentSize = model.configuration.latentDimension
+        let encoded = encoderOutputs[model.layout.encoder.count - 1].pointer
+        let noiseValues = epsilon.pointer
+        let upstream = buffers.current
+        let encodedGradient = buffers.next
+        executor.forEachChunk(count: rows, minimumChunk: 64) { _, chunk in
+            for row in chunk {
+                let mu = encoded + row * 2 * latentSize
+                let logVariance = mu + latentSize
+                let gradientMu = encodedGradient + row * 2 * latentSize
+                let gradientLogVariance = gradientMu + latentSize
+                for k in 0..<latentSize {
+                    let dz = upstream[row * latentSize + k]
+                    let standardDeviation = VectorMath.exp(0.5 * logVariance[k])
+                    gradientMu[k] = dz + klWeight * mu[k]
+                    gradientLogVariance[k] =
+                        dz * noiseValues[row * latentSize + k] * 0.5 * standardDeviation
+                        + klWeight * 0.5 * (standardDeviation * standardDeviation - 1)
                 }
             }
-            swap(&upstream, &spare)
         }
+        buffers.advance()
+    }
 
-        // Back through the encoder.
-        let encoderLayers = model.layout.encoder
-        for index in stride(from: encoderLayers.count - 1, through: 1, by: -1) {
-            denseBackward(
-                model: model, layer: encoderLayers[index], input: encoderOutputs[index - 1].pointer,
-                output: encoderOutputs[index].pointer, outputGradient: upstream, inputGradient: spare,
-                rows: batchSize, linear: index == encoderLayers.count - 1 && configuration.variational,
-                gradients: gradients)
-            swap(&upstream, &spare)
+    /// Back through the encoder from the gradient of its output in `buffers.current`: the dense layers, then the
+    /// sparse first layer's gradients from the gathered batch.
+    func encoderBackward(model: MultVAE, rows: Int, gradients: FloatBuffer, buffers: inout GradientBuffers) {
+        let parameters = UnsafePointer(model.parameters.pointer)
+        for index in stride(from: model.layout.encoder.count - 1, through: 1, by: -1) {
+            encoderLayer(model, index).backward(
+                parameters: parameters, input: encoderOutputs[index - 1].pointer, output: encoderOutputs[index].pointer,
+                outputGradient: buffers.current, inputGradient: buffers.next, rows: rows, gradients: gradients.pointer)
+            buffers.advance()
         }
-        let first = encoderLayers[0]
-        let firstTensor = model.layout.tensors[first.weight]
-        activationAndBiasBackward(
-            model: model, layer: first, output: encoderOutputs[0].pointer, outputGradient: upstream, rows: batchSize,
-            linear: encoderLayers.count == 1 && configuration.variational, gradients: gradients)
-        SparseProducts.accumulateTransposeProduct(
-            rowOffsets: offsets, columnIndices: indices, rows: 0..<batchSize, values: inputValues.pointer,
-            gradient: upstream, width: firstTensor.columns, weightGradient: gradients.pointer + firstTensor.offset,
-            executor: executor)
+        encoderLayer(model, 0).backward(
+            sparseInput: gatheredRows(rows), output: encoderOutputs[0].pointer, outputGradient: buffers.current,
+            gradients: gradients.pointer)
+    }
 
+    /// The step's loss terms from the per-row likelihoods and KL terms (`rowLosses`, `rowDivergences`), added
+    /// in row order and divided by the global batch size.
+    func lossBreakdown(rows: Int, globalBatchSize: Int, anneal: Double, regularization: Double) -> LossBreakdown {
+        let losses = rowLosses.pointer
+        let divergences = rowDivergences.pointer
         var negativeLogLikelihood = 0.0
         var divergence = 0.0
-        for row in 0..<batchSize {
+        for row in 0..<rows {
             negativeLogLikelihood += losses[row]
             divergence += divergences[row]
         }
         return LossBreakdown(
-            negativeLogLikelihood: negativeLogLikelihood / Double(shard.globalBatchSize),
-            kullbackLeibler: divergence / Double(shard.globalBatchSize), anneal: anneal,
-            regularization: effectiveLam * squaredNorm)
+            negativeLogLikelihood: negativeLogLikelihood / Double(globalBatchSize),
+            kullbackLeibler: divergence / Double(globalBatchSize), anneal: anneal, regularization: regularization)
     }
 
     /// Gradients start as `2 lam W` (times `gradientScale`) for kernels and 0 for biases; the backward pass
@@ -222,50 +241,15 @@ extension MultVAEEngine {
         }
         return total
     }
+}
 
-    /// Backward through one dense layer `output = act(input W + b)`: scales `outputGradient` by the activation's
-    /// derivative (unless `linear`), accumulates `dW += input^T dOut` and `db += colsum(dOut)`, and writes
-    /// `inputGradient = dOut W^T`.
-    func denseBackward(
-        model: MultVAE, layer: (weight: Int, bias: Int), input: UnsafePointer<Float>,
-        output: UnsafePointer<Float>, outputGradient: UnsafeMutablePointer<Float>,
-        inputGradient: UnsafeMutablePointer<Float>, rows: Int, linear: Bool, gradients: FloatBuffer
-    ) {
-        let tensor = model.layout.tensors[layer.weight]
-        let width = tensor.columns
-        activationAndBiasBackward(
-            model: model, layer: layer, output: output, outputGradient: outputGradient, rows: rows, linear: linear,
-            gradients: gradients)
-        gemm.multiply(
-            transposeA: true, transposeB: false, m: tensor.rows, n: width, k: rows, alpha: 1,
-            a: input, lda: tensor.rows, b: outputGradient, ldb: width, beta: 1,
-            c: gradients.pointer + tensor.offset, ldc: width)
-        gemm.multiply(
-            transposeA: false, transposeB: true, m: rows, n: tensor.rows, k: width, alpha: 1,
-            a: outputGradient, lda: width, b: model.tensor(layer.weight), ldb: width, beta: 0,
-            c: inputGradient, ldc: tensor.rows)
-    }
+/// Two `[rows, width]` gradient buffers used in turn by the backward pass: a layer reads `current` and writes
+/// `next`, then ``advance()`` makes what it wrote the current one.
+struct GradientBuffers {
+    var current: UnsafeMutablePointer<Float>
+    var next: UnsafeMutablePointer<Float>
 
-    /// The first steps of a dense layer's backward pass: `outputGradient [rows, width]` scaled in place by the
-    /// activation's derivative (unless `linear`), then `db += colsum(outputGradient)`.
-    func activationAndBiasBackward(
-        model: MultVAE, layer: (weight: Int, bias: Int), output: UnsafePointer<Float>,
-        outputGradient: UnsafeMutablePointer<Float>, rows: Int, linear: Bool, gradients: FloatBuffer
-    ) {
-        let width = model.layout.tensors[layer.weight].columns
-        if !linear {
-            let activation = model.configuration.activation
-            executor.forEachChunk(count: rows, minimumChunk: 32) { _, chunk in
-                for row in chunk {
-                    activation.backward(
-                        output: output + row * width, gradient: outputGradient + row * width, count: width)
-                }
-            }
-        }
-        VectorMath.addColumnSums(
-            of: outputGradient, rows: rows, columns: width, stride: width,
-            into: gradients.pointer + model.layout.tensors[layer.bias].offset)
-    }
+    mutating func advance() { swap(&current, &next) }
 }
 
 #if canImport(Glibc)

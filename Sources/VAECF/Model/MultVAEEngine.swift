@@ -90,70 +90,61 @@ package final class MultVAEEngine: @unchecked Sendable {
 
     // MARK: Layers
 
-    /// `output[rows, layer.output] = input[rows, layer.input] * W + b`, then the activation unless `linear`.
-    func denseForward(
-        model: MultVAE, weight: Int, bias: Int, input: UnsafePointer<Float>, rows: Int,
-        output: UnsafeMutablePointer<Float>, linear: Bool
-    ) {
-        let tensor = model.layout.tensors[weight]
-        gemm.multiply(
-            transposeA: false, transposeB: false, m: rows, n: tensor.columns, k: tensor.rows, alpha: 1,
-            a: input, lda: tensor.rows, b: model.tensor(weight), ldb: tensor.columns, beta: 0, c: output,
-            ldc: tensor.columns)
-        addBiasAndActivate(model: model, bias: bias, output: output, rows: rows, width: tensor.columns, linear: linear)
+    /// Encoder layer `index` of `model` (of a Mult-VAE the last one is linear: it writes `mu | logvar`).
+    func encoderLayer(_ model: MultVAE, _ index: Int) -> DenseLayer {
+        let configuration = model.configuration
+        let isLinear = index == model.layout.encoder.count - 1 && configuration.variational
+        return DenseLayer(
+            layout: model.layout, layer: model.layout.encoder[index],
+            activation: isLinear ? nil : configuration.activation, gemm: gemm, executor: executor)
     }
 
-    func addBiasAndActivate(
-        model: MultVAE, bias: Int, output: UnsafeMutablePointer<Float>, rows: Int, width: Int, linear: Bool
-    ) {
-        let biasPointer = UnsafePointer(model.tensor(bias))
-        let activation = model.configuration.activation
-        executor.forEachChunk(count: rows, minimumChunk: 32) { _, chunk in
-            for row in chunk {
-                let destination = output + row * width
-                VectorMath.add(biasPointer, to: destination, count: width)
-                if !linear { activation.apply(destination, count: width) }
-            }
-        }
+    /// Decoder layer `index` of `model`; the last one, the output layer, is linear (it writes the logits).
+    func decoderLayer(_ model: MultVAE, _ index: Int) -> DenseLayer {
+        let isOutput = index == model.layout.decoder.count - 1
+        return DenseLayer(
+            layout: model.layout, layer: model.layout.decoder[index],
+            activation: isOutput ? nil : model.configuration.activation, gemm: gemm, executor: executor)
+    }
+
+    /// The output layer `[width, items]` of `model` (linear: it writes the logits).
+    func outputLayer(_ model: MultVAE) -> DenseLayer { decoderLayer(model, model.layout.decoder.count - 1) }
+
+    /// The first `rows` rows of the batch that ``gatherBatch(_:rows:dropout:firstStream:)`` wrote.
+    func gatheredRows(_ rows: Int) -> SparseRows {
+        SparseRows(
+            rowOffsets: batchOffsets.pointer, columnIndices: batchIndices.pointer, values: inputValues.pointer,
+            count: rows)
     }
 
     /// Encoder forward for the gathered batch: fills `encoderOutputs`; the last one is `[rows, 2 * latent]`
     /// holding `mu | logvar` (Mult-DAE: `[rows, latent]`, through the hidden activation as in the paper).
     func encode(model: MultVAE, rows: Int) {
         let layers = model.layout.encoder
-        let variational = model.configuration.variational
+        let parameters = UnsafePointer(model.parameters.pointer)
         while encoderOutputs.count < layers.count { encoderOutputs.append(ScratchBuffer<Float>()) }
-        for (index, layer) in layers.enumerated() {
-            let tensor = model.layout.tensors[layer.weight]
-            let output = encoderOutputs[index].reserve(rows * tensor.columns)
-            let isLast = index == layers.count - 1 && variational
+        for index in layers.indices {
+            let layer = encoderLayer(model, index)
+            let output = encoderOutputs[index].reserve(rows * layer.outputWidth)
             if index == 0 {
-                SparseProducts.multiply(
-                    rowOffsets: batchOffsets.pointer, columnIndices: batchIndices.pointer, rows: 0..<rows,
-                    values: inputValues.pointer, weights: model.tensor(layer.weight), width: tensor.columns,
-                    output: output, executor: executor)
-                addBiasAndActivate(
-                    model: model, bias: layer.bias, output: output, rows: rows, width: tensor.columns, linear: isLast)
+                layer.forward(parameters: parameters, sparseInput: gatheredRows(rows), output: output)
             } else {
-                let previous = encoderOutputs[index - 1].pointer
-                denseForward(
-                    model: model, weight: layer.weight, bias: layer.bias, input: previous, rows: rows,
-                    output: output, linear: isLast)
+                layer.forward(
+                    parameters: parameters, input: encoderOutputs[index - 1].pointer, output: output, rows: rows)
             }
         }
     }
 
     /// Decoder hidden layers (all but the output layer) from `latent`; returns the input of the output layer.
     func decodeHidden(model: MultVAE, input: UnsafePointer<Float>, rows: Int) -> UnsafePointer<Float> {
-        let layers = model.layout.decoder
-        while decoderOutputs.count < layers.count - 1 { decoderOutputs.append(ScratchBuffer<Float>()) }
+        let hiddenLayers = model.layout.decoder.count - 1
+        let parameters = UnsafePointer(model.parameters.pointer)
+        while decoderOutputs.count < hiddenLayers { decoderOutputs.append(ScratchBuffer<Float>()) }
         var current = input
-        for index in 0..<(layers.count - 1) {
-            let tensor = model.layout.tensors[layers[index].weight]
-            let output = decoderOutputs[index].reserve(rows * tensor.columns)
-            denseForward(
-                model: model, weight: layers[index].weight, bias: layers[index].bias, input: current, rows: rows,
-                output: output, linear: false)
+        for index in 0..<hiddenLayers {
+            let layer = decoderLayer(model, index)
+            let output = decoderOutputs[index].reserve(rows * layer.outputWidth)
+            layer.forward(parameters: parameters, input: current, output: output, rows: rows)
             current = UnsafePointer(output)
         }
         return current

@@ -34,9 +34,6 @@ extension MultVAEEngine {
     func applyOutputLayer(
         model: MultVAE, input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>
     ) {
-        let outputLayer = model.layout.decoder[model.layout.decoder.count - 1]
-        denseForward(
-            model: model, weight: outputLayer.weight, bias: outputLayer.bias, input: input, rows: rows,
-            output: output, linear: true)
+        outputLayer(model).forward(parameters: model.parameters.pointer, input: input, output: output, rows: rows)
     }
 }

@@ -81,9 +81,8 @@ struct OutputLayer: @unchecked Sendable {
                 transposeA: false, transposeB: false, m: rows, n: itemCount, k: width, alpha: 1, a: input, lda: width,
                 b: gemmWeights, ldb: itemCount, beta: 0, c: output, ldc: itemCount)
             if deferringBias { return true }
-            let layer = model.layout.decoder[model.layout.decoder.count - 1]
-            engine.addBiasAndActivate(
-                model: model, bias: layer.bias, output: output, rows: rows, width: itemCount, linear: true)
+            engine.outputLayer(model).addBiasAndActivate(
+                parameters: model.parameters.pointer, output: output, rows: rows)
         } else if let half {
             half.multiply(
                 input: input, m: rows, lda: width, bias: bias, output: output, ldc: itemCount, gemm: engine.gemm,

@@ -9,54 +9,40 @@ extension MultVAEEngine {
     /// With `R` the sum of the pre-activation gradients of the layers above, `dh_{l-1} = R + ds_l W_l^T`
     /// (every later layer adds `h_{l-1}` to its pre-activation; layer `l` also multiplies it by `W_l`).
     func recVAEEncoderBackward(model: MultVAE, rows: Int, gradients: FloatBuffer) {
-        let layout = model.layout
-        let layers = layout.normalizations.count
+        let layers = model.layout.normalizations.count
         let width = model.configuration.encoderDimensions[0]
         let workspace = recVAE
-        let head = layout.encoder[layers]
-        let headTensor = layout.tensors[head.weight]
-        let encodedGradient = workspace.gradientEncoded.pointer
+        let parameters = UnsafePointer(model.parameters.pointer)
         let hiddenGradient = workspace.gradientHidden.reserve(rows * width)
         let preGradient = workspace.gradientPreActivation.reserve(rows * width)
         let residual = workspace.gradientResidual.reserve(rows * width)
-        gemm.multiply(
-            transposeA: true, transposeB: false, m: width, n: headTensor.columns, k: rows, alpha: 1,
-            a: workspace.hidden[layers - 1].pointer, lda: width, b: encodedGradient, ldb: headTensor.columns,
-            beta: 1, c: gradients.pointer + headTensor.offset, ldc: headTensor.columns)
-        addColumnSums(
-            encodedGradient, rows: rows, width: headTensor.columns,
-            into: gradients.pointer + layout.tensors[head.bias].offset)
-        gemm.multiply(
-            transposeA: false, transposeB: true, m: rows, n: width, k: headTensor.columns, alpha: 1,
-            a: encodedGradient, lda: headTensor.columns, b: model.tensor(head.weight), ldb: headTensor.columns,
-            beta: 0, c: hiddenGradient, ldc: width)
+        recVAELayer(model, layers).backward(
+            parameters: parameters, input: workspace.hidden[layers - 1].pointer, output: workspace.encoded.pointer,
+            outputGradient: workspace.gradientEncoded.pointer, inputGradient: hiddenGradient, rows: rows,
+            gradients: gradients.pointer)
         residual.update(repeating: 0, count: rows * width)
         for layer in stride(from: layers - 1, through: 0, by: -1) {
             recVAENormalizationBackward(
                 model: model, layer: layer, rows: rows, width: width, hiddenGradient: hiddenGradient,
                 preGradient: preGradient, gradients: gradients)
-            let weight = layout.tensors[layout.encoder[layer].weight]
+            let dense = recVAELayer(model, layer)
             guard layer > 0 else {
-                SparseProducts.accumulateTransposeProduct(
-                    rowOffsets: batchOffsets.pointer, columnIndices: batchIndices.pointer, rows: 0..<rows,
-                    values: inputValues.pointer, gradient: preGradient, width: width,
-                    weightGradient: gradients.pointer + weight.offset, executor: executor)
+                dense.accumulateWeightGradient(
+                    sparseInput: gatheredRows(rows), outputGradient: preGradient, gradients: gradients.pointer)
                 break
             }
-            gemm.multiply(
-                transposeA: true, transposeB: false, m: width, n: width, k: rows, alpha: 1,
-                a: workspace.hidden[layer - 1].pointer, lda: width, b: preGradient, ldb: width, beta: 1,
-                c: gradients.pointer + weight.offset, ldc: width)
+            dense.accumulateWeightGradient(
+                input: workspace.hidden[layer - 1].pointer, outputGradient: preGradient, rows: rows,
+                gradients: gradients.pointer)
             executor.forEachChunk(count: rows, minimumChunk: 16) { _, chunk in
                 for row in chunk {
                     VectorMath.add(preGradient + row * width, to: residual + row * width, count: width)
                     (hiddenGradient + row * width).update(from: residual + row * width, count: width)
                 }
             }
-            gemm.multiply(
-                transposeA: false, transposeB: true, m: rows, n: width, k: width, alpha: 1,
-                a: preGradient, lda: width, b: model.tensor(layout.encoder[layer].weight), ldb: width, beta: 1,
-                c: hiddenGradient, ldc: width)
+            dense.propagate(
+                parameters: parameters, outputGradient: preGradient, inputGradient: hiddenGradient, rows: rows,
+                accumulating: true)
         }
     }
 

@@ -8,36 +8,31 @@ extension MultVAEEngine {
     /// intermediate values in the workspace for the backward pass and writes `mu | logvar` into `output`
     /// (`[rows, 2 x latent]`).
     func recVAEEncode(model: MultVAE, base: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>) {
-        let layout = model.layout
-        let layers = layout.normalizations.count
+        let layers = model.layout.normalizations.count
         let width = model.configuration.encoderDimensions[0]
         let workspace = recVAE
         workspace.reserveLayers(layers, rows: rows, width: width)
         for layer in 0..<layers {
-            let weight = base + layout.tensors[layout.encoder[layer].weight].offset
+            let dense = recVAELayer(model, layer)
             let product = workspace.preActivations[layer].pointer
             if layer == 0 {
-                SparseProducts.multiply(
-                    rowOffsets: batchOffsets.pointer, columnIndices: batchIndices.pointer, rows: 0..<rows,
-                    values: inputValues.pointer, weights: weight, width: width, output: product, executor: executor)
+                dense.multiply(parameters: base, sparseInput: gatheredRows(rows), output: product)
             } else {
-                gemm.multiply(
-                    transposeA: false, transposeB: false, m: rows, n: width, k: width, alpha: 1,
-                    a: workspace.hidden[layer - 1].pointer, lda: width, b: weight, ldb: width, beta: 0, c: product,
-                    ldc: width)
+                dense.multiply(
+                    parameters: base, input: workspace.hidden[layer - 1].pointer, output: product, rows: rows)
             }
             recVAEActivate(model: model, base: base, layer: layer, rows: rows, width: width)
         }
-        let head = layout.encoder[layers]
-        let headWidth = layout.tensors[head.weight].columns
-        gemm.multiply(
-            transposeA: false, transposeB: false, m: rows, n: headWidth, k: width, alpha: 1,
-            a: workspace.hidden[layers - 1].pointer, lda: width, b: base + layout.tensors[head.weight].offset,
-            ldb: headWidth, beta: 0, c: output, ldc: headWidth)
-        let bias = base + layout.tensors[head.bias].offset
-        executor.forEachChunk(count: rows, minimumChunk: 32) { _, chunk in
-            for row in chunk { VectorMath.add(bias, to: output + row * headWidth, count: headWidth) }
-        }
+        recVAELayer(model, layers).forward(
+            parameters: base, input: workspace.hidden[layers - 1].pointer, output: output, rows: rows)
+    }
+
+    /// RecVAE's encoder layer `index` as a ``DenseLayer`` without activation: the hidden layers' bias,
+    /// residual sums, swish and LayerNorm come after the product (``recVAEActivate``); the last layer, the
+    /// head, writes `mu | logvar`.
+    func recVAELayer(_ model: MultVAE, _ index: Int) -> DenseLayer {
+        DenseLayer(
+            layout: model.layout, layer: model.layout.encoder[index], activation: nil, gemm: gemm, executor: executor)
     }
 
     /// One hidden layer after its product: `s += b + h_0 + ... + h_{layer-1}` (kept for the backward pass),
