@@ -34,14 +34,7 @@ struct PrepareCommand: ParsableCommand {
     @Option(help: "Input format: auto, movielens-20m, movielens-1m, movielens-100k or csv. (default: auto)")
     var format: String?
 
-    @Option(name: .customLong("user-column"), help: "csv: name of the user column.")
-    var userColumn: String?
-
-    @Option(name: .customLong("item-column"), help: "csv: name of the item column.")
-    var itemColumn: String?
-
-    @Option(name: .customLong("rating-column"), help: "csv: name of the rating column.")
-    var ratingColumn: String?
+    @OptionGroup var columns: ColumnNameOptions
 
     @Option(name: .customLong("rating-threshold"), help: "Keep ratings >= this value. (default: 3.5)")
     var ratingThreshold: Double?
@@ -78,13 +71,14 @@ struct PrepareCommand: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         try validateSplitOptions()
         if fromProSG != nil {
-            let splitOptions: [(String, Bool)] = [
-                ("--format", format != nil), ("--user-column", userColumn != nil), ("--item-column", itemColumn != nil),
-                ("--rating-column", ratingColumn != nil), ("--rating-threshold", ratingThreshold != nil),
-                ("--min-user-interactions", minimumUserInteractions != nil),
-                ("--min-item-interactions", minimumItemInteractions != nil), ("--heldout-users", heldOutUsers != nil),
-                ("--seed", seed != nil),
-            ]
+            let splitOptions: [(String, Bool)] =
+                [("--format", format != nil)] + columns.given.map { ($0, true) } + [
+                    ("--rating-threshold", ratingThreshold != nil),
+                    ("--min-user-interactions", minimumUserInteractions != nil),
+                    ("--min-item-interactions", minimumItemInteractions != nil),
+                    ("--heldout-users", heldOutUsers != nil),
+                    ("--seed", seed != nil),
+                ]
             let given = splitOptions.filter(\.1).map(\.0)
             if !given.isEmpty {
                 throw ValidationError(
@@ -154,9 +148,7 @@ struct PrepareCommand: ParsableCommand {
         var options = ReaderOptions()
         options.format = format.flatMap(InteractionFormat.init(rawValue:)) ?? .auto
         if options.format == .auto { options.format = try InteractionReader.detectFormat(url) }
-        options.userColumn = userColumn
-        options.itemColumn = itemColumn
-        options.ratingColumn = ratingColumn
+        options.columnNames = columns.names
         options.ratingThreshold = ratingThreshold ?? options.ratingThreshold
         options.threadCount = threadCount
         let progress = ProgressPrinter(label: "reading \(url.lastPathComponent)")
@@ -183,7 +175,8 @@ struct PrepareCommand: ParsableCommand {
             existing = existing.deletingLastPathComponent()
         }
         guard isFolder.boolValue else {
-            throw DataError(file: folder.path, message: "cannot create the pro_sg folder: \(existing.path) is a file")
+            throw DataError.cannotCreateFolder(
+                file: folder.path, what: "the pro_sg folder", reason: "\(existing.path) is a file")
         }
         try checkWritable(existing.appendingPathComponent("train.csv"))
     }

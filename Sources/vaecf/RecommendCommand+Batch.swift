@@ -8,9 +8,7 @@ extension RecommendCommand {
     func recommendFile(_ recommender: Recommender, input: URL, excluded: [String]) throws {
         var options = ReaderOptions()
         options.format = InteractionFormat(rawValue: inputFormat) ?? .auto
-        options.userColumn = userColumn
-        options.itemColumn = itemColumn
-        options.ratingColumn = ratingColumn
+        options.columnNames = columns.names
         options.ratingThreshold = ratingThreshold
         options.threadCount = compute.threadCount
         let start = Date()

@@ -40,9 +40,7 @@ struct RecommendCommand: ParsableCommand {
     var format: RecommendationFileFormat?
     @Option(name: .customLong("input-format"), help: "auto, movielens-20m, movielens-1m, movielens-100k or csv.")
     var inputFormat: String = "auto"
-    @Option(name: .customLong("user-column"), help: "csv input: name of the user column.") var userColumn: String?
-    @Option(name: .customLong("item-column"), help: "csv input: name of the item column.") var itemColumn: String?
-    @Option(name: .customLong("rating-column"), help: "csv input: name of the rating column.") var ratingColumn: String?
+    @OptionGroup var columns: ColumnNameOptions
     @Option(name: .customLong("rating-threshold"), help: "Keep ratings >= this value (when the input has ratings).")
     var ratingThreshold: Double = 3.5
     @Option(name: .customLong("batch-size"), help: "Batch mode: users scored per forward pass.") var batchSize: Int =

@@ -1,13 +1,12 @@
-/// A problem in one data line; the parser adds the file and the line number.
-struct RowProblem: Error {
-    var message: String
-}
-
 /// Collects the kept rows of one chunk of a file: ids mapped to chunk-local indices in order of first
 /// appearance inside the chunk, and one (user, item) pair of local indices per kept row.
+///
+/// Each field is checked by its column (``InteractionColumn/accepts(_:threshold:name:)``).
 struct RowCollector {
     let layout: RecordLayout
     let threshold: Double
+    /// The columns the file has (from `layout`).
+    private let columns: [InteractionColumn]
     /// Local user ids in order of first appearance in the chunk.
     var users = IdentifierMap()
     /// Local item ids in order of first appearance in the chunk.
@@ -20,39 +19,33 @@ struct RowCollector {
     var rowsRead = 0
 
     /// The user field of the previous kept row (files are grouped by user), valid only while the
-    /// bytes it points at stay alive: set only by ``add(user:item:rating:userBytesAreStable:)`` callers
-    /// that pass fields of the mapped file.
+    /// bytes it points at stay alive: set only by ``add(_:userBytesAreStable:)`` callers that pass fields
+    /// of the mapped file.
     private var lastUser: UnsafeBufferPointer<UInt8> = UnsafeBufferPointer(start: nil, count: 0)
     private var lastUserIndex: Int32 = -1
 
     init(layout: RecordLayout, threshold: Double, expectedRows: Int) {
         self.layout = layout
         self.threshold = threshold
+        columns = layout.presentColumns
         userRows.reserveCapacity(expectedRows)
         itemRows.reserveCapacity(expectedRows)
     }
 
-    /// Adds one data row given its raw user, item and rating fields (the rating is ignored when the
-    /// layout has none). `userBytesAreStable` says the user bytes outlive the collector (enables the
-    /// same-user-as-before shortcut).
+    /// The fields of one row, indexed by ``InteractionColumn/rawValue`` (absent columns hold empty fields).
+    typealias Fields = UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>
+
+    /// Adds one data row given its raw fields. `userBytesAreStable` says the user bytes outlive the
+    /// collector (enables the same-user-as-before shortcut).
     @inline(__always)
-    mutating func add(
-        user rawUser: UnsafeBufferPointer<UInt8>, item rawItem: UnsafeBufferPointer<UInt8>,
-        rating rawRating: UnsafeBufferPointer<UInt8>, userBytesAreStable: Bool
-    ) throws(RowProblem) {
+    mutating func add(_ fields: Fields, userBytesAreStable: Bool) throws(RowProblem) {
         rowsRead += 1
-        let user = FieldParsing.trimmed(rawUser)
-        let item = FieldParsing.trimmed(rawItem)
-        if user.isEmpty { throw RowProblem(message: "empty user id in \(layout.userName)") }
-        if item.isEmpty { throw RowProblem(message: "empty item id in \(layout.itemName)") }
-        if layout.ratingField != nil {
-            let ratingText = FieldParsing.trimmed(rawRating)
-            guard let rating = FieldParsing.number(ratingText) else {
-                throw RowProblem(
-                    message: "expected a number in \(layout.ratingName), found \(FieldParsing.quoted(ratingText))")
-            }
-            if !(rating >= threshold) { return }
+        for column in columns {
+            let field = FieldParsing.trimmed(fields[column.rawValue])
+            fields[column.rawValue] = field
+            if try !column.accepts(field, threshold: threshold, name: { layout.name(of: column) }) { return }
         }
+        let user = fields[InteractionColumn.user.rawValue]
         let userIndex: Int32
         if userBytesAreStable && user.count == lastUser.count && lastUserIndex >= 0
             && Self.sameBytes(user, lastUser)
@@ -66,7 +59,7 @@ struct RowCollector {
             }
         }
         userRows.append(userIndex)
-        itemRows.append(Self.index(of: item, in: &items))
+        itemRows.append(Self.index(of: fields[InteractionColumn.item.rawValue], in: &items))
     }
 
     @inline(__always)

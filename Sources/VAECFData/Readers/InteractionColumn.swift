@@ -1,0 +1,90 @@
+/// The columns of an interaction file, each described completely in one place: its names in headers, its
+/// field in the headerless MovieLens formats, whether it must be present, and how its fields are parsed and
+/// checked. Header detection (``RecordLayout``), both parsers, the ``RowCollector`` and the column options
+/// (``ReaderOptions/columnNames``, the `--<name>-column` options of the command line) all follow this list.
+package enum InteractionColumn: Int, CaseIterable, Sendable {
+    /// The user id.
+    case user
+    /// The item id.
+    case item
+    /// The rating; rows below ``ReaderOptions/ratingThreshold`` are dropped.
+    case rating
+
+    /// What a field holds, which says how it is parsed and checked.
+    package enum Kind: Sendable {
+        /// An id: any non-empty text (integers keep their exact text).
+        case identifier
+        /// A decimal number; the row is kept only when it is at least the reader's threshold.
+        case thresholdedNumber
+    }
+
+    /// How the column's fields are parsed and checked.
+    package var kind: Kind {
+        switch self {
+        case .user, .item: return .identifier
+        case .rating: return .thresholdedNumber
+        }
+    }
+
+    /// The short name: `user`, `item`, `rating` (in messages, and `--user-column` on the command line).
+    package var name: String {
+        switch self {
+        case .user: return "user"
+        case .item: return "item"
+        case .rating: return "rating"
+        }
+    }
+
+    /// What one field holds, in messages: `user id`, `item id`, `rating`.
+    var role: String {
+        switch self {
+        case .user: return "user id"
+        case .item: return "item id"
+        case .rating: return "rating"
+        }
+    }
+
+    /// Names tried, in order, in the header of a csv file when no name is given; the first present wins.
+    package var defaultNames: [String] {
+        switch self {
+        case .user: return ["user", "userId", "user_id", "uid"]
+        case .item: return ["item", "itemId", "item_id", "movieId", "sid"]
+        case .rating: return ["rating"]
+        }
+    }
+
+    /// The column's name in the MovieLens 20M header `userId,movieId,rating,timestamp`.
+    var movieLensName: String {
+        switch self {
+        case .user: return "userId"
+        case .item: return "movieId"
+        case .rating: return "rating"
+        }
+    }
+
+    /// The 0-based field of the column in the headerless MovieLens formats (`user::item::rating::timestamp`).
+    var positionalField: Int { rawValue }
+
+    /// Whether a csv header must have the column even when no name is given (a named column always must).
+    var isRequiredByDefault: Bool { kind == .identifier }
+}
+
+extension InteractionColumn {
+    /// Checks the trimmed `field` of this column as its ``kind`` says.
+    /// - Returns: false when the row is to be dropped (a rating below `threshold`).
+    /// - Throws: a ``RowProblem`` naming the column (`name`, e.g. `column 'rating'`) for an unusable field.
+    @inline(__always)
+    func accepts(_ field: UnsafeBufferPointer<UInt8>, threshold: Double, name: () -> String) throws(RowProblem) -> Bool
+    {
+        switch kind {
+        case .identifier:
+            if field.isEmpty { throw .emptyIdentifier(role: role, column: name()) }
+            return true
+        case .thresholdedNumber:
+            guard let value = FieldParsing.number(field) else {
+                throw .notANumber(column: name(), found: FieldParsing.quoted(field))
+            }
+            return value >= threshold
+        }
+    }
+}
