@@ -218,7 +218,7 @@ struct SplitTests {
 
     @Test func rejectsInconsistentTablesAndSettings() {
         let broken = InteractionTable(userIDs: ["a"], itemIDs: ["x"], users: [0, 1], items: [0, 0], rowsRead: 2)
-        #expect(throws: DataError.inconsistentTable(file: "t.csv", reason: "2 users for 2 items")) {
+        #expect(throws: DataError.inconsistentTable(file: "t.csv", reason: "a user or item index is out of range")) {
             try PaperSplit.split(broken, source: "t.csv")
         }
         var settings = SplitSettings()
