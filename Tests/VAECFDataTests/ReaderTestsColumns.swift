@@ -28,7 +28,8 @@ struct ReaderTestsColumns {
         #expect(ReaderFixture.pairs(table) == [["u", "i"]])
         var fields = [String](repeating: "0", count: InteractionColumn.allCases.count + 1)
         for column in InteractionColumn.allCases {
-            fields[column.positionalField] = column.kind == .identifier ? "\(column.rawValue + 10)" : "5"
+            guard let field = column.positionalField else { continue }
+            fields[field] = column.kind == .identifier ? "\(column.rawValue + 10)" : "5"
         }
         let positional = try ReaderFixture.read(fields.joined(separator: "::") + "\n", name: "ratings.dat")
         #expect(ReaderFixture.pairs(positional) == [["10", "11"]])

@@ -68,7 +68,7 @@ extension FileLayout {
         case .movielens20m:
             return try withHeader(
                 bytes, start: start, format: format, delimiter: UInt8(ascii: ","), names: { [$0.movieLensName] },
-                required: { _ in true }, path: path)
+                required: \.isRequiredInMovieLens, path: path)
         case .csv:
             let headerLine = UnsafeBufferPointer(rebasing: bytes[headerRange])
             guard let delimiter = options.delimiter ?? likelyDelimiter(headerLine) else {

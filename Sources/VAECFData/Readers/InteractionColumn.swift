@@ -62,8 +62,18 @@ package enum InteractionColumn: Int, CaseIterable, Sendable {
         }
     }
 
-    /// The 0-based field of the column in the headerless MovieLens formats (`user::item::rating::timestamp`).
-    var positionalField: Int { rawValue }
+    /// Whether a MovieLens 20M header must have the column.
+    var isRequiredInMovieLens: Bool { true }
+
+    /// The 0-based field of the column in the headerless MovieLens formats (`user::item::rating::timestamp`),
+    /// or nil when those formats do not read it.
+    var positionalField: Int? {
+        switch self {
+        case .user: return 0
+        case .item: return 1
+        case .rating: return 2
+        }
+    }
 
     /// Whether a csv header must have the column even when no name is given (a named column always must).
     var isRequiredByDefault: Bool { kind == .identifier }

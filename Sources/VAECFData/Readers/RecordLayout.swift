@@ -40,7 +40,9 @@ struct RecordLayout: Sendable {
         RecordLayout(
             delimiter: delimiter, doubledDelimiter: doubled,
             fieldOfColumn: InteractionColumn.allCases.map(\.positionalField),
-            columnNames: InteractionColumn.allCases.map { "field \($0.positionalField + 1) (\($0.role))" })
+            columnNames: InteractionColumn.allCases.map { column in
+                column.positionalField.map { "field \($0 + 1) (\(column.role))" } ?? ""
+            })
     }
 
     /// The layout of a file with `header`, choosing columns by name.
