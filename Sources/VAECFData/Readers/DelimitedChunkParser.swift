@@ -51,7 +51,8 @@ struct DelimitedChunkParser {
         var reported = base + range.lowerBound
         var cursor = base + range.lowerBound
         var line = 0
-        let empty = UnsafeBufferPointer<UInt8>(start: cursor, count: 0)
+        // Fields of absent columns stay empty; the others are set on every line (a line has all needed fields).
+        for column in 0..<fields.count { fields[column] = UnsafeBufferPointer<UInt8>(start: cursor, count: 0) }
         while cursor < end {
             line += 1
             if cursor[0] == newline {
@@ -62,7 +63,6 @@ struct DelimitedChunkParser {
                 cursor += min(2, end - cursor)
                 continue
             }
-            for column in 0..<fields.count { fields[column] = empty }
             var fieldCount = 0
             var fieldStart = cursor
             var scan = cursor

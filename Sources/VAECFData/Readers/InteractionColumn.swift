@@ -81,20 +81,25 @@ package enum InteractionColumn: Int, CaseIterable, Sendable {
 
 extension InteractionColumn {
     /// Checks the trimmed `field` of this column as its ``kind`` says.
-    /// - Returns: false when the row is to be dropped (a rating below `threshold`).
-    /// - Throws: a ``RowProblem`` naming the column (`name`, e.g. `column 'rating'`) for an unusable field.
+    /// - Returns: true to keep the row, false to drop it (a rating below `threshold`), nil when the field is
+    ///   unusable (see ``problem(with:name:)``).
     @inline(__always)
-    func accepts(_ field: UnsafeBufferPointer<UInt8>, threshold: Double, name: () -> String) throws(RowProblem) -> Bool
-    {
+    func accepts(_ field: UnsafeBufferPointer<UInt8>, threshold: Double) -> Bool? {
         switch kind {
         case .identifier:
-            if field.isEmpty { throw .emptyIdentifier(role: role, column: name()) }
-            return true
+            return field.isEmpty ? nil : true
         case .thresholdedNumber:
-            guard let value = FieldParsing.number(field) else {
-                throw .notANumber(column: name(), found: FieldParsing.quoted(field))
-            }
+            guard let value = FieldParsing.number(field) else { return nil }
             return value >= threshold
+        }
+    }
+
+    /// What is wrong with a `field` that ``accepts(_:threshold:)`` refused; `name` names the column in messages
+    /// (e.g. `column 'rating'`).
+    func problem(with field: UnsafeBufferPointer<UInt8>, name: String) -> RowProblem {
+        switch kind {
+        case .identifier: return .emptyIdentifier(role: role, column: name)
+        case .thresholdedNumber: return .notANumber(column: name, found: FieldParsing.quoted(field))
         }
     }
 }

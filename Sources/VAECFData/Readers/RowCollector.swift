@@ -1,12 +1,14 @@
 /// Collects the kept rows of one chunk of a file: ids mapped to chunk-local indices in order of first
 /// appearance inside the chunk, and one (user, item) pair of local indices per kept row.
 ///
-/// Each field is checked by its column (``InteractionColumn/accepts(_:threshold:name:)``).
+/// Each field is checked by its column (``InteractionColumn/accepts(_:threshold:)``).
 struct RowCollector {
     let layout: RecordLayout
     let threshold: Double
-    /// The columns the file has (from `layout`).
-    private let columns: [InteractionColumn]
+    /// Bit `c` is set when the file has the column of raw value `c` (from `layout`).
+    private let presentColumns: UInt
+    /// Number of columns (``InteractionColumn/allCases``).
+    private let columnCount: Int
     /// Local user ids in order of first appearance in the chunk.
     var users = IdentifierMap()
     /// Local item ids in order of first appearance in the chunk.
@@ -27,7 +29,8 @@ struct RowCollector {
     init(layout: RecordLayout, threshold: Double, expectedRows: Int) {
         self.layout = layout
         self.threshold = threshold
-        columns = layout.presentColumns
+        presentColumns = layout.presentColumns.reduce(0) { $0 | 1 << $1.rawValue }
+        columnCount = InteractionColumn.allCases.count
         userRows.reserveCapacity(expectedRows)
         itemRows.reserveCapacity(expectedRows)
     }
@@ -40,10 +43,17 @@ struct RowCollector {
     @inline(__always)
     mutating func add(_ fields: Fields, userBytesAreStable: Bool) throws(RowProblem) {
         rowsRead += 1
-        for column in columns {
-            let field = FieldParsing.trimmed(fields[column.rawValue])
-            fields[column.rawValue] = field
-            if try !column.accepts(field, threshold: threshold, name: { layout.name(of: column) }) { return }
+        var raw = 0
+        while raw < columnCount {
+            if presentColumns & 1 << raw != 0, let column = InteractionColumn(rawValue: raw) {
+                let field = FieldParsing.trimmed(fields[raw])
+                fields[raw] = field
+                guard let keep = column.accepts(field, threshold: threshold) else {
+                    throw column.problem(with: field, name: layout.name(of: column))
+                }
+                if !keep { return }
+            }
+            raw += 1
         }
         let user = fields[InteractionColumn.user.rawValue]
         let userIndex: Int32
