@@ -5,10 +5,9 @@
 struct RowCollector {
     let layout: RecordLayout
     let threshold: Double
-    /// Bit `c` is set when the file has the column of raw value `c` (from `layout`).
-    private let presentColumns: UInt
-    /// Number of columns (``InteractionColumn/allCases``).
-    private let columnCount: Int
+    /// Bit `c` is set when the file has the column of raw value `c` and it is neither the user nor the item
+    /// column (those two are the table's own and are checked first, without a loop).
+    private let otherColumns: UInt
     /// Local user ids in order of first appearance in the chunk.
     var users = IdentifierMap()
     /// Local item ids in order of first appearance in the chunk.
@@ -29,8 +28,7 @@ struct RowCollector {
     init(layout: RecordLayout, threshold: Double, expectedRows: Int) {
         self.layout = layout
         self.threshold = threshold
-        presentColumns = layout.presentColumns.reduce(0) { $0 | 1 << $1.rawValue }
-        columnCount = InteractionColumn.allCases.count
+        otherColumns = layout.presentColumns.filter { $0 != .user && $0 != .item }.reduce(0) { $0 | 1 << $1.rawValue }
         userRows.reserveCapacity(expectedRows)
         itemRows.reserveCapacity(expectedRows)
     }
@@ -43,19 +41,21 @@ struct RowCollector {
     @inline(__always)
     mutating func add(_ fields: Fields, userBytesAreStable: Bool) throws(RowProblem) {
         rowsRead += 1
-        var raw = 0
-        while raw < columnCount {
-            if presentColumns & 1 << raw != 0, let column = InteractionColumn(rawValue: raw) {
-                let field = FieldParsing.trimmed(fields[raw])
-                fields[raw] = field
-                guard let keep = column.accepts(field, threshold: threshold) else {
-                    throw column.problem(with: field, name: layout.name(of: column))
-                }
-                if !keep { return }
+        let user = FieldParsing.trimmed(fields[InteractionColumn.user.rawValue])
+        if user.isEmpty { throw InteractionColumn.user.problem(with: user, name: layout.name(of: .user)) }
+        let item = FieldParsing.trimmed(fields[InteractionColumn.item.rawValue])
+        if item.isEmpty { throw InteractionColumn.item.problem(with: item, name: layout.name(of: .item)) }
+        var others = otherColumns
+        while others != 0 {
+            let raw = others.trailingZeroBitCount
+            others &= others - 1
+            guard let column = InteractionColumn(rawValue: raw) else { continue }
+            let field = FieldParsing.trimmed(fields[raw])
+            guard let keep = column.accepts(field, threshold: threshold) else {
+                throw column.problem(with: field, name: layout.name(of: column))
             }
-            raw += 1
+            if !keep { return }
         }
-        let user = fields[InteractionColumn.user.rawValue]
         let userIndex: Int32
         if userBytesAreStable && user.count == lastUser.count && lastUserIndex >= 0
             && Self.sameBytes(user, lastUser)
@@ -69,7 +69,7 @@ struct RowCollector {
             }
         }
         userRows.append(userIndex)
-        itemRows.append(Self.index(of: fields[InteractionColumn.item.rawValue], in: &items))
+        itemRows.append(Self.index(of: item, in: &items))
     }
 
     @inline(__always)
