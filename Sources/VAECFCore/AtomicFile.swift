@@ -33,14 +33,13 @@ package enum AtomicFile {
         let folder = url.deletingLastPathComponent()
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw AtomicFileError(path: url.path, reason: "the folder \(folder.path) does not exist")
+            throw AtomicFileError.missingFolder(path: url.path, folder: folder.path)
         }
         StaleTemporaryFiles.remove(in: folder, prefix: temporaryPrefix(for: url))
         let temporary = folder.appendingPathComponent(
             temporaryPrefix(for: url) + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw AtomicFileError(
-                path: url.path, reason: "cannot create a file in \(folder.path) (permission denied or read-only)")
+            throw AtomicFileError.cannotCreate(path: url.path, folder: folder.path)
         }
         do {
             let handle = try FileHandle(forWritingTo: temporary)
@@ -104,17 +103,36 @@ package enum StaleTemporaryFiles {
 }
 
 /// A file that could not be written.
-public struct AtomicFileError: Error, CustomStringConvertible, Equatable {
-    /// The file that could not be written.
-    public let path: String
-    /// Why.
-    public let reason: String
+public enum AtomicFileError: Error, CustomStringConvertible, LocalizedError, Equatable, Sendable {
+    /// The folder that should hold the file at `path` does not exist.
+    case missingFolder(path: String, folder: String)
+    /// No file can be created in `folder` (permission denied or a read-only file system).
+    case cannotCreate(path: String, folder: String)
+    /// Writing, flushing or renaming the file failed (`reason`: the system's message).
+    case writeFailed(path: String, reason: String)
 
-    package init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
+    /// A write to `path` that failed for `reason` (``writeFailed(path:reason:)``).
+    package init(path: String, reason: String) { self = .writeFailed(path: path, reason: reason) }
+
+    /// The file that could not be written.
+    public var path: String {
+        switch self {
+        case .missingFolder(let path, _), .cannotCreate(let path, _), .writeFailed(let path, _): return path
+        }
     }
 
-    /// The text for logs, messages and errors.
+    /// Why it could not be written.
+    public var reason: String {
+        switch self {
+        case .missingFolder(_, let folder): return "the folder \(folder) does not exist"
+        case .cannotCreate(_, let folder): return "cannot create a file in \(folder) (permission denied or read-only)"
+        case .writeFailed(_, let reason): return reason
+        }
+    }
+
+    /// The text for logs, messages and errors: `cannot write <path>: <reason>`.
     public var description: String { "cannot write \(path): \(reason)" }
+
+    /// The same text as ``description``.
+    public var errorDescription: String? { description }
 }

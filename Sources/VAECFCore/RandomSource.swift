@@ -1,3 +1,5 @@
+import Foundation
+
 /// SplitMix64: expands one 64-bit seed into well-mixed 64-bit values. Used to seed `RandomSource`
 /// and to derive independent streams from one master seed.
 package struct SplitMix64: RandomNumberGenerator, Sendable {
@@ -42,7 +44,8 @@ package struct RandomSource: RandomNumberGenerator, Sendable, Equatable, Codable
     /// Restores a generator from saved state words.
     /// - Throws: ``RandomSourceError`` unless `state` is four words, not all zero.
     package init(state: [UInt64]) throws(RandomSourceError) {
-        guard state.count == 4, state.contains(where: { $0 != 0 }) else { throw RandomSourceError() }
+        guard state.count == 4 else { throw .wrongWordCount(state.count) }
+        guard state.contains(where: { $0 != 0 }) else { throw .allZero }
         (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
     }
 
@@ -134,7 +137,20 @@ import Darwin
 @usableFromInline func _cosDouble(_ x: Double) -> Double { Darwin.cos(x) }
 #endif
 
-/// Saved generator state that is not four words or is all zero.
-package struct RandomSourceError: Error, CustomStringConvertible {
-    package var description: String { "invalid random generator state: expected four words, not all zero" }
+/// Saved generator state that cannot be restored.
+package enum RandomSourceError: Error, CustomStringConvertible, LocalizedError, Equatable {
+    /// The state has `count` words instead of four.
+    case wrongWordCount(Int)
+    /// All four words are zero (the generator would only produce zeros).
+    case allZero
+
+    package var description: String {
+        switch self {
+        case .wrongWordCount(let count):
+            return "invalid random generator state: expected four words, not all zero; found \(count) words"
+        case .allZero: return "invalid random generator state: expected four words, not all zero; all are zero"
+        }
+    }
+
+    package var errorDescription: String? { description }
 }

@@ -29,15 +29,15 @@ func formatDuration(_ seconds: Double) -> String {
 func checkWritable(_ file: URL) throws(DataError) {
     var isFolder: ObjCBool = false
     if FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), isFolder.boolValue {
-        throw DataError(file: file.path, message: "is a folder; give the path of the file to write")
+        throw DataError.isFolder(file: file.path, expected: "give the path of the file to write")
     }
     let folder = file.deletingLastPathComponent()
     guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
-        throw DataError(file: file.path, message: "cannot write here: the folder \(folder.path) does not exist")
+        throw DataError.cannotWrite(file: file.path, what: "here", reason: "the folder \(folder.path) does not exist")
     }
     let probe = folder.appendingPathComponent(".vaecf-write-check-\(getpid())")
     guard FileManager.default.createFile(atPath: probe.path, contents: nil) else {
-        throw DataError(file: file.path, message: "cannot write here: the folder \(folder.path) is not writable")
+        throw DataError.cannotWrite(file: file.path, what: "here", reason: "the folder \(folder.path) is not writable")
     }
     try? FileManager.default.removeItem(at: probe)
 }

@@ -7,7 +7,7 @@ extension InfoCommand {
     static func describeModel(_ url: URL) throws(DataError) -> [String] {
         let file: ModelFile
         do { file = try ModelFile.read(url, check: .inferenceWeights) } catch {
-            throw DataError(file: url.path, message: "\(error)")
+            throw DataError.unreadableModel(file: url.path, reason: "\(error)")
         }
         let header = file.header
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0

@@ -44,19 +44,14 @@ struct InfoCommand: ParsableCommand {
     static func describe(_ url: URL) throws(DataError) -> [String] {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
-            throw DataError(file: url.path, message: "is a folder, not a vaecf file")
+            throw DataError.isFolder(file: url.path, expected: "expected a vaecf file")
         }
         let prefix = try FileProblem.readPrefix(of: url, count: prefixLength)
         if let kind = kinds.first(where: { $0.matches(prefix) }) { return try kind.describe(url) }
         let known = kinds.map(\.name).joined(separator: ", ")
         let looksLikeText =
             !prefix.isEmpty && prefix.allSatisfy { $0 == 9 || $0 == 10 || $0 == 13 || (32..<127).contains($0) }
-        let hint =
-            looksLikeText
-            ? "; it looks like a text file (a ratings file is turned into a dataset with `vaecf prepare`)" : ""
-        throw DataError(
-            file: url.path,
-            message: "not a vaecf file: it does not start with the magic bytes of any known kind (\(known))\(hint)")
+        throw DataError.notAVAECFFile(file: url.path, knownKinds: known, looksLikeText: looksLikeText)
     }
 
     /// Lines describing a dataset file.

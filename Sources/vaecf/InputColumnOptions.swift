@@ -6,14 +6,8 @@ extension InteractionFormat: ExpressibleByArgument {}
 /// How to read a delimited ratings file (`prepare`, `recommend --input`): the column names, the delimiter and
 /// the rating threshold. One set of options and one check for every command that reads one.
 struct InputColumnOptions: ParsableArguments {
-    @Option(name: .customLong("user-column"), help: "csv: name of the user column.")
-    var userColumn: String?
-
-    @Option(name: .customLong("item-column"), help: "csv: name of the item column.")
-    var itemColumn: String?
-
-    @Option(name: .customLong("rating-column"), help: "csv: name of the rating column.")
-    var ratingColumn: String?
+    /// `--user-column`, `--item-column`, ...: one option per ``InteractionColumn``.
+    @OptionGroup var names: ColumnNameOptions
 
     @Option(
         help: ArgumentHelp(
@@ -36,20 +30,16 @@ struct InputColumnOptions: ParsableArguments {
     /// The options given on the command line, by name (for commands that read no ratings file in some modes).
     var givenOptionNames: [String] {
         let options: [(String, Bool)] = [
-            ("--user-column", userColumn != nil), ("--item-column", itemColumn != nil),
-            ("--rating-column", ratingColumn != nil), ("--delimiter", delimiter != nil),
-            ("--rating-threshold", ratingThreshold != nil),
+            ("--delimiter", delimiter != nil), ("--rating-threshold", ratingThreshold != nil),
         ]
-        return options.filter(\.1).map(\.0)
+        return names.given + options.filter(\.1).map(\.0)
     }
 
     /// The reader's options for a file in `format` (`auto` means csv when a delimiter is given).
     func readerOptions(format: InteractionFormat, threadCount: Int) -> ReaderOptions {
         var options = ReaderOptions()
         options.format = format == .auto && delimiter != nil ? .csv : format
-        options.userColumn = userColumn
-        options.itemColumn = itemColumn
-        options.ratingColumn = ratingColumn
+        options.columnNames = names.names
         options.delimiter = delimiter
         options.ratingThreshold = ratingThreshold ?? options.ratingThreshold
         options.threadCount = threadCount

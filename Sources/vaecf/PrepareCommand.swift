@@ -160,7 +160,8 @@ struct PrepareCommand: ParsableCommand {
             existing = existing.deletingLastPathComponent()
         }
         guard isFolder.boolValue else {
-            throw DataError(file: folder.path, message: "cannot create the pro_sg folder: \(existing.path) is a file")
+            throw DataError.cannotCreateFolder(
+                file: folder.path, what: "the pro_sg folder", reason: "\(existing.path) is a file")
         }
         try checkWritable(existing.appendingPathComponent("train.csv"))
     }

@@ -59,11 +59,23 @@ struct AtomicFileTests {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let target = folder.appendingPathComponent("model")
-        #expect(throws: AtomicFileError.self) {
+        #expect(throws: AtomicFileError.writeFailed(path: target.path, reason: "stop")) {
             try AtomicFile.write(to: target) { _ throws(AtomicFileError) in
                 throw AtomicFileError(path: target.path, reason: "stop")
             }
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test("a write into a missing folder names the folder")
+    func missingFolder() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let missing = folder.appendingPathComponent("missing")
+        let target = missing.appendingPathComponent("model")
+        let error = try #require(throws: AtomicFileError.self) { try AtomicFile.write(Data([1]), to: target) }
+        #expect(error == .missingFolder(path: target.path, folder: missing.path))
+        #expect(error.description == "cannot write \(target.path): the folder \(missing.path) does not exist")
+        #expect(error.localizedDescription == error.description)
     }
 }

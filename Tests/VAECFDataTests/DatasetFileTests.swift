@@ -68,31 +68,41 @@ final class DatasetFileTests {
     @Test func detectsAFlippedByte() {
         var bytes = DatasetFile.encode(dataset)
         bytes[bytes.count / 2] ^= 0x10
-        #expect(failure(bytes)?.message.contains("checksum mismatch") == true)
+        guard case .checksumMismatch("d.vaecf", let stored, let computed) = failure(bytes) else {
+            Issue.record("expected a checksum mismatch")
+            return
+        }
+        #expect(stored != computed)
     }
 
     @Test func detectsTruncation() {
         let bytes = DatasetFile.encode(dataset)
         for length in [bytes.count - 1, bytes.count / 3, 40, 5] {
-            #expect(failure(Array(bytes[0..<length]))?.message.hasPrefix("truncated") == true, "length \(length)")
+            let error = failure(Array(bytes[0..<length]))
+            let declared: UInt64? = length >= 40 ? UInt64(bytes.count) : nil
+            #expect(
+                error == .truncated(file: "d.vaecf", byteCount: length, declaredByteCount: declared), "length \(length)"
+            )
         }
-        #expect(failure(bytes + [0])?.message.hasPrefix("corrupted") == true)
+        guard case .corrupted("d.vaecf", _) = failure(bytes + [0]) else {
+            Issue.record("expected a corrupted file")
+            return
+        }
     }
 
     @Test func detectsOtherFiles() {
         var bytes = DatasetFile.encode(dataset)
         bytes[1] = UInt8(ascii: "X")
-        #expect(failure(bytes)?.message.contains("not a vaecf dataset") == true)
-        #expect(failure(Array("userId,movieId\n1,2\n".utf8))?.message.contains("not a vaecf dataset") == true)
-        #expect(failure([])?.message.hasPrefix("truncated") == true)
+        #expect(failure(bytes) == .notADataset(file: "d.vaecf"))
+        #expect(failure(Array("userId,movieId\n1,2\n".utf8)) == .notADataset(file: "d.vaecf"))
+        #expect(failure([]) == .truncated(file: "d.vaecf", byteCount: 0, declaredByteCount: nil))
     }
 
     @Test func detectsAnotherVersion() {
         var bytes = DatasetFile.encode(dataset)
         bytes[8] = 7
         let error = failure(bytes)
-        #expect(error?.message.contains("unsupported dataset format version 7") == true)
-        #expect(error?.file == "d.vaecf")
+        #expect(error == .unsupportedVersion(file: "d.vaecf", found: 7, supported: DatasetFile.formatVersion))
     }
 
     @Test func detectsInconsistentMatrices() {
@@ -103,7 +113,10 @@ final class DatasetFileTests {
         broken.train = CSRMatrix(
             unchecked: broken.train.rowCount, columnCount: broken.itemCount, rowOffsets: rows, columnIndices: columns)
         let error = failure(DatasetFile.encode(broken))
-        #expect(error?.message.contains("inconsistent train matrix") == true)
+        guard case .inconsistentMatrix("d.vaecf", "train", _) = error else {
+            Issue.record("expected an inconsistent train matrix, got \(String(describing: error))")
+            return
+        }
     }
 
     @Test func reportsMissingFilesAndFolders() {
@@ -113,8 +126,11 @@ final class DatasetFileTests {
             try DatasetFile.write(dataset, to: target)
             Issue.record("writing into a missing folder succeeded")
         } catch {
-            #expect(error.file == target.path)
-            #expect(error.message.contains("does not exist"))
+            let missing = target.deletingLastPathComponent().path
+            #expect(
+                error
+                    == .cannotWrite(
+                        file: target.path, what: "the dataset", reason: "the folder \(missing) does not exist"))
         }
     }
 }

@@ -83,15 +83,19 @@ final class ProSGTests {
     @Test func reportsBadHeaders() throws {
         let error = try importError([ProSG.validationFoldInFile: "user,item\n3,0\n"])
         #expect(error?.file.hasSuffix(ProSG.validationFoldInFile) == true)
-        #expect(error?.line == 1)
-        #expect(error?.message.contains("uid,sid") == true)
+        guard case .malformedLine(_, 1, "the header 'uid,sid'", "'user,item'") = error else {
+            Issue.record("expected a wrong header, got \(String(describing: error))")
+            return
+        }
     }
 
     @Test func reportsNonIntegers() throws {
         let error = try importError([ProSG.trainFile: "uid,sid\n0,0\n1,x\n"])
         #expect(error?.file.hasSuffix(ProSG.trainFile) == true)
-        #expect(error?.line == 3)
-        #expect(error?.message.contains("'1,x'") == true)
+        guard case .malformedLine(_, 3, "two non-negative integers 'uid,sid'", "'1,x'") = error else {
+            Issue.record("expected a malformed pair, got \(String(describing: error))")
+            return
+        }
         #expect(try importError([ProSG.trainFile: "uid,sid\n0,0,1\n"])?.line == 2)
         #expect(try importError([ProSG.trainFile: "uid,sid\n-1,0\n"])?.line == 2)
         #expect(try importError([ProSG.trainFile: "uid,sid\n0,99999999999\n"])?.line == 2)
@@ -100,15 +104,20 @@ final class ProSGTests {
     @Test func reportsSIDsOutOfRange() throws {
         let error = try importError([ProSG.testHeldOutFile: "uid,sid\n4,1\n4,4\n"])
         #expect(error?.file.hasSuffix(ProSG.testHeldOutFile) == true)
-        #expect(error?.line == 3)
-        #expect(error?.message.contains("out of range") == true)
+        guard case .itemOutOfRange(_, 3, 4, _, ProSG.itemListFile) = error else {
+            Issue.record("expected a sid out of range, got \(String(describing: error))")
+            return
+        }
     }
 
     @Test func reportsMissingFiles() throws {
         for name in [ProSG.itemListFile, ProSG.testFoldInFile] {
             let error = try importError([:], remove: name)
             #expect(error?.file.hasSuffix(name) == true)
-            #expect(error?.message.contains("missing file") == true)
+            guard case .missingFile(_, "a pro_sg folder") = error else {
+                Issue.record("expected a missing file, got \(String(describing: error))")
+                return
+            }
         }
         #expect(throws: DataError.self) { try ProSG.importFolder(folder.appendingPathComponent("nowhere")) }
     }
@@ -116,10 +125,16 @@ final class ProSGTests {
     @Test func reportsUsersInTwoBlocksAndShortUserLists() throws {
         let error = try importError([ProSG.testFoldInFile: "uid,sid\n4,2\n1,0\n"])
         #expect(error?.file.hasSuffix(ProSG.testFoldInFile) == true)
-        #expect(error?.line == 3)
-        #expect(error?.message.contains("uid 1") == true)
+        guard case .duplicateUser(_, 3, 1, let owner) = error, owner.hasSuffix(ProSG.trainFile) else {
+            Issue.record("expected a user in two blocks, got \(String(describing: error))")
+            return
+        }
         let short = try importError([ProSG.userListFile: "a\nb\n"])
         #expect(short?.file.hasSuffix(ProSG.userListFile) == true)
+        guard case .userListTooShort(_, 2, _) = short else {
+            Issue.record("expected a short user list, got \(String(describing: short))")
+            return
+        }
     }
 
     @Test func refusesIDsWithLineBreaks() throws {

@@ -57,8 +57,7 @@ struct ReaderTestsThreads {
         let text = lines.joined(separator: "\n")
         for threads in [1, 2, 3, 8] {
             let error = try #require(try ReaderFixture.error(text, threads: threads))
-            #expect(error.line == 401)
-            #expect(error.message == "empty item id in column 'movieId'")
+            #expect(error == .emptyIdentifier(file: error.file, line: 401, role: "item id", column: "column 'movieId'"))
         }
     }
 

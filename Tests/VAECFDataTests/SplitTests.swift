@@ -206,14 +206,11 @@ struct SplitTests {
         let eligible = SplitTestData.itemSets(table).filter { $0.value.count >= 5 }.count
         var settings = SplitTestData.smallSettings
         settings.heldOutUsers = (eligible + 1) / 2  // needs 2N + 1 > eligible users
-        #expect(throws: DataError.self) {
+        #expect(
+            throws: DataError.tooFewUsers(
+                file: "ratings.csv", users: eligible, minimumInteractions: 5, heldOut: settings.heldOutUsers)
+        ) {
             try PaperSplit.split(table, settings: settings, source: "ratings.csv")
-        }
-        do {
-            _ = try PaperSplit.split(table, settings: settings, source: "ratings.csv")
-        } catch {
-            #expect(error.file == "ratings.csv")
-            #expect(error.message.contains("only \(eligible) users"))
         }
         settings.heldOutUsers = (eligible - 1) / 2
         #expect(throws: Never.self) { try PaperSplit.split(table, settings: settings, source: "ratings.csv") }
@@ -221,10 +218,17 @@ struct SplitTests {
 
     @Test func rejectsInconsistentTablesAndSettings() {
         let broken = InteractionTable(userIDs: ["a"], itemIDs: ["x"], users: [0, 1], items: [0, 0], rowsRead: 2)
-        #expect(throws: DataError.self) { try PaperSplit.split(broken, source: "t.csv") }
+        #expect(throws: DataError.inconsistentTable(file: "t.csv", reason: "a user or item index is out of range")) {
+            try PaperSplit.split(broken, source: "t.csv")
+        }
         var settings = SplitSettings()
         settings.testFraction = 1.5
-        #expect(throws: DataError.self) { try PaperSplit.split(table, settings: settings, source: "t.csv") }
+        #expect(
+            throws: DataError.invalidSplitSetting(
+                file: "t.csv", setting: "held-out fraction", expected: "in (0, 1)", found: "1.5")
+        ) {
+            try PaperSplit.split(table, settings: settings, source: "t.csv")
+        }
     }
 
     @Test func summaryListsEverySplit() {

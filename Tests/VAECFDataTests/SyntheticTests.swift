@@ -153,24 +153,25 @@ struct SyntheticTests {
     func invalidSettings() {
         var settings = smallSettings
         settings.topics = 1_000
-        #expect(throws: SyntheticSettingsError.self) { try settings.validate() }
-        do {
+        #expect(
+            throws: SyntheticSettingsError.outOfRange(
+                setting: "topics", expected: "between 1 and the number of items (300)")
+        ) {
             try settings.validate()
-        } catch {
-            #expect(error.setting == "topics")
-            #expect(error.description.contains("between 1 and the number of items (300)"))
         }
         settings = smallSettings
         settings.items = 6
         #expect(
-            throws: SyntheticSettingsError(
+            throws: SyntheticSettingsError.outOfRange(
                 setting: "items", expected: "at least 10 (twice the per-user minimum) and at most \(Int32.max)")
         ) {
             try settings.validate()
         }
         settings = smallSettings
         settings.topicalProbability = 1.5
-        #expect(throws: SyntheticSettingsError.self) { try settings.validate() }
+        #expect(throws: SyntheticSettingsError.outOfRange(setting: "topicalProbability", expected: "in [0, 1]")) {
+            try settings.validate()
+        }
     }
 
     /// The (user id, item id) of every row, in order.

@@ -56,7 +56,7 @@ enum DatasetBody {
         for _ in 0..<shapeWords {
             let word = try reader.readUInt64(what: "shape block")
             guard word <= UInt64(Int32.max) * 8 else {
-                throw DataError(file: file, message: "corrupted: impossible size \(word) in the shape block")
+                throw DataError.corrupted(file: file, reason: "impossible size \(word) in the shape block")
             }
             shape.append(Int(word))
         }
@@ -69,11 +69,10 @@ enum DatasetBody {
                 UInt32.self, count: listCounts[index], what: "lengths of the \(listNames[index])")
             try reader.alignTo8()
             guard let total = byteTotal(lengths, limit: shape[4 + index]), total == shape[4 + index] else {
-                throw DataError(
+                throw DataError.corrupted(
                     file: file,
-                    message:
-                        "corrupted: the lengths of the \(listNames[index]) do not add up to the \(shape[4 + index]) bytes of the shape block"
-                )
+                    reason: "the lengths of the \(listNames[index]) do not add up to the \(shape[4 + index]) bytes "
+                        + "of the shape block")
             }
             let blob = try reader.take(total, what: listNames[index])
             var ids = [String]()
@@ -102,7 +101,7 @@ enum DatasetBody {
                         rowCount: rowCounts[index], columnCount: itemCount, rowOffsets: offsets, columnIndices: columns)
                 )
             } catch {
-                throw DataError(file: file, message: "inconsistent \(names[index]) matrix: \(error)")
+                throw DataError.inconsistentMatrix(file: file, matrix: names[index], reason: "\(error)")
             }
         }
         return InteractionDataset(

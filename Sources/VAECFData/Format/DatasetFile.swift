@@ -74,7 +74,7 @@ package enum DatasetFile {
             return Result { () throws(AtomicFileError) in try AtomicFile.write(data, to: url) }
         }
         if case .failure(let error) = result {
-            throw DataError(file: url.path, message: "cannot write the dataset: \(error.reason)")
+            throw DataError.cannotWrite(file: url.path, what: "the dataset", reason: error.reason)
         }
     }
 
@@ -89,7 +89,7 @@ package enum DatasetFile {
     package static func open(_ url: URL) throws(DataError) -> Contents {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw DataError(file: url.path, message: "cannot read the file: \(FileProblem.describe(error))")
+            throw DataError.cannotRead(file: url.path, reason: FileProblem.describe(error))
         }
         return try data.withUnsafeBytes { bytes in
             Result { () throws(DataError) in try decode(bytes, file: url.path) }
@@ -98,58 +98,53 @@ package enum DatasetFile {
 
     /// Decodes the bytes of a dataset file; `file` names it in errors.
     package static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws(DataError) -> Contents {
-        func failure(_ message: String) -> DataError { DataError(file: file, message: message) }
         guard hasMagic(bytes.prefix(magic.count)) else {
             if bytes.count < magic.count && hasMagic(bytes + magic[bytes.count...]) {
-                throw failure("truncated: \(bytes.count) bytes, too short for a vaecf dataset")
+                throw .truncated(file: file, byteCount: bytes.count, declaredByteCount: nil)
             }
-            throw failure("not a vaecf dataset file (it does not start with the dataset magic bytes)")
+            throw .notADataset(file: file)
         }
         guard bytes.count >= preambleSize + 8 else {
-            throw failure("truncated: \(bytes.count) bytes, too short for a vaecf dataset")
+            throw .truncated(file: file, byteCount: bytes.count, declaredByteCount: nil)
         }
         let version = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
         guard version == formatVersion else {
-            throw failure(
-                "unsupported dataset format version \(version); this build of vaecf reads version \(formatVersion) (prepare the dataset again)"
-            )
+            throw .unsupportedVersion(file: file, found: version, supported: formatVersion)
         }
         let headerLength = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 12, as: UInt32.self)))
         let declaredLength = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
         let storedFingerprint = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
         guard declaredLength <= UInt64(bytes.count) else {
-            throw failure("truncated: the file has \(bytes.count) bytes, its preamble says \(declaredLength)")
+            throw .truncated(file: file, byteCount: bytes.count, declaredByteCount: declaredLength)
         }
         guard declaredLength == UInt64(bytes.count) else {
-            throw failure("corrupted: the file has \(bytes.count) bytes, its preamble says \(declaredLength)")
+            throw .corrupted(
+                file: file, reason: "the file has \(bytes.count) bytes, its preamble says \(declaredLength)")
         }
         let storedChecksum = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
         let computedChecksum = Checksum64.of(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 8)]))
         guard storedChecksum == computedChecksum else {
-            throw failure(
-                "corrupted: checksum mismatch (stored \(InteractionDataset.hex(storedChecksum)), computed \(InteractionDataset.hex(computedChecksum)))"
-            )
+            throw .checksumMismatch(file: file, stored: storedChecksum, computed: computedChecksum)
         }
         let content = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 8)])
         var reader = ByteReader(content, position: preambleSize) { message in
-            DataError(file: file, message: "corrupted: \(message)")
+            DataError.corrupted(file: file, reason: message)
         }
         let headerBytes = try reader.take(headerLength, what: "settings header")
         let header: Header
         do { header = try JSONDecoder().decode(Header.self, from: Data(headerBytes)) } catch {
-            throw failure("corrupted: unreadable settings header (\(error))")
+            throw .corrupted(file: file, reason: "unreadable settings header (\(error))")
         }
         try reader.alignTo8()
         let bodyStart = reader.position
         var dataset = try DatasetBody.parse(&reader, file: file)
         guard reader.position == content.count else {
-            throw failure("corrupted: \(content.count - reader.position) unexpected bytes after the matrices")
+            throw .corrupted(
+                file: file, reason: "\(content.count - reader.position) unexpected bytes after the matrices")
         }
         let fingerprint = Checksum64.of(UnsafeRawBufferPointer(rebasing: content[bodyStart...]))
         guard fingerprint == storedFingerprint else {
-            throw failure(
-                "corrupted: the stored fingerprint \(InteractionDataset.hex(storedFingerprint)) does not match the content (\(InteractionDataset.hex(fingerprint)))"
-            )
+            throw .fingerprintMismatch(file: file, stored: storedFingerprint, computed: fingerprint)
         }
         dataset.settings = header.settings
         return Contents(dataset: dataset, formatVersion: version, byteCount: bytes.count, fingerprint: fingerprint)
@@ -160,18 +155,14 @@ package enum DatasetFile {
     package static func storedFingerprint(of url: URL) throws(DataError) -> UInt64 {
         let prefix = try FileProblem.readPrefix(of: url, count: preambleSize)
         guard hasMagic(prefix) else {
-            throw DataError(
-                file: url.path, message: "not a vaecf dataset file (it does not start with the dataset magic bytes)")
+            throw DataError.notADataset(file: url.path)
         }
         guard prefix.count == preambleSize else {
-            throw DataError(file: url.path, message: "truncated: too short for a vaecf dataset")
+            throw DataError.truncated(file: url.path, byteCount: nil, declaredByteCount: nil)
         }
         let version = prefix[8..<12].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         guard version == formatVersion else {
-            throw DataError(
-                file: url.path,
-                message:
-                    "unsupported dataset format version \(version); this build of vaecf reads version \(formatVersion)")
+            throw DataError.unsupportedVersion(file: url.path, found: version, supported: formatVersion)
         }
         return prefix[24..<32].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }

@@ -10,7 +10,7 @@ package enum FileProblem {
             defer { try? handle.close() }
             return Array(try handle.read(upToCount: count) ?? Data())
         } catch {
-            throw DataError(file: url.path, message: "cannot read the file: \(describe(error))")
+            throw DataError.cannotRead(file: url.path, reason: describe(error))
         }
     }
 

@@ -22,7 +22,7 @@ enum PairFile {
         }
         if lines.last == "" { lines.removeLast() }
         if let empty = lines.firstIndex(of: "") {
-            throw DataError(file: url.path, line: empty + 1, message: "expected an id, found an empty line")
+            throw DataError.malformedLine(file: url.path, line: empty + 1, expected: "an id", found: "an empty line")
         }
         return lines
     }
@@ -30,11 +30,9 @@ enum PairFile {
     static func contents(of url: URL) throws(DataError) -> Data {
         do { return try Data(contentsOf: url) } catch {
             let exists = FileManager.default.fileExists(atPath: url.path)
-            throw DataError(
-                file: url.path,
-                message: exists
-                    ? "cannot read the file: \(FileProblem.describe(error))" : "missing file (a pro_sg folder needs it)"
-            )
+            throw exists
+                ? DataError.cannotRead(file: url.path, reason: FileProblem.describe(error))
+                : DataError.missingFile(file: url.path, neededBy: "a pro_sg folder")
         }
     }
 
@@ -47,7 +45,8 @@ enum PairFile {
         let headerEnd = lineEnd(buffer, from: position)
         let header = String(decoding: UnsafeBufferPointer(rebasing: buffer[position..<headerEnd]), as: UTF8.self)
         guard header.trimmingCharacters(in: .whitespacesAndNewlines) == "uid,sid" else {
-            throw DataError(file: file, line: 1, message: "expected the header 'uid,sid', found '\(header.prefix(80))'")
+            throw DataError.malformedLine(
+                file: file, line: 1, expected: "the header 'uid,sid'", found: "'\(header.prefix(80))'")
         }
         position = min(buffer.count, headerEnd + 1)
         var uids = [Int32]()
@@ -68,9 +67,9 @@ enum PairFile {
                 let sid = comma ? parseInteger(buffer, &cursor, stop) : nil
                 guard let uid, let sid, cursor == stop else {
                     let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[position..<stop]), as: UTF8.self)
-                    throw DataError(
-                        file: file, line: line,
-                        message: "expected two non-negative integers 'uid,sid', found '\(text.prefix(80))'")
+                    throw DataError.malformedLine(
+                        file: file, line: line, expected: "two non-negative integers 'uid,sid'",
+                        found: "'\(text.prefix(80))'")
                 }
                 uids.append(uid)
                 sids.append(sid)

@@ -26,9 +26,8 @@ package enum ProSG {
     ) throws(DataError) -> InteractionDataset {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw DataError(
-                file: url.path,
-                message: "no such folder (expected a pro_sg folder with \(trainFile), ..., \(itemListFile))")
+            throw DataError.missingFolder(
+                file: url.path, expected: "a pro_sg folder with \(trainFile), ..., \(itemListFile)")
         }
         let itemListURL = url.appendingPathComponent(itemListFile)
         let itemIDs = try PairFile.readLines(itemListURL)
@@ -42,11 +41,9 @@ package enum ProSG {
             let fileURL = url.appendingPathComponent(name)
             let pairs = try PairFile.read(fileURL)
             if let bad = pairs.sids.firstIndex(where: { Int($0) >= itemIDs.count }) {
-                throw DataError(
-                    file: fileURL.path, line: bad + 2,
-                    message:
-                        "sid \(pairs.sids[bad]) is out of range: \(itemListFile) lists \(itemIDs.count) items (0 ..< \(itemIDs.count))"
-                )
+                throw DataError.itemOutOfRange(
+                    file: fileURL.path, line: bad + 2, sid: Int(pairs.sids[bad]), itemCount: itemIDs.count,
+                    listFile: itemListFile)
             }
             files.append(pairs)
         }
@@ -56,8 +53,7 @@ package enum ProSG {
                 $0.map { url.appendingPathComponent($0).path }
             })
         if let userList, let largest = numbering.largestUID, largest >= userList.count {
-            throw DataError(
-                file: userListURL.path, message: "lists \(userList.count) users, but uid \(largest) is used")
+            throw DataError.userListTooShort(file: userListURL.path, listed: userList.count, largestUID: largest)
         }
         func ids(_ block: Int) -> [String] {
             numbering.blockUIDs[block].map { userList?[$0] ?? String($0) }
@@ -84,15 +80,14 @@ package enum ProSG {
             (dataset.trainUserIDs + dataset.validationUserIDs + dataset.testUserIDs, userListFile),
         ] {
             if let bad = list.firstIndex(where: { $0.contains(where: \.isNewline) || $0.isEmpty }) {
-                throw DataError(
-                    file: url.appendingPathComponent(name).path, line: bad + 1,
-                    message: "cannot write the id '\(list[bad])': ids must be non-empty and hold no line break")
+                throw DataError.unwritableIdentifier(
+                    file: url.appendingPathComponent(name).path, line: bad + 1, identifier: list[bad])
             }
         }
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
-            throw DataError(file: url.path, message: "cannot create the folder: \(FileProblem.describe(error))")
+            throw DataError.cannotCreateFolder(file: url.path, what: "the folder", reason: FileProblem.describe(error))
         }
         let validationStart = dataset.trainUserIDs.count
         let testStart = validationStart + dataset.validationUserIDs.count
@@ -108,7 +103,7 @@ package enum ProSG {
         for (name, bytes) in outputs {
             let fileURL = url.appendingPathComponent(name)
             do { try AtomicFile.write(Data(bytes), to: fileURL) } catch {
-                throw DataError(file: fileURL.path, message: "cannot write the file: \(error.reason)")
+                throw DataError.cannotWrite(file: fileURL.path, what: "the file", reason: error.reason)
             }
         }
     }

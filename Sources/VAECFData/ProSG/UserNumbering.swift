@@ -17,11 +17,7 @@ struct UserNumbering {
         let largest = blocks.joined().map { $0.max().map(Int.init) ?? -1 }.max() ?? -1
         let pairCount = blocks.joined().reduce(0) { $0 + $1.count }
         guard largest < 4 * pairCount + 1_000_000 else {
-            throw DataError(
-                file: files[0][0],
-                message:
-                    "uid \(largest) is far beyond the \(pairCount) pairs of the folder; pro_sg uids must be dense numbers 0, 1, 2, ..."
-            )
+            throw DataError.sparseUserIDs(file: files[0][0], largest: largest, pairs: pairCount)
         }
         var blockOfUID = [Int8](repeating: -1, count: largest + 1)
         var firstFile = [String](repeating: "", count: blocks.count)
@@ -34,11 +30,9 @@ struct UserNumbering {
                         blockOfUID[Int(uid)] = Int8(block)
                         if firstFile[block].isEmpty { firstFile[block] = files[block][fileIndex] }
                     } else if owner != Int8(block) {
-                        throw DataError(
-                            file: files[block][fileIndex], line: index + 2,
-                            message:
-                                "uid \(uid) already belongs to the users of \(firstFile[Int(owner)]); the train, validation and test users must be disjoint"
-                        )
+                        throw DataError.duplicateUser(
+                            file: files[block][fileIndex], line: index + 2, uid: Int(uid),
+                            owner: firstFile[Int(owner)])
                     }
                 }
             }

@@ -11,24 +11,18 @@ enum BinaryCheck {
     /// characters (tab, line feed and carriage return excepted).
     static func requireText(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(DataError) {
         let sample = bytes.prefix(1 << 16)
-        let expected = "expected a ratings file as text, gzip (.gz) or zip"
         for (signature, name) in knownSignatures where sample.starts(with: signature) {
-            throw DataError(file: path, message: "not a text file: it looks like \(name); \(expected)")
+            throw DataError.notText(file: path, reason: "it looks like \(name)")
         }
         if let offset = sample.firstIndex(of: 0) {
-            throw DataError(
-                file: path,
-                message: "not a text file: it holds binary data (a NUL byte at offset \(offset)); \(expected)")
+            throw DataError.notText(file: path, reason: "it holds binary data (a NUL byte at offset \(offset))")
         }
         let controls = sample.reduce(0) { count, byte in
             count + ((byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F ? 1 : 0)
         }
         if controls * 100 > sample.count {
-            throw DataError(
-                file: path,
-                message:
-                    "not a text file: \(controls) of its first \(sample.count) bytes are control characters; \(expected)"
-            )
+            throw DataError.notText(
+                file: path, reason: "\(controls) of its first \(sample.count) bytes are control characters")
         }
     }
 }

@@ -12,7 +12,7 @@ enum GzipDecoder {
         _ bytes: UnsafeBufferPointer<UInt8>, path: String, limit: Int? = nil
     ) throws(DataError) -> DecompressedBytes {
         func damaged(_ reason: String) -> DataError {
-            DataError(file: path, message: "cannot decompress the gzip file: \(reason)")
+            DataError.damagedGzip(file: path, reason: reason)
         }
         guard bytes.count >= 18, bytes[2] == 8 else { throw damaged("the header is truncated or not deflate") }
         let start = try dataStart(bytes, damaged: damaged)
@@ -30,8 +30,8 @@ enum GzipDecoder {
                 consumer: { try output.append($0, limit: limit) })
         } catch is DecompressedBytes.LimitReached {
             return output
-        } catch let error as DataError {
-            throw damaged(error.message)
+        } catch is TruncatedStream {
+            throw damaged("the file is truncated (the compressed data ends early)")
         } catch {
             throw damaged("the compressed data is damaged")
         }
@@ -41,6 +41,9 @@ enum GzipDecoder {
         }
         return output
     }
+
+    /// Thrown by ``paddedChunk(_:at:size:)`` when the decoder reads past the end of the compressed data.
+    private struct TruncatedStream: Error {}
 
     /// Offset of the deflate data, after the optional header fields.
     private static func dataStart(
@@ -71,7 +74,7 @@ enum GzipDecoder {
         _ compressed: UnsafeBufferPointer<UInt8>, at position: Int, size: Int
     ) throws -> Data {
         guard position < compressed.count else {
-            throw DataError(file: "", message: "the file is truncated (the compressed data ends early)")
+            throw TruncatedStream()
         }
         var chunk = Data(count: size)
         let available = min(size, compressed.count - position)
@@ -98,7 +101,7 @@ enum ZipEntryReader {
     ) throws(DataError) -> (entry: String, contents: DecompressedBytes) {
         let archive: Archive
         do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
-            throw DataError(file: path, message: "cannot open the zip archive: \(error)")
+            throw DataError.cannotOpenArchive(file: path, reason: "\(error)")
         }
         let files = archive.filter { $0.type == .file && !$0.path.hasPrefix("__MACOSX/") }
         func name(_ entry: Entry) -> String { String(entry.path.split(separator: "/").last ?? "") }
@@ -106,12 +109,9 @@ enum ZipEntryReader {
             ratingsNames.lazy.compactMap { wanted in files.first { name($0) == wanted } }.first
             ?? (files.count == 1 ? files[0] : nil)
         guard let entry = chosen else {
-            let shown = files.prefix(5).map { FieldParsing.shortened($0.path) }.joined(separator: ", ")
-            throw DataError(
-                file: path,
-                message:
-                    "the zip archive holds \(files.count) files (\(shown)\(files.count > 5 ? ", ..." : "")) and none is "
-                    + "\(ratingsNames.joined(separator: ", ")); extract the ratings file and give its path")
+            throw DataError.noRatingsInArchive(
+                file: path, fileCount: files.count, entries: files.prefix(5).map { FieldParsing.shortened($0.path) },
+                expected: ratingsNames)
         }
         let contents = DecompressedBytes(expected: min(Int(min(entry.uncompressedSize, 1 << 34)), limit ?? Int.max))
         do {
@@ -119,13 +119,15 @@ enum ZipEntryReader {
                 try contents.append($0, limit: limit)
             }
             guard crc == entry.checksum else {
-                throw DataError(file: path, message: "\(entry.path) is damaged (its checksum does not match)")
+                throw DataError.damagedArchiveEntry(
+                    file: path, entry: FieldParsing.shortened(entry.path), reason: "its checksum does not match")
             }
         } catch is DecompressedBytes.LimitReached {
         } catch let error as DataError {
             throw error
         } catch {
-            throw DataError(file: path, message: "cannot extract \(FieldParsing.shortened(entry.path)): \(error)")
+            throw DataError.damagedArchiveEntry(
+                file: path, entry: FieldParsing.shortened(entry.path), reason: "\(error)")
         }
         return (FieldParsing.shortened(entry.path), contents)
     }

@@ -9,7 +9,7 @@ enum ChunkOutcome {
     /// Every line parsed; `lines` lines (blank ones included) were in the chunk.
     case finished(lines: Int)
     /// A problem at the chunk's `line`-th line (1-based, counted from the chunk's start).
-    case failed(line: Int, message: String)
+    case failed(line: Int, problem: RowProblem)
 }
 
 /// The fast parser for files without quoted fields: splits each line at single delimiter bytes (or
@@ -24,21 +24,35 @@ struct DelimitedChunkParser {
         _ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, into collector: inout RowCollector,
         progress: ReadProgress
     ) -> ChunkOutcome {
-        guard let base = bytes.baseAddress, !range.isEmpty else { return .finished(lines: 0) }
+        guard bytes.baseAddress != nil, !range.isEmpty else { return .finished(lines: 0) }
+        return layout.columnOfField.withUnsafeBufferPointer { columnOfField in
+            withUnsafeTemporaryAllocation(
+                of: UnsafeBufferPointer<UInt8>.self, capacity: InteractionColumn.allCases.count
+            ) { fields in
+                parseLines(
+                    bytes, range: range, columnOfField: columnOfField, fields: fields, into: &collector, progress)
+            }
+        }
+    }
+
+    /// ``parse(_:range:into:progress:)`` with `columnOfField` from the layout and room for one row's `fields`.
+    private func parseLines(
+        _ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, columnOfField: UnsafeBufferPointer<Int>,
+        fields: RowCollector.Fields, into collector: inout RowCollector, _ progress: ReadProgress
+    ) -> ChunkOutcome {
+        guard let base = bytes.baseAddress else { return .finished(lines: 0) }
         let end = base + range.upperBound
         let delimiter = layout.delimiter
         let doubled = layout.doubledDelimiter
-        let userField = layout.userField
-        let itemField = layout.itemField
-        let ratingField = layout.ratingField ?? -1
-        let fieldsNeeded = layout.fieldsNeeded
+        let fieldsNeeded = columnOfField.count
         let newline = UInt8(ascii: "\n")
         let carriageReturn = UInt8(ascii: "\r")
         let reporting = progress.isActive
         var reported = base + range.lowerBound
         var cursor = base + range.lowerBound
         var line = 0
-        let empty = UnsafeBufferPointer<UInt8>(start: cursor, count: 0)
+        // Fields of absent columns stay empty; the others are set on every line (a line has all needed fields).
+        for column in 0..<fields.count { fields[column] = UnsafeBufferPointer<UInt8>(start: cursor, count: 0) }
         while cursor < end {
             line += 1
             if cursor[0] == newline {
@@ -49,9 +63,6 @@ struct DelimitedChunkParser {
                 cursor += min(2, end - cursor)
                 continue
             }
-            var user = empty
-            var item = empty
-            var rating = empty
             var fieldCount = 0
             var fieldStart = cursor
             var scan = cursor
@@ -62,14 +73,8 @@ struct DelimitedChunkParser {
                     scan += 1
                     continue
                 }
-                let field = UnsafeBufferPointer(start: fieldStart, count: scan - fieldStart)
-                if fieldCount == userField {
-                    user = field
-                } else if fieldCount == itemField {
-                    item = field
-                } else if fieldCount == ratingField {
-                    rating = field
-                }
+                let column = columnOfField[fieldCount]
+                if column >= 0 { fields[column] = UnsafeBufferPointer(start: fieldStart, count: scan - fieldStart) }
                 fieldCount += 1
                 if scan == end || scan[0] == newline {
                     lineEnd = scan
@@ -85,22 +90,19 @@ struct DelimitedChunkParser {
                 }
             }
             if fieldCount < fieldsNeeded {
-                let shown = FieldParsing.delimiterName(delimiter, doubled: doubled)
-                return .failed(
-                    line: line,
-                    message: "expected at least \(fieldsNeeded) fields separated by \(shown) (up to "
-                        + "\(layout.lastNeededName)), found \(fieldCount)")
+                return .failed(line: line, problem: .tooFewFields(fieldCount, layout: layout))
             }
             // The last field of a CRLF line ends with "\r"; only a needed field ending at the line end can.
             if lineEnd > cursor && lineEnd[-1] == carriageReturn {
-                if user.baseAddress.map({ $0 + user.count }) == lineEnd { user = Self.dropLast(user) }
-                if item.baseAddress.map({ $0 + item.count }) == lineEnd { item = Self.dropLast(item) }
-                if rating.baseAddress.map({ $0 + rating.count }) == lineEnd { rating = Self.dropLast(rating) }
+                for column in 0..<fields.count
+                where fields[column].baseAddress.map({ $0 + fields[column].count }) == lineEnd {
+                    fields[column] = Self.dropLast(fields[column])
+                }
             }
             do {
-                try collector.add(user: user, item: item, rating: rating, userBytesAreStable: true)
+                try collector.add(fields, userBytesAreStable: true)
             } catch {
-                return .failed(line: line, message: error.message)
+                return .failed(line: line, problem: error)
             }
             cursor = lineEnd + (lineEnd < end ? 1 : 0)
             if reporting && cursor - reported >= ReadProgress.reportInterval {

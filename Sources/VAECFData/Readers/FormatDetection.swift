@@ -6,23 +6,20 @@ extension FileLayout {
     /// - any other header with a comma, tab or semicolon delimiter → `csv`.
     /// - Throws: ``DataError`` for an empty file or a first line that fits none of these.
     static func detectFormat(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(DataError) -> InteractionFormat {
-        guard let lineRange = firstLine(bytes, from: contentStart(bytes)) else {
-            throw DataError(file: path, message: "the file is empty")
-        }
+        guard let lineRange = firstLine(bytes, from: contentStart(bytes)) else { throw .emptyFile(file: path) }
         let line = UnsafeBufferPointer(rebasing: bytes[lineRange])
         let lineNumber = lineNumber(of: lineRange.lowerBound, in: bytes)
         let shown = FieldParsing.quoted(line)
         if hasDoubleColon(line) { return .movielens1m }
         guard let delimiter = likelyDelimiter(line) else {
-            throw DataError(
+            throw .unknownFormat(
                 file: path, line: lineNumber,
-                message: "cannot detect the format: the first line \(shown) has no comma, tab, semicolon or '::' "
-                    + "between fields; expected a MovieLens ratings file (ratings.csv, ratings.dat, u.data) or a "
-                    + "delimited file with a header")
+                reason: "the first line \(shown) has no comma, tab, semicolon or '::' between fields; expected a "
+                    + "MovieLens ratings file (ratings.csv, ratings.dat, u.data) or a delimited file with a header")
         }
         let fields: [String]
         do { fields = try self.fields(of: line, delimiter: delimiter) } catch {
-            throw DataError(file: path, line: lineNumber, message: "cannot detect the format: \(error.message)")
+            throw error.error(file: path, line: lineNumber)
         }
         let numeric = fields.allSatisfy { field in
             var text = field
@@ -30,9 +27,9 @@ extension FileLayout {
         }
         if numeric {
             if delimiter == UInt8(ascii: "\t") && (fields.count == 3 || fields.count == 4) { return .movielens100k }
-            throw DataError(
+            throw .unknownFormat(
                 file: path, line: lineNumber,
-                message: "cannot detect the format: the first line \(shown) looks like data without a header; "
+                reason: "the first line \(shown) looks like data without a header; "
                     + "files separated by \(FieldParsing.delimiterName(delimiter, doubled: false)) need a header "
                     + "naming the user and item columns (headerless files must be MovieLens 'user::item::rating' "
                     + "or tab-separated u.data)")
@@ -51,15 +48,13 @@ extension FileLayout {
     }
 
     /// Finds the format (detecting it for `.auto`), reads the header when the format has one and
-    /// chooses the user, item and rating fields.
+    /// chooses the field of each ``InteractionColumn``.
     /// - Throws: ``DataError`` for an empty file, an unknown format or a header without the needed columns.
     static func resolve(
         _ bytes: UnsafeBufferPointer<UInt8>, options: ReaderOptions, path: String
     ) throws(DataError) -> FileLayout {
         let start = contentStart(bytes)
-        guard let headerRange = firstLine(bytes, from: start) else {
-            throw DataError(file: path, message: "the file is empty")
-        }
+        guard let headerRange = firstLine(bytes, from: start) else { throw .emptyFile(file: path) }
         let format = options.format == .auto ? try detectFormat(bytes, path: path) : options.format
         switch format {
         case .movielens1m, .auto:  // `.auto` never gets here: detection always names a format.
@@ -72,43 +67,40 @@ extension FileLayout {
                 dataStart: start, linesBeforeData: 0, hasHeader: false)
         case .movielens20m:
             return try withHeader(
-                bytes, start: start, format: format, delimiter: UInt8(ascii: ","), userNames: ["userId"],
-                itemNames: ["movieId"], ratingNames: ["rating"], ratingRequired: true, path: path)
+                bytes, start: start, format: format, delimiter: UInt8(ascii: ","), names: { [$0.movieLensName] },
+                required: \.isRequiredInMovieLens, path: path)
         case .csv:
             let headerLine = UnsafeBufferPointer(rebasing: bytes[headerRange])
             guard let delimiter = options.delimiter ?? likelyDelimiter(headerLine) else {
-                throw DataError(
+                throw .headerWithoutDelimiter(
                     file: path, line: lineNumber(of: headerRange.lowerBound, in: bytes),
-                    message: "the header \(FieldParsing.quoted(headerLine)) has no comma, tab or semicolon; "
-                        + "expected a header naming the user and item columns")
+                    header: FieldParsing.quoted(headerLine))
             }
             return try withHeader(
                 bytes, start: start, format: format, delimiter: delimiter,
-                userNames: options.userColumn.map { [$0] } ?? ReaderOptions.defaultUserColumns,
-                itemNames: options.itemColumn.map { [$0] } ?? ReaderOptions.defaultItemColumns,
-                ratingNames: [options.ratingColumn ?? ReaderOptions.defaultRatingColumn],
-                ratingRequired: options.ratingColumn != nil, path: path)
+                names: { options.columnNames[$0].map { [$0] } ?? $0.defaultNames },
+                required: { $0.isRequiredByDefault || options.columnNames[$0] != nil }, path: path)
         }
     }
 
     private static func withHeader(
         _ bytes: UnsafeBufferPointer<UInt8>, start: Int, format: InteractionFormat, delimiter: UInt8,
-        userNames: [String], itemNames: [String], ratingNames: [String], ratingRequired: Bool, path: String
+        names: (InteractionColumn) -> [String], required: (InteractionColumn) -> Bool, path: String
     ) throws(DataError) -> FileLayout {
         var tokenizer = QuotedRecordTokenizer(bytes: bytes, delimiter: delimiter, start: start)
         let hasHeader: Bool
         do { hasHeader = try tokenizer.nextRecord() } catch {
-            throw DataError(file: path, line: tokenizer.recordLine, message: "in the header: \(error.message)")
+            throw error.error(file: path, line: tokenizer.recordLine)
         }
-        guard hasHeader else { throw DataError(file: path, message: "the file is empty") }
+        guard hasHeader else { throw .emptyFile(file: path) }
         let header = (0..<tokenizer.fieldCount).map { index in
             tokenizer.fields[index].withUnsafeBufferPointer {
                 String(decoding: FieldParsing.trimmed($0), as: UTF8.self)
             }
         }
         let record = try RecordLayout.named(
-            header: header, delimiter: delimiter, userNames: userNames, itemNames: itemNames,
-            ratingNames: ratingNames, ratingRequired: ratingRequired, file: path, headerLine: tokenizer.recordLine)
+            header: header, delimiter: delimiter, names: names, required: required, file: path,
+            headerLine: tokenizer.recordLine)
         return FileLayout(
             format: format, record: record, dataStart: tokenizer.position,
             linesBeforeData: tokenizer.linesPassed, hasHeader: true)

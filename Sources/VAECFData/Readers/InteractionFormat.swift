@@ -10,7 +10,7 @@ package enum InteractionFormat: String, CaseIterable, Sendable {
     case movielens1m = "movielens-1m"
     /// `u.data` of MovieLens 100K: `user \t item \t rating \t timestamp`, no header.
     case movielens100k = "movielens-100k"
-    /// Any delimited file with a header; the user, item and (optional) rating columns are chosen by name.
+    /// Any delimited file with a header; the columns (``InteractionColumn``) are chosen by name.
     case csv
 }
 
@@ -18,12 +18,9 @@ package enum InteractionFormat: String, CaseIterable, Sendable {
 package struct ReaderOptions: Sendable {
     /// The file format; `.auto` detects it.
     package var format: InteractionFormat = .auto
-    /// csv: name of the user id column (default: the first of `user`, `userId`, `user_id`, `uid`).
-    package var userColumn: String? = nil
-    /// csv: name of the item id column (default: the first of `item`, `itemId`, `item_id`, `movieId`, `sid`).
-    package var itemColumn: String? = nil
-    /// csv: name of the rating column (default: `rating` when the header has it; without one every row is kept).
-    package var ratingColumn: String? = nil
+    /// csv: the header name of each column given by name; the others use ``InteractionColumn/defaultNames``
+    /// (the first present; an absent rating column means every row is kept).
+    package var columnNames: [InteractionColumn: String] = [:]
     /// Rows with `rating >= ratingThreshold` are kept.
     package var ratingThreshold: Double = 3.5
     /// csv: the field delimiter; `nil` detects comma, tab or semicolon from the header.
@@ -33,10 +30,19 @@ package struct ReaderOptions: Sendable {
 
     package init() {}
 
-    /// Names tried, in order, for the user column of a csv file when ``userColumn`` is `nil`.
-    package static let defaultUserColumns = ["user", "userId", "user_id", "uid"]
-    /// Names tried, in order, for the item column of a csv file when ``itemColumn`` is `nil`.
-    package static let defaultItemColumns = ["item", "itemId", "item_id", "movieId", "sid"]
-    /// Name of the rating column of a csv file when ``ratingColumn`` is `nil` (used only if present).
-    package static let defaultRatingColumn = "rating"
+    /// csv: name of the user id column (``columnNames`` of ``InteractionColumn/user``).
+    package var userColumn: String? {
+        get { columnNames[.user] }
+        set { columnNames[.user] = newValue }
+    }
+    /// csv: name of the item id column (``columnNames`` of ``InteractionColumn/item``).
+    package var itemColumn: String? {
+        get { columnNames[.item] }
+        set { columnNames[.item] = newValue }
+    }
+    /// csv: name of the rating column (``columnNames`` of ``InteractionColumn/rating``).
+    package var ratingColumn: String? {
+        get { columnNames[.rating] }
+        set { columnNames[.rating] = newValue }
+    }
 }

@@ -63,7 +63,7 @@ package enum InteractionReader {
         for outcome in outcomes {
             switch outcome {
             case .finished(let lines): linesBefore += lines
-            case .failed(let line, let message): throw DataError(file: path, line: linesBefore + line, message: message)
+            case .failed(let line, let problem): throw problem.error(file: path, line: linesBefore + line)
             }
         }
         let table = merge(collectors, executor: executor)
@@ -88,16 +88,11 @@ package enum InteractionReader {
     private static func checkNotEmpty(
         _ table: InteractionTable, layout: FileLayout, options: ReaderOptions, path: String
     ) throws(DataError) {
-        if table.rowsRead == 0 {
-            throw DataError(
-                file: path,
-                message: layout.hasHeader ? "the file has a header but no data rows" : "the file has no data rows")
-        }
+        if table.rowsRead == 0 { throw .noDataRows(file: path, hasHeader: layout.hasHeader) }
         if table.users.isEmpty {
-            throw DataError(
-                file: path,
-                message: "no row has a rating >= \(options.ratingThreshold) (the rating threshold in "
-                    + "\(layout.record.ratingName)); \(table.rowsRead) rows read")
+            throw .nothingAboveThreshold(
+                file: path, threshold: options.ratingThreshold, column: layout.record.name(of: .rating),
+                rowsRead: table.rowsRead)
         }
     }
 

@@ -20,16 +20,16 @@ final class MappedFile: @unchecked Sendable {
         self.path = path
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw DataError(file: path, message: "cannot open the file: \(Self.systemMessage(errno))")
+            throw DataError.cannotOpen(file: path, reason: Self.systemMessage(errno))
         }
         defer { close(descriptor) }
         var information = stat()
         guard fstat(descriptor, &information) == 0 else {
-            throw DataError(file: path, message: "cannot read the file: \(Self.systemMessage(errno))")
+            throw DataError.cannotRead(file: path, reason: Self.systemMessage(errno))
         }
         guard (information.st_mode & S_IFMT) == S_IFREG else {
             let kind = (information.st_mode & S_IFMT) == S_IFDIR ? "a folder" : "not a regular file"
-            throw DataError(file: path, message: "cannot read the file: it is \(kind)")
+            throw DataError.cannotRead(file: path, reason: "it is \(kind)")
         }
         let size = Int(information.st_size)
         guard size > 0 else {
@@ -39,7 +39,7 @@ final class MappedFile: @unchecked Sendable {
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0),
             address != UnsafeMutableRawPointer(bitPattern: -1)
         else {
-            throw DataError(file: path, message: "cannot map the file into memory: \(Self.systemMessage(errno))")
+            throw DataError.cannotRead(file: path, reason: "cannot map it into memory: \(Self.systemMessage(errno))")
         }
         _ = madvise(address, size, MADV_WILLNEED)
         bytes = UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size)

@@ -13,29 +13,16 @@ struct QuotedFileParser {
         let visible = UnsafeBufferPointer(rebasing: bytes[..<range.upperBound])
         var tokenizer = QuotedRecordTokenizer(
             bytes: visible, delimiter: layout.delimiter, start: range.lowerBound, linesBeforeStart: linesBefore)
-        let fieldsNeeded = layout.fieldsNeeded
-        let ratingField = layout.ratingField
         var reported = range.lowerBound
+        var row = [UInt8]()
         do {
             while try tokenizer.nextRecord() {
-                guard tokenizer.fieldCount >= fieldsNeeded else {
-                    let shown = FieldParsing.delimiterName(layout.delimiter, doubled: false)
+                guard tokenizer.fieldCount >= layout.fieldsNeeded else {
                     return .failed(
-                        line: tokenizer.recordLine,
-                        message: "expected at least \(fieldsNeeded) fields separated by \(shown) (up to "
-                            + "\(layout.lastNeededName)), found \(tokenizer.fieldCount)")
+                        line: tokenizer.recordLine, problem: .tooFewFields(tokenizer.fieldCount, layout: layout))
                 }
-                let ratingBytes = ratingField.map { tokenizer.fields[$0] } ?? []
-                do {
-                    try tokenizer.fields[layout.userField].withUnsafeBufferPointer { user throws(RowProblem) in
-                        try tokenizer.fields[layout.itemField].withUnsafeBufferPointer { item throws(RowProblem) in
-                            try ratingBytes.withUnsafeBufferPointer { rating throws(RowProblem) in
-                                try collector.add(user: user, item: item, rating: rating, userBytesAreStable: false)
-                            }
-                        }
-                    }
-                } catch {
-                    return .failed(line: tokenizer.recordLine, message: error.message)
+                do { try add(tokenizer, row: &row, into: &collector) } catch {
+                    return .failed(line: tokenizer.recordLine, problem: error)
                 }
                 if tokenizer.position - reported >= ReadProgress.reportInterval {
                     progress.advance(by: tokenizer.position - reported)
@@ -43,9 +30,33 @@ struct QuotedFileParser {
                 }
             }
         } catch {
-            return .failed(line: tokenizer.recordLine, message: error.message)
+            return .failed(line: tokenizer.recordLine, problem: error)
         }
         progress.advance(by: tokenizer.position - reported)
         return .finished(lines: tokenizer.linesPassed)
+    }
+
+    /// Hands the tokenizer's record to `collector`: the needed fields are copied one after the other into
+    /// `row`, and the collector gets each column's part of it.
+    private func add(
+        _ tokenizer: QuotedRecordTokenizer, row: inout [UInt8], into collector: inout RowCollector
+    ) throws(RowProblem) {
+        row.removeAll(keepingCapacity: true)
+        var ranges = [Range<Int>?](repeating: nil, count: InteractionColumn.allCases.count)
+        for (column, field) in layout.fieldOfColumn.enumerated() {
+            guard let field else { continue }
+            ranges[column] = row.count..<(row.count + tokenizer.fields[field].count)
+            row.append(contentsOf: tokenizer.fields[field])
+        }
+        try row.withUnsafeBufferPointer { bytes throws(RowProblem) in
+            try withUnsafeTemporaryAllocation(
+                of: UnsafeBufferPointer<UInt8>.self, capacity: ranges.count
+            ) { fields throws(RowProblem) in
+                for (column, range) in ranges.enumerated() {
+                    fields[column] = UnsafeBufferPointer(rebasing: bytes[range ?? 0..<0])
+                }
+                try collector.add(fields, userBytesAreStable: false)
+            }
+        }
     }
 }

@@ -84,7 +84,7 @@ struct QuotedRecordTokenizer {
         position += 1
         while true {
             guard position < end else {
-                throw RowProblem(message: "a quoted field that starts on line \(startLine) is never closed")
+                throw .unclosedQuote(startLine: startLine)
             }
             let byte = bytes[position]
             if byte == quote {
@@ -107,8 +107,8 @@ struct QuotedRecordTokenizer {
             position += 1
             return
         }
-        throw RowProblem(
-            message: "expected \(FieldParsing.delimiterName(delimiter, doubled: false)) or the end of the line "
-                + "after the closing quote of field \(fieldCount + 1), found '\(Character(Unicode.Scalar(next)))'")
+        throw .textAfterQuote(
+            field: fieldCount + 1, delimiter: FieldParsing.delimiterName(delimiter, doubled: false),
+            found: String(Character(Unicode.Scalar(next))))
     }
 }

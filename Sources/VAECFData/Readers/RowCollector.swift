@@ -1,13 +1,13 @@
-/// A problem in one data line; the parser adds the file and the line number.
-struct RowProblem: Error {
-    var message: String
-}
-
 /// Collects the kept rows of one chunk of a file: ids mapped to chunk-local indices in order of first
 /// appearance inside the chunk, and one (user, item) pair of local indices per kept row.
+///
+/// Each field is checked by its column (``InteractionColumn/accepts(_:threshold:)``).
 struct RowCollector {
     let layout: RecordLayout
     let threshold: Double
+    /// Bit `c` is set when the file has the column of raw value `c` and it is neither the user nor the item
+    /// column (those two are the table's own and are checked first, without a loop).
+    private let otherColumns: UInt
     /// Local user ids in order of first appearance in the chunk.
     var users = IdentifierMap()
     /// Local item ids in order of first appearance in the chunk.
@@ -20,38 +20,41 @@ struct RowCollector {
     var rowsRead = 0
 
     /// The user field of the previous kept row (files are grouped by user), valid only while the
-    /// bytes it points at stay alive: set only by ``add(user:item:rating:userBytesAreStable:)`` callers
-    /// that pass fields of the mapped file.
+    /// bytes it points at stay alive: set only by ``add(_:userBytesAreStable:)`` callers that pass fields
+    /// of the mapped file.
     private var lastUser: UnsafeBufferPointer<UInt8> = UnsafeBufferPointer(start: nil, count: 0)
     private var lastUserIndex: Int32 = -1
 
     init(layout: RecordLayout, threshold: Double, expectedRows: Int) {
         self.layout = layout
         self.threshold = threshold
+        otherColumns = layout.presentColumns.filter { $0 != .user && $0 != .item }.reduce(0) { $0 | 1 << $1.rawValue }
         userRows.reserveCapacity(expectedRows)
         itemRows.reserveCapacity(expectedRows)
     }
 
-    /// Adds one data row given its raw user, item and rating fields (the rating is ignored when the
-    /// layout has none). `userBytesAreStable` says the user bytes outlive the collector (enables the
-    /// same-user-as-before shortcut).
+    /// The fields of one row, indexed by ``InteractionColumn/rawValue`` (absent columns hold empty fields).
+    typealias Fields = UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>
+
+    /// Adds one data row given its raw fields. `userBytesAreStable` says the user bytes outlive the
+    /// collector (enables the same-user-as-before shortcut).
     @inline(__always)
-    mutating func add(
-        user rawUser: UnsafeBufferPointer<UInt8>, item rawItem: UnsafeBufferPointer<UInt8>,
-        rating rawRating: UnsafeBufferPointer<UInt8>, userBytesAreStable: Bool
-    ) throws(RowProblem) {
+    mutating func add(_ fields: Fields, userBytesAreStable: Bool) throws(RowProblem) {
         rowsRead += 1
-        let user = FieldParsing.trimmed(rawUser)
-        let item = FieldParsing.trimmed(rawItem)
-        if user.isEmpty { throw RowProblem(message: "empty user id in \(layout.userName)") }
-        if item.isEmpty { throw RowProblem(message: "empty item id in \(layout.itemName)") }
-        if layout.ratingField != nil {
-            let ratingText = FieldParsing.trimmed(rawRating)
-            guard let rating = FieldParsing.number(ratingText) else {
-                throw RowProblem(
-                    message: "expected a number in \(layout.ratingName), found \(FieldParsing.quoted(ratingText))")
+        let user = FieldParsing.trimmed(fields[InteractionColumn.user.rawValue])
+        if user.isEmpty { throw InteractionColumn.user.problem(with: user, name: layout.name(of: .user)) }
+        let item = FieldParsing.trimmed(fields[InteractionColumn.item.rawValue])
+        if item.isEmpty { throw InteractionColumn.item.problem(with: item, name: layout.name(of: .item)) }
+        var others = otherColumns
+        while others != 0 {
+            let raw = others.trailingZeroBitCount
+            others &= others - 1
+            guard let column = InteractionColumn(rawValue: raw) else { continue }
+            let field = FieldParsing.trimmed(fields[raw])
+            guard let keep = column.accepts(field, threshold: threshold) else {
+                throw column.problem(with: field, name: layout.name(of: column))
             }
-            if !(rating >= threshold) { return }
+            if !keep { return }
         }
         let userIndex: Int32
         if userBytesAreStable && user.count == lastUser.count && lastUserIndex >= 0

@@ -39,11 +39,8 @@ package enum PaperSplit {
         let survivors = (0..<table.userIDs.count).filter { keptCounts[$0] >= minimum }
         let heldOut = settings.heldOutUsers
         guard survivors.count >= 2 * heldOut + 1 else {
-            throw DataError(
-                file: source,
-                message: "only \(survivors.count) users have at least \(minimum) interactions, but the split needs "
-                    + "at least \(2 * heldOut + 1) (\(heldOut) validation users, \(heldOut) test users and one "
-                    + "training user); lower the number of held-out users (--heldout-users)")
+            throw DataError.tooFewUsers(
+                file: source, users: survivors.count, minimumInteractions: minimum, heldOut: heldOut)
         }
 
         var random = RandomSource(seed: settings.seed)
@@ -85,22 +82,18 @@ package enum PaperSplit {
                 block.users.isEmpty
                 ? "none of its users has an item that a training user has"
                 : "none of its \(block.users.count) users has the \(SplitSettings.minimumItemsToHoldOut) items needed to hold some out"
-            throw DataError(
-                file: source,
-                message: "the \(name) part of the split would be empty (\(why)); use more held-out users "
-                    + "(--heldout-users) or more data")
+            throw DataError.emptySplitPart(file: source, part: name, reason: why)
         }
     }
 
     /// Checks the shapes and index ranges of a table.
     static func validate(_ table: InteractionTable, source: String) throws(DataError) {
         guard table.users.count == table.items.count else {
-            throw DataError(
-                file: source,
-                message: "inconsistent interaction table: \(table.users.count) users for \(table.items.count) items")
+            throw DataError.inconsistentTable(
+                file: source, reason: "\(table.users.count) users for \(table.items.count) items")
         }
         guard table.userIDs.count < Int(Int32.max), table.itemIDs.count < Int(Int32.max) else {
-            throw DataError(file: source, message: "too many distinct users or items")
+            throw DataError.inconsistentTable(file: source, reason: "too many distinct users or items")
         }
         let userCount = Int32(table.userIDs.count)
         let itemCount = Int32(table.itemIDs.count)
@@ -111,8 +104,7 @@ package enum PaperSplit {
             buffer.allSatisfy { $0 >= 0 && $0 < itemCount }
         }
         guard usersValid, itemsValid else {
-            throw DataError(
-                file: source, message: "inconsistent interaction table: a user or item index is out of range")
+            throw DataError.inconsistentTable(file: source, reason: "a user or item index is out of range")
         }
     }
 

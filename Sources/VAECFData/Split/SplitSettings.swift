@@ -41,24 +41,23 @@ package struct SplitSettings: Sendable, Codable, Equatable {
     /// - Throws: ``DataError`` naming `source` and the offending value.
     package func validate(source: String) throws(DataError) {
         guard minimumUserInteractions >= 0 else {
-            throw DataError(
-                file: source,
-                message: "the minimum number of interactions per user must be >= 0, not \(minimumUserInteractions)")
+            throw DataError.invalidSplitSetting(
+                file: source, setting: "minimum number of interactions per user", expected: ">= 0",
+                found: "\(minimumUserInteractions)")
         }
         guard minimumItemInteractions >= 0 else {
-            throw DataError(
-                file: source,
-                message: "the minimum number of interactions per item must be >= 0, not \(minimumItemInteractions)")
+            throw DataError.invalidSplitSetting(
+                file: source, setting: "minimum number of interactions per item", expected: ">= 0",
+                found: "\(minimumItemInteractions)")
         }
         guard heldOutUsers >= 1 else {
-            throw DataError(
-                file: source,
-                message:
-                    "the number of held-out users must be at least 1, not \(heldOutUsers): the validation and test parts would be empty"
-            )
+            throw DataError.invalidSplitSetting(
+                file: source, setting: "number of held-out users",
+                expected: "at least 1 (the validation and test parts would be empty)", found: "\(heldOutUsers)")
         }
         guard testFraction > 0, testFraction < 1 else {
-            throw DataError(file: source, message: "the held-out fraction must be in (0, 1), not \(testFraction)")
+            throw DataError.invalidSplitSetting(
+                file: source, setting: "held-out fraction", expected: "in (0, 1)", found: "\(testFraction)")
         }
     }
 }

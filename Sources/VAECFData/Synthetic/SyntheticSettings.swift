@@ -1,3 +1,5 @@
+import Foundation
+
 /// The shape of a synthetic interaction data set made by ``SyntheticInteractions``.
 ///
 /// Items belong to one (sometimes two) of `topics` topics and have power-law popularity; users prefer one to
@@ -71,7 +73,7 @@ package struct SyntheticSettings: Sendable, Codable, Equatable {
     /// - Throws: ``SyntheticSettingsError`` naming the first setting out of range.
     package func validate() throws(SyntheticSettingsError) {
         func check(_ condition: Bool, _ name: String, _ expected: String) throws(SyntheticSettingsError) {
-            if !condition { throw SyntheticSettingsError(setting: name, expected: expected) }
+            if !condition { throw .outOfRange(setting: name, expected: expected) }
         }
         try check(users >= 1 && users <= Int(Int32.max), "users", "between 1 and \(Int32.max)")
         try check(minimumInteractionsPerUser >= 1, "minimumInteractionsPerUser", "at least 1")
@@ -93,16 +95,16 @@ package struct SyntheticSettings: Sendable, Codable, Equatable {
 }
 
 /// Synthetic settings that cannot be generated.
-package struct SyntheticSettingsError: Error, CustomStringConvertible, Equatable {
-    /// The setting at fault.
-    package var setting: String
-    /// What it should have been.
-    package var expected: String
+package enum SyntheticSettingsError: Error, CustomStringConvertible, LocalizedError, Equatable {
+    /// The setting named `setting` is out of range; it should be `expected`.
+    case outOfRange(setting: String, expected: String)
 
-    package init(setting: String, expected: String) {
-        self.setting = setting
-        self.expected = expected
+    package var description: String {
+        switch self {
+        case .outOfRange(let setting, let expected):
+            return "invalid synthetic data setting \(setting): expected \(expected)"
+        }
     }
 
-    package var description: String { "invalid synthetic data setting \(setting): expected \(expected)" }
+    package var errorDescription: String? { description }
 }
