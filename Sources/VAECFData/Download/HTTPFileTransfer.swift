@@ -162,7 +162,6 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchec
     func startWatchdog(cancelling task: URLSessionTask) {
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + .milliseconds(50), repeating: .milliseconds(50))
-        nonisolated(unsafe) let task = task
         timer.setEventHandler { [weak self] in
             guard let self, let error = self.limitViolation() else { return }
             self.finish(with: .failure(error))
