@@ -19,16 +19,16 @@ extension Interactions {
         if let weights, weights.count != itemIndices.count {
             throw .lengthMismatch(name: "weights", expected: itemIndices.count, found: weights.count)
         }
-        self.init()
-        // Every id is registered first, so the id lists keep the matrix's order (rows or columns without
-        // entries included).
-        for user in userIDs { registerUser(user) }
-        for item in itemIDs { registerItem(item) }
+        // The id lists keep the matrix's order (rows or columns without entries included), so the matrix's
+        // indices are the rows' indices.
+        var users = [Int32]()
+        users.reserveCapacity(itemIndices.count)
         for row in userIDs.indices {
-            for entry in rowOffsets[row]..<rowOffsets[row + 1] {
-                append(user: userIDs[row], item: itemIDs[itemIndices[entry]], weight: weights?[entry] ?? 1)
-            }
+            users.append(contentsOf: repeatElement(Int32(row), count: rowOffsets[row + 1] - rowOffsets[row]))
         }
+        self.init(
+            userIDs: userIDs, itemIDs: itemIDs, users: users, items: itemIndices.map { Int32($0) },
+            weights: weights ?? [Float](repeating: 1, count: itemIndices.count))
     }
 
     private static func validate(

@@ -32,15 +32,20 @@ public struct Interactions: Sendable, Equatable {
         var options = ReaderOptions()
         options.ratingThreshold = minimumRating
         let table = try InteractionReader.read(url, options: options)
-        var interactions = Interactions()
-        interactions.userIDs = table.userIDs
-        interactions.itemIDs = table.itemIDs
-        interactions.users = table.users
-        interactions.items = table.items
-        interactions.weights = [Float](repeating: 1, count: table.count)
-        interactions.userIndex = Dictionary(uniqueKeysWithValues: table.userIDs.enumerated().map { ($1, Int32($0)) })
-        interactions.itemIndex = Dictionary(uniqueKeysWithValues: table.itemIDs.enumerated().map { ($1, Int32($0)) })
-        return interactions
+        return Interactions(
+            userIDs: table.userIDs, itemIDs: table.itemIDs, users: table.users, items: table.items,
+            weights: [Float](repeating: 1, count: table.count))
+    }
+
+    /// Rows already numbered: `users[row]` indexes `userIDs`, `items[row]` indexes `itemIDs` (distinct ids).
+    init(userIDs: [String], itemIDs: [String], users: [Int32], items: [Int32], weights: [Float]) {
+        self.userIDs = userIDs
+        self.itemIDs = itemIDs
+        self.users = users
+        self.items = items
+        self.weights = weights
+        userIndex = Dictionary(uniqueKeysWithValues: userIDs.enumerated().map { ($1, Int32($0)) })
+        itemIndex = Dictionary(uniqueKeysWithValues: itemIDs.enumerated().map { ($1, Int32($0)) })
     }
 
     /// Adds one row.
@@ -69,12 +74,6 @@ public struct Interactions: Sendable, Equatable {
         }
         return lists
     }
-
-    /// Adds `user` to ``userIDs`` when it is new, without a row.
-    mutating func registerUser(_ user: String) { _ = Self.index(of: user, in: &userIndex, ids: &userIDs) }
-
-    /// Adds `item` to ``itemIDs`` when it is new, without a row.
-    mutating func registerItem(_ item: String) { _ = Self.index(of: item, in: &itemIndex, ids: &itemIDs) }
 
     private static func index(of id: String, in index: inout [String: Int32], ids: inout [String]) -> Int32 {
         if let known = index[id] { return known }
