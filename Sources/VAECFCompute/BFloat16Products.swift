@@ -36,6 +36,37 @@ package enum BFloat16Products {
         }
     }
 
+    /// `multiply` with `B` given as bfloat16 bits (`b`: `UInt16` values with the float layout, row stride
+    /// `ldb`): the same bits as `multiply` on the floats they were rounded from (ties to even), with half the
+    /// bytes read and no rounding while `B` is packed.
+    static func multiply(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, bfloat16B b: UnsafePointer<UInt16>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threadCount: Int,
+        parallelThreshold: Int = PortableGEMM.defaultParallelThreshold
+    ) {
+        precondition(isSupported, "bfloat16 products need AVX512-BF16")
+        let operands = UncheckedSendable((a, b, c))
+        PortableGEMM.forEachBlock(
+            m: m, n: n, k: k, tileRows: tileRows, tileColumns: tileColumns, threadCount: threadCount,
+            parallelThreshold: parallelThreshold
+        ) { rows, columns in
+            let (a, b, c) = operands.value
+            vaecf_bf16_gemm_block_bf16_b(
+                transposeA ? 1 : 0, transposeB ? 1 : 0, rows.lowerBound, rows.upperBound, columns.lowerBound,
+                columns.upperBound, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
+        }
+    }
+
+    /// `output[i]` = the bits of the bfloat16 nearest to `values[i]` (ties to even), for `i < count`.
+    package static func round(_ values: UnsafePointer<Float>, count: Int, into output: UnsafeMutablePointer<UInt16>) {
+        precondition(isSupported, "bfloat16 rounding kernels need AVX512-BF16")
+        vaecf_bf16_from_floats(values, count, output)
+    }
+
+    /// The float value of the bfloat16 bits `bits` (exact).
+    package static func widened(_ bits: UInt16) -> Float { vaecf_float_from_bf16(bits) }
+
     /// The bfloat16 nearest to `value` (ties to even), widened back to float: what the kernels multiply.
     package static func rounded(_ value: Float) -> Float { vaecf_float_from_bf16(vaecf_bf16_from_float(value)) }
 }

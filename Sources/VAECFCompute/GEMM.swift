@@ -89,15 +89,11 @@ package struct GEMM: Sendable, CustomStringConvertible {
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        precondition(m >= 0 && n >= 0 && k >= 0, "GEMM sizes must not be negative: m \(m), n \(n), k \(k)")
-        guard m > 0, n > 0 else { return }
-        precondition(ldc >= n, "GEMM ldc \(ldc) is smaller than n \(n)")
-        guard k > 0, alpha != 0 else {
-            PortableGEMM.scale(m: m, n: n, beta: beta, c: c, ldc: ldc)
-            return
-        }
-        precondition(lda >= (transposeA ? m : k), "GEMM lda \(lda) is smaller than the stored row width of A")
-        precondition(ldb >= (transposeB ? k : n), "GEMM ldb \(ldb) is smaller than the stored row width of B")
+        guard
+            needsProduct(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, lda: lda, ldb: ldb,
+                beta: beta, c: c, ldc: ldc)
+        else { return }
         if precision == .bfloat16 {
             BFloat16Products.multiply(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
@@ -117,5 +113,44 @@ package struct GEMM: Sendable, CustomStringConvertible {
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                 b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threadCount: threadCount)
         }
+    }
+
+    /// `C = alpha * op(A) * op(B) + beta * C` with `B` given as bfloat16 bits (`UInt16`, the layout and strides
+    /// of ``multiply(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``), e.g. a copy of the weights
+    /// that the optimizer refreshes as it updates them: the same bits as the float product on the values the
+    /// copy was rounded from. Only for ``precision`` `bfloat16`.
+    package func multiply(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        bfloat16B b: UnsafePointer<UInt16>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        precondition(precision == .bfloat16, "bfloat16 operands need a bfloat16 GEMM")
+        guard
+            needsProduct(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, lda: lda, ldb: ldb,
+                beta: beta, c: c, ldc: ldc)
+        else { return }
+        BFloat16Products.multiply(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+            bfloat16B: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threadCount: threadCount)
+    }
+
+    /// Checks the sizes and strides of a product; returns `false` when no product is needed (an empty `C`, or
+    /// `k == 0` or `alpha == 0`: then `C = beta * C` has been applied).
+    private func needsProduct(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, lda: Int, ldb: Int, beta: Float,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) -> Bool {
+        precondition(m >= 0 && n >= 0 && k >= 0, "GEMM sizes must not be negative: m \(m), n \(n), k \(k)")
+        guard m > 0, n > 0 else { return false }
+        precondition(ldc >= n, "GEMM ldc \(ldc) is smaller than n \(n)")
+        guard k > 0, alpha != 0 else {
+            PortableGEMM.scale(m: m, n: n, beta: beta, c: c, ldc: ldc)
+            return false
+        }
+        precondition(lda >= (transposeA ? m : k), "GEMM lda \(lda) is smaller than the stored row width of A")
+        precondition(ldb >= (transposeB ? k : n), "GEMM ldb \(ldb) is smaller than the stored row width of B")
+        return true
     }
 }

@@ -183,6 +183,67 @@ static KERNEL void pack_b(const float *b, long ds, long cs, long depth, long col
     }
 }
 
+/// pack_line for a line of bfloat16 values (their bits): pairs are copied, nothing is rounded. Contiguous lines
+/// move 32 steps (16 pairs, one 64-byte load) at a time.
+static KERNEL void pack_line16(const uint16_t *line, long step, long depth, uint32_t *out, long stride) {
+    long p = 0;
+    if (step == 1) {
+        for (; p + 32 <= depth; p += 32) {
+            uint32_t values[16];
+            _mm512_storeu_si512(values, _mm512_loadu_si512(line + p));
+            for (long i = 0; i < 16; i++) out[(p / 2 + i) * stride] = values[i];
+        }
+    }
+    for (; p < depth; p += 2) {
+        uint32_t low = line[p * step];
+        uint32_t high = p + 1 < depth ? line[(p + 1) * step] : 0;
+        out[(p / 2) * stride] = low | (high << 16);
+    }
+}
+
+/// pack_b for op(B) given as bfloat16 bits (a copy already rounded, ties to even): the same panels, the pairs
+/// interleaved from 16-bit loads.
+static KERNEL void pack_b16(const uint16_t *b, long ds, long cs, long depth, long columns, uint32_t *packed) {
+    long pairs = (depth + 1) / 2;
+    for (long panel = 0; panel < columns; panel += NR) {
+        long count = columns - panel < NR ? columns - panel : NR;
+        uint32_t *out = packed + (panel / NR) * pairs * NR;
+        if (cs == 1) {
+            for (long q = 0; q < pairs; q++) {
+                const uint16_t *even = b + 2 * q * ds + panel;
+                int has_odd = 2 * q + 1 < depth;
+                for (int v = 0; v < NV; v++) {
+                    __mmask16 mask = lane_mask(count - 16 * v);
+                    __m512i e = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(mask, even + 16 * v));
+                    __m512i o = has_odd ? _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(mask, even + ds + 16 * v))
+                                        : _mm512_setzero_si512();
+                    _mm512_storeu_si512(out + q * NR + 16 * v, _mm512_or_si512(e, _mm512_slli_epi32(o, 16)));
+                }
+            }
+        } else {
+            for (long c = 0; c < NR; c++) {
+                if (c >= count) {
+                    for (long q = 0; q < pairs; q++) out[q * NR + c] = 0;
+                } else {
+                    pack_line16(b + (panel + c) * cs, ds, depth, out + c, NR);
+                }
+            }
+        }
+    }
+}
+
+KERNEL void vaecf_bf16_from_floats(const float *x, long count, uint16_t *output) {
+    long i = 0;
+    for (; i + 16 <= count; i += 16) {
+        _mm256_storeu_si256((__m256i *)(output + i), _mm512_cvtepi32_epi16(round_lanes(_mm512_loadu_ps(x + i))));
+    }
+    if (i < count) {
+        __mmask16 mask = lane_mask(count - i);
+        __m512i rounded = round_lanes(_mm512_maskz_loadu_ps(mask, x + i));
+        _mm256_mask_storeu_epi16(output + i, mask, _mm512_cvtepi32_epi16(rounded));
+    }
+}
+
 /// R rows (R <= MR, a constant after inlining) of one tile: acc = sum over the pairs of the panels (vdpbf16ps,
 /// float accumulation, pairs in order), then C = alpha * acc + beta * C (+ bias when not NULL) for the valid
 /// columns (beta == 0: C is not read). A panels hold MR values per pair whatever R is.
@@ -236,10 +297,11 @@ INLINE void tile(
     tiles[rows](pairs, a, b, alpha, beta, bias, c, ldc, columns);
 }
 
-void vaecf_bf16_gemm_block(
+/// vaecf_bf16_gemm_block with B given in float (b) or as bfloat16 bits (b16, when not NULL).
+static KERNEL void gemm_block(
     int transpose_a, int transpose_b, long row_start, long row_end, long column_start, long column_end, long k,
-    float alpha, const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
-    void *workspace) {
+    float alpha, const float *a, long lda, const float *b, const uint16_t *b16, long ldb, float beta, float *c,
+    long ldc, void *workspace) {
     long a_rs = transpose_a ? 1 : lda, a_ds = transpose_a ? lda : 1;
     long b_ds = transpose_b ? 1 : ldb, b_cs = transpose_b ? ldb : 1;
     if (!workspace) workspace = thread_workspace(vaecf_bf16_workspace_bytes());
@@ -253,7 +315,11 @@ void vaecf_bf16_gemm_block(
         for (long pc = 0; pc < k; pc += kc) {
             long depth = k - pc < kc ? k - pc : kc;
             long pairs = (depth + 1) / 2;
-            pack_b(b + pc * b_ds + jc * b_cs, b_ds, b_cs, depth, nc, packed_b);
+            if (b16) {
+                pack_b16(b16 + pc * b_ds + jc * b_cs, b_ds, b_cs, depth, nc, packed_b);
+            } else {
+                pack_b(b + pc * b_ds + jc * b_cs, b_ds, b_cs, depth, nc, packed_b);
+            }
             // The first depth block applies beta; later ones accumulate into C.
             float block_beta = pc == 0 ? beta : 1.0f;
             for (long ic = row_start; ic < row_end; ic += MC) {
@@ -270,6 +336,22 @@ void vaecf_bf16_gemm_block(
             }
         }
     }
+}
+
+void vaecf_bf16_gemm_block(
+    int transpose_a, int transpose_b, long row_start, long row_end, long column_start, long column_end, long k,
+    float alpha, const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
+    void *workspace) {
+    gemm_block(transpose_a, transpose_b, row_start, row_end, column_start, column_end, k, alpha, a, lda, b, NULL, ldb,
+               beta, c, ldc, workspace);
+}
+
+void vaecf_bf16_gemm_block_bf16_b(
+    int transpose_a, int transpose_b, long row_start, long row_end, long column_start, long column_end, long k,
+    float alpha, const float *a, long lda, const uint16_t *b, long ldb, float beta, float *c, long ldc,
+    void *workspace) {
+    gemm_block(transpose_a, transpose_b, row_start, row_end, column_start, column_end, k, alpha, a, lda, NULL, b, ldb,
+               beta, c, ldc, workspace);
 }
 
 long vaecf_bf16_packed_bytes(long depth, long columns) {
@@ -317,6 +399,15 @@ void vaecf_bf16_packed_multiply(
 #else
 
 int vaecf_bf16_kernels_available(void) { return 0; }
+
+void vaecf_bf16_from_floats(const float *x, long count, uint16_t *output) {
+    for (long i = 0; i < count; i++) output[i] = (uint16_t)bf16_bits(x[i]);
+}
+
+void vaecf_bf16_gemm_block_bf16_b(
+    int transpose_a, int transpose_b, long row_start, long row_end, long column_start, long column_end, long k,
+    float alpha, const float *a, long lda, const uint16_t *b, long ldb, float beta, float *c, long ldc,
+    void *workspace) {}
 
 int vaecf_bf16_feature_mask(void) { return 0; }
 

@@ -22,7 +22,7 @@ struct ServeCommandTests {
             let pipe = Pipe()
             process.standardOutput = pipe
             errorURL = folder.appendingPathComponent("serve.stderr")
-            FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
             process.standardError = try FileHandle(forWritingTo: errorURL)
             pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
                 let data = handle.availableData

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import VAECFCompute
+import VAECFCore
 
 @Suite("bfloat16 products")
 struct BFloat16ProductsTests {
@@ -45,6 +46,51 @@ struct BFloat16ProductsTests {
         }
     }
 
+    /// The portable reference on `problem`.
+    static func reference(_ problem: GEMMProblem) -> [Float] {
+        var result = problem.c
+        problem.run(on: &result) { a, b, c in
+            BFloat16Products.referenceMultiply(
+                transposeA: problem.transposeA, transposeB: problem.transposeB, m: problem.m, n: problem.n,
+                k: problem.k, alpha: problem.alpha, a: a, lda: problem.lda, b: b, ldb: problem.ldb, beta: problem.beta,
+                c: c, ldc: problem.ldc)
+        }
+        return result
+    }
+
+    @Test(
+        "the portable reference (any CPU) is within the bound of bfloat16 inputs of the exact product",
+        arguments: GEMMTests.shapes.indices)
+    func referenceWithinInputRoundingBound(shapeIndex: Int) {
+        let shape = GEMMTests.shapes[shapeIndex]
+        for (transposeA, transposeB) in transposeCombinations {
+            for beta: Float in [-0.5, 0] {
+                let problem = GEMMProblem(
+                    transposeA: transposeA, transposeB: transposeB, m: shape.m, n: shape.n, k: shape.k, beta: beta)
+                let result = Self.reference(problem)
+                let mismatches =
+                    problem.mismatchesAgainstUnroundedInputs(result)
+                    + problem.mismatches(result, roundInputs: BFloat16Products.rounded)
+                #expect(mismatches.isEmpty, "\(problem.label), beta \(beta): \(mismatches.prefix(3))")
+            }
+        }
+    }
+
+    @Test("the AVX512-BF16 kernels agree with the portable reference, and are within the input bound", needsKernels)
+    func kernelsAgreeWithReference() throws {
+        let gemm = try GEMM.portable(threadCount: 2).withPrecision(.bfloat16)
+        for (m, n, k) in [(1, 1, 1), (7, 33, 5), (12, 32, 64), (29, 70, 333), (300, 17, 90), (5, 9, 1301)] {
+            for (transposeA, transposeB) in transposeCombinations {
+                let problem = GEMMProblem(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k)
+                let kernel = problem.run(gemm)
+                let mismatches =
+                    problem.mismatches(kernel, comparedWith: Self.reference(problem))
+                    + problem.mismatchesAgainstUnroundedInputs(kernel)
+                #expect(mismatches.isEmpty, "\(problem.label): \(mismatches.prefix(3))")
+            }
+        }
+    }
+
     @Test("blocks past the kernel's depth, row and column blocks", needsKernels)
     func largeBlocks() throws {
         let gemm = try GEMM.portable(threadCount: 2).withPrecision(.bfloat16)
@@ -77,6 +123,50 @@ struct BFloat16ProductsTests {
                 #expect(
                     results.allSatisfy { $0.elementsEqual(results[0]) { $0.bitPattern == $1.bitPattern } },
                     "\(problem.label)")
+            }
+        }
+    }
+
+    @Test("B given as bfloat16 bits gives the bits of B given as floats", needsKernels)
+    func bfloat16OperandMatchesFloatOperand() throws {
+        let gemm = try GEMM.portable(threadCount: 2).withPrecision(.bfloat16)
+        // Odd and even depths, partial panels, and past the row (288), column (2048) and depth (640) blocks.
+        for (m, n, k) in [(5, 7, 3), (13, 33, 31), (30, 40, 64), (300, 17, 90), (3, 2100, 70), (14, 20, 1301)] {
+            for (transposeA, transposeB) in transposeCombinations {
+                let problem = GEMMProblem(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k)
+                // The copy holds the padding's NaN too: a read of it would show in the result.
+                var bits = [UInt16](repeating: 0, count: problem.b.count)
+                problem.b.withUnsafeBufferPointer {
+                    BFloat16Products.round($0.baseAddress!, count: $0.count, into: &bits)
+                }
+                var fromBits = problem.c
+                problem.run(on: &fromBits) { a, _, c in
+                    gemm.multiply(
+                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: problem.alpha, a: a,
+                        lda: problem.lda, bfloat16B: bits, ldb: problem.ldb, beta: problem.beta, c: c, ldc: problem.ldc)
+                }
+                let fromFloats = problem.run(gemm)
+                #expect(fromBits.elementsEqual(fromFloats) { $0.bitPattern == $1.bitPattern }, "\(problem.label)")
+            }
+        }
+    }
+
+    @Test("bulk rounding to bfloat16 bits matches the scalar rounding, tails included", needsKernels)
+    func bulkRounding() {
+        var random = RandomSource(seed: 11)
+        var values = (0..<77).map { _ in (random.nextFloat() * 2 - 1) * 1e3 }
+        values += [.infinity, -.infinity, .nan, .greatestFiniteMagnitude, 0x1p-140, -0, Float(bitPattern: 0x3F80_8000)]
+        for count in [0, 1, 15, 16, 17, values.count] {
+            var bits = [UInt16](repeating: 0xFFFF, count: values.count)
+            BFloat16Products.round(values, count: count, into: &bits)
+            for index in 0..<values.count {
+                let expected = BFloat16Products.rounded(values[index])
+                if index < count {
+                    let widened = BFloat16Products.widened(bits[index])
+                    #expect(widened.bitPattern == expected.bitPattern || (widened.isNaN && expected.isNaN))
+                } else {
+                    #expect(bits[index] == 0xFFFF, "rounding wrote past its count \(count)")
+                }
             }
         }
     }

@@ -114,6 +114,62 @@ struct GEMMProblem {
         return found
     }
 
+    /// Elements of `result` that differ from the double-precision product of the unrounded operands by more than
+    /// the bound of bfloat16 inputs with float accumulation:
+    /// `(2^-7 + 2^-16) |alpha| sum |a b| + (k + 2) * ulpOfOne * (|alpha| sum |round(a) round(b)| + |beta c|)`
+    /// (each rounded input is within `2^-8` of its value, so a product within `2^-7 + 2^-16` of its own).
+    func mismatchesAgainstUnroundedInputs(_ result: [Float]) -> [String] {
+        var found: [String] = []
+        for row in 0..<m {
+            for column in 0..<n {
+                var sum = 0.0
+                var magnitude = 0.0
+                var roundedMagnitude = 0.0
+                for p in 0..<k {
+                    let (x, y) = (elementA(row, p), elementB(p, column))
+                    sum += x * y
+                    magnitude += abs(x * y)
+                    roundedMagnitude += abs(
+                        Double(BFloat16Products.rounded(Float(x))) * Double(BFloat16Products.rounded(Float(y))))
+                }
+                let scaled = beta == 0 ? 0 : Double(beta) * Double(c[row * ldc + column])
+                let expected = Double(alpha) * sum + scaled
+                let inputBound = (0x1p-7 + 0x1p-16) * abs(Double(alpha)) * magnitude
+                let accumulationBound =
+                    Double(k + 2) * Double(Float.ulpOfOne) * (abs(Double(alpha)) * roundedMagnitude + abs(scaled))
+                let actual = Double(result[row * ldc + column])
+                if !(abs(actual - expected) <= inputBound + accumulationBound + 1e-30) {
+                    found.append(
+                        "C[\(row), \(column)] = \(actual), expected \(expected) ± \(inputBound + accumulationBound)")
+                }
+            }
+        }
+        return found
+    }
+
+    /// Elements where `result` and `other` differ by more than twice the float accumulation bound of the
+    /// rounded inputs, `2 (k + 2) ulpOfOne (|alpha| sum |round(a) round(b)| + |beta c|)`: two float accumulations
+    /// of the same rounded products in different orders.
+    func mismatches(_ result: [Float], comparedWith other: [Float]) -> [String] {
+        var found: [String] = []
+        for row in 0..<m {
+            for column in 0..<n {
+                var roundedMagnitude = 0.0
+                for p in 0..<k {
+                    roundedMagnitude += abs(
+                        Double(BFloat16Products.rounded(Float(elementA(row, p))))
+                            * Double(BFloat16Products.rounded(Float(elementB(p, column)))))
+                }
+                let scaled = beta == 0 ? 0 : abs(Double(beta) * Double(c[row * ldc + column]))
+                let bound =
+                    2 * Double(k + 2) * Double(Float.ulpOfOne) * (abs(Double(alpha)) * roundedMagnitude + scaled)
+                let (x, y) = (Double(result[row * ldc + column]), Double(other[row * ldc + column]))
+                if !(abs(x - y) <= bound + 1e-30) { found.append("C[\(row), \(column)]: \(x) vs \(y) ± \(bound)") }
+            }
+        }
+        return found
+    }
+
     var label: String {
         "\(transposeA ? "A^T" : "A") * \(transposeB ? "B^T" : "B"), m \(m), n \(n), k \(k)"
     }

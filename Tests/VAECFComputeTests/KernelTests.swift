@@ -104,6 +104,34 @@ struct KernelTests {
         #expect(other.0 == parameters && other.1 == first && other.2 == second)
     }
 
+    @Test(
+        "Adam kernel with a bfloat16 copy: the same update, the copy the rounded new values",
+        .enabled(if: BFloat16Products.isSupported, "this CPU has no AVX512-BF16: the bfloat16 copy is not written"))
+    func adamWritesBFloat16Copy() {
+        // Past one copy block (8192) and a chunk per worker, with a tail that is not a multiple of 16.
+        let count = 3 * AdamKernel.copyBlock + (1 << 16) + 21
+        var random = RandomSource(seed: 3)
+        let gradients: [Float] = (0..<count).map { _ in Float(random.nextGaussian()) }
+        let start: [Float] = (0..<count).map { _ in Float(random.nextGaussian()) }
+        func run(copy: UnsafeMutablePointer<UInt16>?) -> [Float] {
+            var parameters = start
+            var first = [Float](repeating: 0.1, count: count)
+            var second = [Float](repeating: 0.2, count: count)
+            AdamKernel.update(
+                parameters: &parameters, gradients: gradients, firstMoments: &first, secondMoments: &second,
+                count: count, learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step: 5,
+                gradientScale: 0.5, bfloat16Copy: copy, executor: ParallelExecutor(threadCount: 2))
+            return parameters
+        }
+        var copy = [UInt16](repeating: 0, count: count)
+        let withCopy = copy.withUnsafeMutableBufferPointer { run(copy: $0.baseAddress!) }
+        #expect(withCopy == run(copy: nil))
+        let mismatched = (0..<count).filter {
+            BFloat16Products.widened(copy[$0]) != BFloat16Products.rounded(withCopy[$0])
+        }
+        #expect(mismatched.isEmpty, "copy differs at \(mismatched.prefix(3))")
+    }
+
     @Test("sparse products against dense loops")
     func sparseProducts() {
         let matrix = CSRMatrix(columnCount: 9, rows: [[0, 3, 8], [], [1, 2, 3, 4], [8]])

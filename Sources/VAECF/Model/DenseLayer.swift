@@ -16,17 +16,22 @@ struct DenseLayer {
     let gemm: GEMM
     /// The workers for the row and column loops (bias, activation, column sums).
     let executor: ParallelExecutor
+    /// The bfloat16 copy of the flat parameters (``BFloat16ParameterCopy``) that the dense products read
+    /// instead of the float weights, or `nil`: the products read `parameters` (and round them when `gemm` is
+    /// bfloat16). Set only when the copy mirrors the `parameters` the layer is called with.
+    let weightCopy: UnsafePointer<UInt16>?
 
     /// Layer `layer` (indices into `layout.tensors`) of `layout`.
     init(
         layout: ParameterLayout, layer: (weight: Int, bias: Int), activation: Activation?, gemm: GEMM,
-        executor: ParallelExecutor
+        executor: ParallelExecutor, weightCopy: UnsafePointer<UInt16>? = nil
     ) {
         weight = layout.tensors[layer.weight]
         bias = layout.tensors[layer.bias]
         self.activation = activation
         self.gemm = gemm
         self.executor = executor
+        self.weightCopy = weightCopy
     }
 
     /// Width of the layer's input (the weight's rows).
@@ -55,6 +60,13 @@ struct DenseLayer {
     func multiply(
         parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int
     ) {
+        if let weightCopy {
+            gemm.multiply(
+                transposeA: false, transposeB: false, m: rows, n: outputWidth, k: inputWidth, alpha: 1, a: input,
+                lda: inputWidth, bfloat16B: weightCopy + weight.offset, ldb: outputWidth, beta: 0, c: output,
+                ldc: outputWidth)
+            return
+        }
         gemm.multiply(
             transposeA: false, transposeB: false, m: rows, n: outputWidth, k: inputWidth, alpha: 1, a: input,
             lda: inputWidth, b: parameters + weight.offset, ldb: outputWidth, beta: 0, c: output, ldc: outputWidth)
@@ -167,6 +179,13 @@ struct DenseLayer {
         parameters: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>, rows: Int, accumulating: Bool = false
     ) {
+        if let weightCopy {
+            gemm.multiply(
+                transposeA: false, transposeB: true, m: rows, n: inputWidth, k: outputWidth, alpha: 1,
+                a: outputGradient, lda: outputWidth, bfloat16B: weightCopy + weight.offset, ldb: outputWidth,
+                beta: accumulating ? 1 : 0, c: inputGradient, ldc: inputWidth)
+            return
+        }
         gemm.multiply(
             transposeA: false, transposeB: true, m: rows, n: inputWidth, k: outputWidth, alpha: 1, a: outputGradient,
             lda: outputWidth, b: parameters + weight.offset, ldb: outputWidth, beta: accumulating ? 1 : 0,

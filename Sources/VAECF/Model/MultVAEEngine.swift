@@ -34,6 +34,9 @@ package final class MultVAEEngine: @unchecked Sendable {
     static let normBlock = 1024
     /// RecVAE's scratch memory.
     let recVAE = RecVAEWorkspace()
+    /// The bfloat16 copy of a model's parameters kept by the trainer that uses this engine
+    /// (``BFloat16ParameterCopy``): the dense layers of that model read it when the products are bfloat16.
+    package var bfloat16Weights: BFloat16ParameterCopy?
 
     package init(gemm: GEMM, executor: ParallelExecutor, logitBlockRows: Int = 2048) {
         self.gemm = gemm
@@ -96,7 +99,8 @@ package final class MultVAEEngine: @unchecked Sendable {
         let isLinear = index == model.layout.encoder.count - 1 && configuration.variational
         return DenseLayer(
             layout: model.layout, layer: model.layout.encoder[index],
-            activation: isLinear ? nil : configuration.activation, gemm: gemm, executor: executor)
+            activation: isLinear ? nil : configuration.activation, gemm: gemm, executor: executor,
+            weightCopy: weightCopy(of: model))
     }
 
     /// Decoder layer `index` of `model`; the last one, the output layer, is linear (it writes the logits).
@@ -104,7 +108,16 @@ package final class MultVAEEngine: @unchecked Sendable {
         let isOutput = index == model.layout.decoder.count - 1
         return DenseLayer(
             layout: model.layout, layer: model.layout.decoder[index],
-            activation: isOutput ? nil : model.configuration.activation, gemm: gemm, executor: executor)
+            activation: isOutput ? nil : model.configuration.activation, gemm: gemm, executor: executor,
+            weightCopy: weightCopy(of: model))
+    }
+
+    /// ``bfloat16Weights`` when the products are bfloat16 and it mirrors `model`'s parameters, else `nil`.
+    func weightCopy(of model: MultVAE) -> UnsafePointer<UInt16>? {
+        guard gemm.precision == .bfloat16, let copy = bfloat16Weights, copy.source === model.parameters else {
+            return nil
+        }
+        return UnsafePointer(copy.pointer)
     }
 
     /// The output layer `[width, items]` of `model` (linear: it writes the logits).

@@ -29,17 +29,20 @@ package final class AdamOptimizer: @unchecked Sendable {
     }
 
     /// Applies one update to `parameters` with the first `parameters.count` floats of `gradients`, each
-    /// multiplied by `gradientScale` (`1 / S` for gradients of a loss scaled by `S`).
+    /// multiplied by `gradientScale` (`1 / S` for gradients of a loss scaled by `S`); when `bfloat16Copy` (a
+    /// copy of `parameters`) is given, it receives the updated values rounded to bfloat16 in the same pass.
     package func update(
-        parameters: FloatBuffer, gradients: FloatBuffer, gradientScale: Float = 1, executor: ParallelExecutor
+        parameters: FloatBuffer, gradients: FloatBuffer, gradientScale: Float = 1,
+        bfloat16Copy: BFloat16ParameterCopy? = nil, executor: ParallelExecutor
     ) {
         precondition(parameters.count == firstMoments.count && gradients.count >= firstMoments.count)
+        precondition(bfloat16Copy.map { $0.source === parameters } ?? true, "the copy mirrors other parameters")
         stepCount += 1
         AdamKernel.update(
             parameters: parameters.pointer, gradients: gradients.pointer, firstMoments: firstMoments.pointer,
             secondMoments: secondMoments.pointer, count: parameters.count, learningRate: learningRate,
             beta1: beta1, beta2: beta2, epsilon: epsilon, step: stepCount, gradientScale: gradientScale,
-            executor: executor)
+            bfloat16Copy: bfloat16Copy?.pointer, executor: executor)
     }
 
     /// Counts a step whose update was skipped (non-finite gradients under loss scaling): the step number

@@ -126,6 +126,7 @@ package final class Trainer {
         var users = 0
         var communication = CommunicationTotals()
         let batches = batches(ofEpoch: epoch)
+        let weightCopy = refreshedWeightCopy()
         for batch in batches {
             let step = optimizer.stepCount
             let anneal = training.anneal(atStep: step)
@@ -148,7 +149,7 @@ package final class Trainer {
             if lossScale.record(finite: finite) {
                 optimizer.update(
                     parameters: model.parameters, gradients: gradients, gradientScale: 1 / scale,
-                    executor: engine.executor)
+                    bfloat16Copy: weightCopy, executor: engine.executor)
             } else {
                 optimizer.skipUpdate()
             }
@@ -172,6 +173,21 @@ package final class Trainer {
             summary.skippedSteps = lossScale.skippedSteps
         }
         return summary
+    }
+
+    /// With bfloat16 products, the engine's bfloat16 copy of the model's parameters (made on first use),
+    /// rounded anew at the start of each epoch (one conversion pass: it covers every write outside the Adam
+    /// pass, such as a restored checkpoint or a broadcast), then kept by the epoch's Adam passes; `nil` with
+    /// float32 products.
+    func refreshedWeightCopy() -> BFloat16ParameterCopy? {
+        guard engine.gemm.precision == .bfloat16 else { return nil }
+        if let copy = engine.bfloat16Weights, copy.source === model.parameters {
+            copy.refresh(executor: engine.executor)
+            return copy
+        }
+        let copy = BFloat16ParameterCopy(of: model.parameters, executor: engine.executor)
+        engine.bfloat16Weights = copy
+        return copy
     }
 
     /// Whether validation is due after the epoch just completed.

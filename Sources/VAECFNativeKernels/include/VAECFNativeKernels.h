@@ -126,6 +126,18 @@ void vaecf_bf16_gemm_block(
     float alpha, const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
     void *workspace);
 
+/// vaecf_bf16_gemm_block with B given as bfloat16 bits (b: uint16 values, row stride ldb, already rounded, e.g.
+/// by vaecf_bf16_from_floats): the same panels and the same bits as vaecf_bf16_gemm_block on the float matrix
+/// they were rounded from, with half the bytes read and no rounding while B is packed.
+void vaecf_bf16_gemm_block_bf16_b(
+    int transpose_a, int transpose_b, long row_start, long row_end, long column_start, long column_end, long k,
+    float alpha, const float *a, long lda, const uint16_t *b, long ldb, float beta, float *c, long ldc,
+    void *workspace);
+
+/// output[i] = vaecf_bf16_from_float(x[i]) for i < count (16 lanes at a time). Call only when
+/// vaecf_bf16_kernels_available() (off x86-64: a scalar loop).
+void vaecf_bf16_from_floats(const float *x, long count, uint16_t *output);
+
 /// Bytes of a [depth, columns] matrix packed by vaecf_bf16_pack_weights: panels of 32 columns, each holding
 /// every pair of rows as 32 pairs of bfloat16 (the last panel padded with zeros).
 long vaecf_bf16_packed_bytes(long depth, long columns);
