@@ -35,14 +35,19 @@ extension GEMM {
         ).medianGFLOPS
     }
 
-    /// Like `measureThroughput` with every repetition's time.
+    /// Like `measureThroughput` with every repetition's time; `bfloat16B` gives `B` as bfloat16 bits (the copy
+    /// that bfloat16 training's products read; needs ``precision`` `bfloat16`).
     package func measureThroughputDetails(
-        m: Int, n: Int, k: Int, repetitions: Int, transposeA: Bool = false, transposeB: Bool = false
+        m: Int, n: Int, k: Int, repetitions: Int, transposeA: Bool = false, transposeB: Bool = false,
+        bfloat16B: Bool = false
     ) -> Throughput {
         precondition(m > 0 && n > 0 && k > 0 && repetitions > 0, "benchmark sizes and repetitions must be positive")
+        precondition(!bfloat16B || precision == .bfloat16, "bfloat16 operands need a bfloat16 GEMM")
         var random = RandomSource(seed: 0x6E4D_4D)
         let a = (0..<(m * k)).map { _ in random.nextFloat() - 0.5 }
         let b = (0..<(k * n)).map { _ in random.nextFloat() - 0.5 }
+        var bits = [UInt16](repeating: 0, count: bfloat16B ? b.count : 0)
+        if bfloat16B { BFloat16Products.round(b, count: b.count, into: &bits) }
         var c = [Float](repeating: 0, count: m * n)
         let clock = ContinuousClock()
         var seconds: [Double] = []
@@ -53,10 +58,17 @@ extension GEMM {
                     for repetition in 0...repetitions {
                         let cpuStart = processorSeconds()
                         let elapsed = clock.measure {
-                            multiply(
-                                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
-                                a: a.baseAddress!, lda: transposeA ? m : k, b: b.baseAddress!,
-                                ldb: transposeB ? k : n, beta: 0, c: c.baseAddress!, ldc: n)
+                            if bfloat16B {
+                                multiply(
+                                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                                    a: a.baseAddress!, lda: transposeA ? m : k, bfloat16B: bits,
+                                    ldb: transposeB ? k : n, beta: 0, c: c.baseAddress!, ldc: n)
+                            } else {
+                                multiply(
+                                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                                    a: a.baseAddress!, lda: transposeA ? m : k, b: b.baseAddress!,
+                                    ldb: transposeB ? k : n, beta: 0, c: c.baseAddress!, ldc: n)
+                            }
                         }
                         let cpuElapsed = processorSeconds() - cpuStart
                         if repetition > 0 {

@@ -40,8 +40,16 @@ struct BenchmarkGEMMCommand: ParsableCommand {
 
     @OptionGroup var precision: PrecisionOptions
 
+    @Flag(
+        name: .customLong("bfloat16-b"),
+        help: "With --precision bfloat16: give B as bfloat16 bits, as bfloat16 training's weights are.")
+    var bfloat16B = false
+
     func validate() throws {
         guard m > 0, n > 0, k > 0 else { throw ValidationError("--m, --n and --k must be positive") }
+        guard !bfloat16B || precision.precision == .bfloat16 else {
+            throw ValidationError("--bfloat16-b needs --precision bfloat16")
+        }
         guard repetitions > 0 else { throw ValidationError("--repetitions must be positive") }
     }
 
@@ -52,8 +60,9 @@ struct BenchmarkGEMMCommand: ParsableCommand {
             ?? GEMM.load(threadCount: threadCount)).withPrecision(precision.precision)
         for warning in gemm.warnings { printError("warning: \(warning)") }
         let result = gemm.measureThroughputDetails(
-            m: m, n: n, k: k, repetitions: repetitions, transposeA: transposeA, transposeB: transposeB)
-        let operands = "\(transposeA ? "A^T" : "A") * \(transposeB ? "B^T" : "B")"
+            m: m, n: n, k: k, repetitions: repetitions, transposeA: transposeA, transposeB: transposeB,
+            bfloat16B: bfloat16B)
+        let operands = "\(transposeA ? "A^T" : "A") * \(transposeB ? "B^T" : "B")\(bfloat16B ? " (B as bfloat16)" : "")"
         let fastest = result.seconds.min() ?? 0
         let slowest = result.seconds.max() ?? 0
         print("backend: \(gemm.backendName), \(threadCount) thread\(threadCount == 1 ? "" : "s")")
