@@ -108,8 +108,8 @@ struct KernelTests {
         "Adam kernel with a bfloat16 copy: the same update, the copy the rounded new values",
         .enabled(if: BFloat16Products.isSupported, "this CPU has no AVX512-BF16: the bfloat16 copy is not written"))
     func adamWritesBFloat16Copy() {
-        // Past one copy block (8192) and a chunk per worker, with a tail that is not a multiple of 16.
-        let count = 3 * AdamKernel.copyBlock + (1 << 16) + 21
+        // Past one unit (8192) and a chunk per worker, with a tail that is not a multiple of 16.
+        let count = 3 * AdamKernel.unit + (1 << 16) + 21
         var random = RandomSource(seed: 3)
         let gradients: [Float] = (0..<count).map { _ in Float(random.nextGaussian()) }
         let start: [Float] = (0..<count).map { _ in Float(random.nextGaussian()) }
@@ -130,6 +130,73 @@ struct KernelTests {
             BFloat16Products.widened(copy[$0]) != BFloat16Products.rounded(withCopy[$0])
         }
         #expect(mismatched.isEmpty, "copy differs at \(mismatched.prefix(3))")
+    }
+
+    @Test("Adam kernel with the L2 penalty: 2 lam p added to the unscaled gradient, sum p^2 returned, any thread count")
+    func adamWithPenalty() {
+        let count = 2 * AdamKernel.unit + 1000 + 7
+        // Penalized ranges that start and end inside units and inside groups of 16.
+        let ranges = [5..<9000, 9001..<9002, 12_000..<(2 * AdamKernel.unit + 503)]
+        var random = RandomSource(seed: 4)
+        let gradients: [Float] = (0..<count).map { _ in Float(random.nextGaussian()) }
+        let start: [Float] = (0..<count).map { _ in Float(random.nextGaussian()) }
+        let (lam, scale): (Double, Float) = (0.05, 1024)
+        var partials = [Float](repeating: .nan, count: AdamKernel.unitCount(count))
+        func run(threads: Int) -> (parameters: [Float], first: [Float], norm: Double, standalone: Double) {
+            var parameters = start
+            var first = [Float](repeating: 0.1, count: count)
+            var second = [Float](repeating: 0.2, count: count)
+            return partials.withUnsafeMutableBufferPointer { partials in
+                let penalty = L2Penalty(lam: lam, ranges: ranges, normPartials: partials.baseAddress!)
+                let executor = ParallelExecutor(threadCount: threads)
+                let standalone = AdamKernel.squaredNorm(of: start, count: count, penalty: penalty, executor: executor)
+                let norm = AdamKernel.update(
+                    parameters: &parameters, gradients: gradients, firstMoments: &first, secondMoments: &second,
+                    count: count, learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step: 2,
+                    gradientScale: 1 / scale, penalty: penalty, executor: executor)
+                return (parameters, first, norm, standalone)
+            }
+        }
+        let result = run(threads: 1)
+        var expectedNorm = 0.0
+        for index in 0..<count {
+            let penalized = ranges.contains { $0.contains(index) }
+            if penalized { expectedNorm += Double(start[index]) * Double(start[index]) }
+            let g = Double(gradients[index]) / Double(scale) + (penalized ? 2 * lam * Double(start[index]) : 0)
+            #expect(abs(Double(result.first[index]) - (0.9 * 0.1 + 0.1 * g)) < 1e-6, "m at \(index)")
+        }
+        #expect(abs(result.norm - expectedNorm) < 1e-5 * expectedNorm)
+        #expect(result.standalone.bitPattern == result.norm.bitPattern)
+        let threaded = run(threads: 3)
+        #expect(threaded.parameters == result.parameters && threaded.norm.bitPattern == result.norm.bitPattern)
+    }
+
+    @Test("sparse products skip dropped entries: a zero value never reads its weight row or gradient")
+    func sparseProductsSkipDroppedEntries() {
+        let matrix = CSRMatrix(columnCount: 3, rows: [[0, 2], [1, 2]])
+        let width = 20
+        // Item 2's weight row is NaN, and so is row 1's gradient: reading either would spread NaN.
+        var weights = [Float](repeating: 0.5, count: 3 * width)
+        for column in 0..<width { weights[2 * width + column] = .nan }
+        let values: [Float] = [2, 0, 0, 0]
+        var output = [Float](repeating: .nan, count: 2 * width)
+        var gradient = [Float](repeating: 0, count: 3 * width)
+        var upstream = [Float](repeating: 1, count: 2 * width)
+        for column in 0..<width { upstream[width + column] = .nan }
+        matrix.rowOffsets.withUnsafeBufferPointer { offsets in
+            matrix.columnIndices.withUnsafeBufferPointer { indices in
+                SparseProducts.multiply(
+                    rowOffsets: offsets.baseAddress!, columnIndices: indices.baseAddress!, rows: 0..<2,
+                    values: values, weights: weights, width: width, output: &output,
+                    executor: ParallelExecutor(threadCount: 2))
+                SparseProducts.accumulateTransposeProduct(
+                    rowOffsets: offsets.baseAddress!, columnIndices: indices.baseAddress!, rows: 0..<2,
+                    values: values, gradient: upstream, width: width, weightGradient: &gradient,
+                    executor: ParallelExecutor(threadCount: 2))
+            }
+        }
+        #expect(output == Array(repeating: 1, count: width) + Array(repeating: 0, count: width))
+        #expect(gradient == Array(repeating: 2, count: width) + Array(repeating: 0, count: 2 * width))
     }
 
     @Test("sparse products against dense loops")

@@ -153,15 +153,16 @@ struct DenseLayer {
         }
     }
 
-    /// `dW += input[rows, inputWidth]^T outputGradient[rows, outputWidth]`.
+    /// `dW += input[rows, inputWidth]^T outputGradient[rows, outputWidth]`; `dW =` when `overwriting` (the
+    /// gradient's previous contents are not read).
     func accumulateWeightGradient(
         input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, rows: Int,
-        gradients: UnsafeMutablePointer<Float>
+        gradients: UnsafeMutablePointer<Float>, overwriting: Bool = false
     ) {
         gemm.multiply(
             transposeA: true, transposeB: false, m: inputWidth, n: outputWidth, k: rows, alpha: 1, a: input,
-            lda: inputWidth, b: outputGradient, ldb: outputWidth, beta: 1, c: gradients + weight.offset,
-            ldc: outputWidth)
+            lda: inputWidth, b: outputGradient, ldb: outputWidth, beta: overwriting ? 0 : 1,
+            c: gradients + weight.offset, ldc: outputWidth)
     }
 
     /// `dW += sparseInput^T outputGradient[sparseInput.count, outputWidth]`.

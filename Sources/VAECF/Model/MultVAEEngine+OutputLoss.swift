@@ -7,11 +7,12 @@ extension MultVAEEngine {
     /// (``logitBlockRows`` rows of `[rows, items]` logits at a time, never the whole matrix): writes each row's
     /// negative log-likelihood into `losses`, and, divided by `globalBatchSize`, accumulates the output layer's
     /// weight and bias gradients (when `weightGradients`) and writes the gradient of its input (when
-    /// `inputGradient` is given, `[rows, width]`); the gradients are those of `lossScale` times the loss.
+    /// `inputGradient` is given, `[rows, width]`); the gradients are those of `lossScale` times the loss. With
+    /// `overwritingWeightGradient` the first block overwrites the weight's gradient instead of adding to it.
     func outputLayerLossAndGradients(
         model: MultVAE, input: UnsafePointer<Float>, rows: Int, globalBatchSize: Int, lossScale: Float = 1,
-        gradients: FloatBuffer, weightGradients: Bool, inputGradient: UnsafeMutablePointer<Float>?,
-        losses: UnsafeMutablePointer<Double>
+        gradients: FloatBuffer, weightGradients: Bool, overwritingWeightGradient: Bool = false,
+        inputGradient: UnsafeMutablePointer<Float>?, losses: UnsafeMutablePointer<Double>
     ) {
         let layer = outputLayer(model)
         let parameters = UnsafePointer(model.parameters.pointer)
@@ -32,7 +33,8 @@ extension MultVAEEngine {
                 layer.accumulateBiasGradient(
                     outputGradient: block, rows: count, gradients: gradients.pointer, minimumColumns: 2048)
                 layer.accumulateWeightGradient(
-                    input: blockInput, outputGradient: block, rows: count, gradients: gradients.pointer)
+                    input: blockInput, outputGradient: block, rows: count, gradients: gradients.pointer,
+                    overwriting: overwritingWeightGradient && blockStart == 0)
             }
             if let inputGradient {
                 layer.propagate(

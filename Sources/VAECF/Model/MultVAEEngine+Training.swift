@@ -32,15 +32,18 @@ extension MultVAEEngine {
     ///     size, the penalty counts only where `includesRegularization`, and an empty shard gives zeros.
     ///   - lossScale: the gradients written are those of `lossScale` times the objective (``LossScaling``); the
     ///     returned loss terms are not scaled.
+    ///   - penaltyInOptimizer: leaves the L2 penalty to the Adam pass (``L2Penalty``): the gradients written
+    ///     and the returned loss leave it out (`lam` is not used), and the gradient buffer is not read: the
+    ///     output layer's weight gradient is overwritten, the others start from zero.
     package func lossAndGradients<Rows: Collection>(
         model: MultVAE, data: CSRMatrix, rows: Rows, anneal: Double, lam: Double, noise: StepNoise?,
-        shard: BatchShard? = nil, lossScale: Float = 1, gradients: FloatBuffer
+        shard: BatchShard? = nil, lossScale: Float = 1, penaltyInOptimizer: Bool = false, gradients: FloatBuffer
     ) -> LossBreakdown where Rows.Element == Int {
         precondition(gradients.count >= model.layout.count, "gradient buffer does not match the model")
         let batchSize = rows.count
         let shard = shard ?? .whole(batchSize)
         precondition(shard.count == batchSize, "the shard's row count differs from the rows given")
-        let effectiveLam = shard.includesRegularization ? lam : 0
+        let effectiveLam = shard.includesRegularization && !penaltyInOptimizer ? lam : 0
         guard batchSize > 0 else {
             let squaredNorm = initializeGradients(
                 model: model, lam: effectiveLam, gradientScale: lossScale, gradients: gradients)
@@ -50,8 +53,14 @@ extension MultVAEEngine {
         }
         let dropout = noise.map { (keepProbability: model.configuration.keepProbability, seed: $0.dropoutSeed) }
         gatherBatch(data, rows: rows, dropout: dropout, firstStream: shard.firstRow)
-        let squaredNorm = initializeGradients(
-            model: model, lam: effectiveLam, gradientScale: lossScale, gradients: gradients)
+        let outputWeight = model.layout.decoder[model.layout.decoder.count - 1].weight
+        var squaredNorm = 0.0
+        if penaltyInOptimizer {
+            zeroGradients(model: model, except: outputWeight, gradients: gradients)
+        } else {
+            squaredNorm = initializeGradients(
+                model: model, lam: effectiveLam, gradientScale: lossScale, gradients: gradients)
+        }
 
         encode(model: model, rows: batchSize)
         let z = sampleLatent(model: model, rows: batchSize, seed: noise?.latentSeed, firstStream: shard.firstRow)
@@ -59,7 +68,8 @@ extension MultVAEEngine {
         var buffers = reserveGradientBuffers(model: model, rows: batchSize)
         outputLayerLossAndGradients(
             model: model, input: outputInput, rows: batchSize, globalBatchSize: shard.globalBatchSize,
-            lossScale: lossScale, gradients: gradients, weightGradients: true, inputGradient: buffers.current,
+            lossScale: lossScale, gradients: gradients, weightGradients: true,
+            overwritingWeightGradient: penaltyInOptimizer, inputGradient: buffers.current,
             losses: rowLosses.reserve(batchSize))
         decoderBackward(model: model, latent: z, rows: batchSize, gradients: gradients, buffers: &buffers)
         let klWeight = Float(anneal) * (lossScale / Float(shard.globalBatchSize))
@@ -186,6 +196,16 @@ extension MultVAEEngine {
         return LossBreakdown(
             negativeLogLikelihood: negativeLogLikelihood / Double(globalBatchSize),
             kullbackLeibler: divergence / Double(globalBatchSize), anneal: anneal, regularization: regularization)
+    }
+
+    /// Sets the gradients of every tensor but `layout.tensors[skipped]` to zero, each split between the workers.
+    func zeroGradients(model: MultVAE, except skipped: Int, gradients: FloatBuffer) {
+        for (index, tensor) in model.layout.tensors.enumerated() where index != skipped {
+            let destination = gradients.pointer + tensor.offset
+            executor.forEachChunk(count: tensor.count, minimumChunk: 1 << 16) { _, range in
+                (destination + range.lowerBound).update(repeating: 0, count: range.count)
+            }
+        }
     }
 
     /// Gradients start as `2 lam W` (times `gradientScale`) for kernels and 0 for biases; the backward pass

@@ -31,6 +31,11 @@ package struct ParameterLayout: Sendable, Equatable {
     /// starts; its tensors follow in the encoder's order and sizes. Nil for the other models.
     package let previousEncoderOffset: Int?
 
+    /// The kernels' ranges in the flat buffer, in order: where the L2 penalty applies.
+    package var kernelRanges: [Range<Int>] {
+        tensors.filter(\.isKernel).map { $0.offset..<($0.offset + $0.count) }
+    }
+
     package init(configuration: MultVAEConfiguration) {
         if let recVAE = configuration.recVAE {
             self = ParameterLayout(recVAE: recVAE, configuration: configuration)

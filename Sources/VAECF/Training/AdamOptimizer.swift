@@ -18,6 +18,8 @@ package final class AdamOptimizer: @unchecked Sendable {
     package let secondMoments: FloatBuffer
     /// Updates applied so far (`t` of the last update).
     package internal(set) var stepCount: Int = 0
+    /// Scratch space of the L2 penalty's norm, one float per unit of the Adam pass.
+    let normPartials: FloatBuffer
 
     package init(parameterCount: Int, learningRate: Double, beta1: Double, beta2: Double, epsilon: Double = 1e-8) {
         self.learningRate = learningRate
@@ -26,23 +28,38 @@ package final class AdamOptimizer: @unchecked Sendable {
         self.epsilon = epsilon
         firstMoments = FloatBuffer(count: parameterCount)
         secondMoments = FloatBuffer(count: parameterCount)
+        normPartials = FloatBuffer(count: AdamKernel.unitCount(parameterCount))
+    }
+
+    /// The L2 penalty `lam * sum(W^2)` on `ranges` (the kernels) for ``update(parameters:gradients:gradientScale:penalty:bfloat16Copy:executor:)``;
+    /// `nil` when `lam` is 0.
+    package func penalty(lam: Double, ranges: [Range<Int>]) -> L2Penalty? {
+        lam == 0 ? nil : L2Penalty(lam: lam, ranges: ranges, normPartials: normPartials.pointer)
+    }
+
+    /// `sum p^2` over the penalty's ranges of `parameters`, the bits an update with `penalty` would return.
+    package func squaredNorm(of parameters: FloatBuffer, penalty: L2Penalty, executor: ParallelExecutor) -> Double {
+        AdamKernel.squaredNorm(of: parameters.pointer, count: parameters.count, penalty: penalty, executor: executor)
     }
 
     /// Applies one update to `parameters` with the first `parameters.count` floats of `gradients`, each
-    /// multiplied by `gradientScale` (`1 / S` for gradients of a loss scaled by `S`); when `bfloat16Copy` (a
-    /// copy of `parameters`) is given, it receives the updated values rounded to bfloat16 in the same pass.
+    /// multiplied by `gradientScale` (`1 / S` for gradients of a loss scaled by `S`); `penalty` (from
+    /// ``penalty(lam:ranges:)``) adds the L2 penalty's gradient in the same pass; when `bfloat16Copy` (a copy of
+    /// `parameters`) is given, it receives the updated values rounded to bfloat16 in the same pass.
+    /// Returns the penalty's `sum W^2` of the weights before the update (0 without a penalty).
+    @discardableResult
     package func update(
-        parameters: FloatBuffer, gradients: FloatBuffer, gradientScale: Float = 1,
+        parameters: FloatBuffer, gradients: FloatBuffer, gradientScale: Float = 1, penalty: L2Penalty? = nil,
         bfloat16Copy: BFloat16ParameterCopy? = nil, executor: ParallelExecutor
-    ) {
+    ) -> Double {
         precondition(parameters.count == firstMoments.count && gradients.count >= firstMoments.count)
         precondition(bfloat16Copy.map { $0.source === parameters } ?? true, "the copy mirrors other parameters")
         stepCount += 1
-        AdamKernel.update(
+        return AdamKernel.update(
             parameters: parameters.pointer, gradients: gradients.pointer, firstMoments: firstMoments.pointer,
             secondMoments: secondMoments.pointer, count: parameters.count, learningRate: learningRate,
             beta1: beta1, beta2: beta2, epsilon: epsilon, step: stepCount, gradientScale: gradientScale,
-            bfloat16Copy: bfloat16Copy?.pointer, executor: executor)
+            penalty: penalty, bfloat16Copy: bfloat16Copy?.pointer, executor: executor)
     }
 
     /// Counts a step whose update was skipped (non-finite gradients under loss scaling): the step number

@@ -127,6 +127,7 @@ package final class Trainer {
         var communication = CommunicationTotals()
         let batches = batches(ofEpoch: epoch)
         let weightCopy = refreshedWeightCopy()
+        let penalty = optimizer.penalty(lam: training.lam, ranges: model.layout.kernelRanges)
         for batch in batches {
             let step = optimizer.stepCount
             let anneal = training.anneal(atStep: step)
@@ -135,7 +136,7 @@ package final class Trainer {
             var loss = engine.lossAndGradients(
                 model: model, data: dataset.train, rows: batch.dropFirst(shard.firstRow).prefix(shard.count),
                 anneal: anneal, lam: training.lam, noise: .init(seed: training.seed, step: step), shard: shard,
-                lossScale: scale, gradients: gradients)
+                lossScale: scale, penaltyInOptimizer: true, gradients: gradients)
             if injectedOverflowSteps.contains(step) { gradients.pointer[0] = .infinity }
             if let group {
                 do { loss = try sumAcrossGroup(loss, group: group, totals: &communication) } catch {
@@ -146,12 +147,20 @@ package final class Trainer {
             let finite =
                 !lossScale.isActive
                 || GradientCheck.allFinite(gradients.pointer, count: model.layout.count, executor: engine.executor)
+            // The penalty's gradient is added, and its norm taken, by the Adam pass (on every member alike).
             if lossScale.record(finite: finite) {
-                optimizer.update(
-                    parameters: model.parameters, gradients: gradients, gradientScale: 1 / scale,
-                    bfloat16Copy: weightCopy, executor: engine.executor)
+                loss.regularization =
+                    training.lam
+                    * optimizer.update(
+                        parameters: model.parameters, gradients: gradients, gradientScale: 1 / scale,
+                        penalty: penalty, bfloat16Copy: weightCopy, executor: engine.executor)
             } else {
                 optimizer.skipUpdate()
+                loss.regularization =
+                    penalty.map {
+                        training.lam
+                            * optimizer.squaredNorm(of: model.parameters, penalty: $0, executor: engine.executor)
+                    } ?? 0
             }
             sums.negativeLogLikelihood += loss.negativeLogLikelihood
             sums.kullbackLeibler += loss.kullbackLeibler

@@ -10,6 +10,7 @@ package enum SparseProducts {
     ///     entry `p` (so `values` is `[entries of the batch]`).
     ///   - weights: `[columns, width]`, row-major.
     ///   - output: `[rows.count, width]`, overwritten.
+    /// Entries whose value is 0 (dropped by dropout) are skipped: their weight rows are not read.
     /// Parallel over batch rows (each row is written by one worker: deterministic for any thread count).
     package static func multiply(
         rowOffsets: UnsafePointer<Int>, columnIndices: UnsafePointer<Int32>, rows: Range<Int>,
@@ -24,6 +25,8 @@ package enum SparseProducts {
                 let row = rows.lowerBound + local
                 for entry in rowOffsets[row]..<rowOffsets[row + 1] {
                     let value = values[entry - base]
+                    // An entry that dropout zeroed adds nothing: its weight row is not read.
+                    guard value != 0 else { continue }
                     let source = weights + Int(columnIndices[entry]) * width
                     axpy(value, source, destination, width)
                 }
@@ -33,7 +36,7 @@ package enum SparseProducts {
 
     /// `weightGradient[column(p), :] += values[p] * gradient[b, :]` for every entry `p` of batch row `b`
     /// (the transpose product `X^T G`). Parallel over column blocks of the width, so no two workers touch
-    /// the same floats and the summation order (batch rows in order) is fixed.
+    /// the same floats and the summation order (batch rows in order) is fixed. Entries whose value is 0 are skipped.
     ///
     /// - Parameters:
     ///   - gradient: `[rows.count, width]`.
@@ -53,7 +56,9 @@ package enum SparseProducts {
                 let row = rows.lowerBound + local
                 let source = gradient + local * width + start
                 for entry in rowOffsets[row]..<rowOffsets[row + 1] {
-                    axpy(values[entry - base], source, weightGradient + Int(columnIndices[entry]) * width + start, span)
+                    let value = values[entry - base]
+                    guard value != 0 else { continue }
+                    axpy(value, source, weightGradient + Int(columnIndices[entry]) * width + start, span)
                 }
             }
         }
