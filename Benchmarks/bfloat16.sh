@@ -14,11 +14,14 @@ rounds=${ROUNDS:-2}
 echo "== GEMM, 2 threads (median GFLOP/s; GFLOP per CPU-second)"
 for round in $(seq "$rounds"); do
     for shape in "--m 4096 --n 26744 --k 600" "--m 600 --n 26744 --k 4096 --transpose-a" "--m 4096 --n 600 --k 26744 --transpose-b"; do
-        for precision in float32 bfloat16; do
+        # bfloat16-b: B given as bfloat16 bits, as bfloat16 training's weights are (the Adam pass's copy).
+        for variant in float32 bfloat16 bfloat16-b; do
+            precision=${variant%-b}
+            flags=$([[ $variant == bfloat16-b ]] && echo --bfloat16-b || true)
             # shellcheck disable=SC2086
-            result=$("$VAECF_BINARY" benchmark gemm $shape --precision "$precision" --repetitions 5 | grep -E 'median|processor' \
-                | grep -o '[0-9.]* GFLOP' | tr '\n' ' ')
-            echo "round $round  $precision  $shape: $result"
+            result=$("$VAECF_BINARY" benchmark gemm $shape --precision "$precision" $flags --repetitions 5 \
+                | grep -E 'median|processor' | grep -o '[0-9.]* GFLOP' | tr '\n' ' ')
+            echo "round $round  $variant  $shape: $result"
         done
     done
 done
