@@ -16,45 +16,40 @@ package enum BFloat16Products {
     static let tileRows = 12
     static let tileColumns = 32
 
+    /// `B` of a product: floats, rounded to bfloat16 as they are packed, or bfloat16 bits (`UInt16` values with
+    /// the float layout, e.g. the copy that the Adam pass writes): the same bits from either, the bits with half
+    /// the bytes read and nothing to round.
+    enum Operand {
+        case floats(UnsafePointer<Float>)
+        case bits(UnsafePointer<UInt16>)
+    }
+
     /// Same contract as `PortableGEMM.multiply` (sizes positive, strides checked by `GEMM.multiply`).
     static func multiply(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: Operand, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threadCount: Int,
         parallelThreshold: Int = PortableGEMM.defaultParallelThreshold
     ) {
         precondition(isSupported, "bfloat16 products need AVX512-BF16")
         let operands = UncheckedSendable((a, b, c))
+        let (transposeA, transposeB): (Int32, Int32) = (transposeA ? 1 : 0, transposeB ? 1 : 0)
         PortableGEMM.forEachBlock(
             m: m, n: n, k: k, tileRows: tileRows, tileColumns: tileColumns, threadCount: threadCount,
             parallelThreshold: parallelThreshold
         ) { rows, columns in
             let (a, b, c) = operands.value
-            vaecf_bf16_gemm_block(
-                transposeA ? 1 : 0, transposeB ? 1 : 0, rows.lowerBound, rows.upperBound, columns.lowerBound,
-                columns.upperBound, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
-        }
-    }
-
-    /// `multiply` with `B` given as bfloat16 bits (`b`: `UInt16` values with the float layout, row stride
-    /// `ldb`): the same bits as `multiply` on the floats they were rounded from (ties to even), with half the
-    /// bytes read and no rounding while `B` is packed.
-    static func multiply(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-        alpha: Float, a: UnsafePointer<Float>, lda: Int, bfloat16B b: UnsafePointer<UInt16>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threadCount: Int,
-        parallelThreshold: Int = PortableGEMM.defaultParallelThreshold
-    ) {
-        precondition(isSupported, "bfloat16 products need AVX512-BF16")
-        let operands = UncheckedSendable((a, b, c))
-        PortableGEMM.forEachBlock(
-            m: m, n: n, k: k, tileRows: tileRows, tileColumns: tileColumns, threadCount: threadCount,
-            parallelThreshold: parallelThreshold
-        ) { rows, columns in
-            let (a, b, c) = operands.value
-            vaecf_bf16_gemm_block_bf16_b(
-                transposeA ? 1 : 0, transposeB ? 1 : 0, rows.lowerBound, rows.upperBound, columns.lowerBound,
-                columns.upperBound, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
+            let (first, last) = (rows.lowerBound, rows.upperBound)
+            switch b {
+            case .floats(let b):
+                vaecf_bf16_gemm_block(
+                    transposeA, transposeB, first, last, columns.lowerBound, columns.upperBound, k, alpha, a, lda, b,
+                    ldb, beta, c, ldc, nil)
+            case .bits(let b):
+                vaecf_bf16_gemm_block_bf16_b(
+                    transposeA, transposeB, first, last, columns.lowerBound, columns.upperBound, k, alpha, a, lda, b,
+                    ldb, beta, c, ldc, nil)
+            }
         }
     }
 

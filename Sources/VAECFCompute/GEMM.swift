@@ -97,7 +97,7 @@ package struct GEMM: Sendable, CustomStringConvertible {
         if precision == .bfloat16 {
             BFloat16Products.multiply(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threadCount: threadCount)
+                b: .floats(b), ldb: ldb, beta: beta, c: c, ldc: ldc, threadCount: threadCount)
             return
         }
         switch backend {
@@ -133,7 +133,7 @@ package struct GEMM: Sendable, CustomStringConvertible {
         else { return }
         BFloat16Products.multiply(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-            bfloat16B: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threadCount: threadCount)
+            b: .bits(b), ldb: ldb, beta: beta, c: c, ldc: ldc, threadCount: threadCount)
     }
 
     /// Checks the sizes and strides of a product; returns `false` when no product is needed (an empty `C`, or

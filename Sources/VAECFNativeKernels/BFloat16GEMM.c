@@ -104,23 +104,51 @@ INLINE __mmask16 lane_mask(long count) {
     return count >= 16 ? (__mmask16)0xFFFF : (count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1));
 }
 
-/// Writes the pairs of one line of `depth` steps (step p at line[p * step]) to out[q * stride], q = 0 ... : the
-/// column of a panel, in pairs along the depth (zero padded). Contiguous lines convert 32 steps at a time.
-static KERNEL void pack_line(const float *line, long step, long depth, uint32_t *out, long stride) {
+/// A line of operand values: floats (rounded as they are read) or bfloat16 bits (copied).
+typedef struct {
+    const void *values;
+    int bits;  // 1: uint16_t bfloat16 bits; 0: float
+} line_source;
+
+/// The bfloat16 bits of element `index` of `source`.
+static inline uint32_t source_bits(line_source source, long index) {
+    return source.bits ? ((const uint16_t *)source.values)[index] : bf16_bits(((const float *)source.values)[index]);
+}
+
+/// The source advanced by `count` elements.
+static inline line_source source_offset(line_source source, long count) {
+    source.values = (const char *)source.values + count * (source.bits ? 2 : 4);
+    return source;
+}
+
+/// 16 lanes (those of mask; the others 0) of `source` from element `index`: bfloat16 bits in the low halves.
+INLINE KERNEL __m512i source_lanes(line_source source, long index, __mmask16 mask) {
+    if (source.bits) return _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(mask, (const uint16_t *)source.values + index));
+    return round_lanes(_mm512_maskz_loadu_ps(mask, (const float *)source.values + index));
+}
+
+/// Writes the pairs of one line of `depth` steps (step p at element p * step) to out[q * stride], q = 0 ... : the
+/// column of a panel, in pairs along the depth (zero padded). Contiguous lines move 32 steps at a time.
+static KERNEL void pack_line(line_source line, long step, long depth, uint32_t *out, long stride) {
     long p = 0;
     if (step == 1) {
         for (; p + 32 <= depth; p += 32) {
-            // 32 steps = 16 pairs: the low halves of the rounded lanes, narrowed, are the pairs in order.
-            __m512i r0 = round_lanes(_mm512_loadu_ps(line + p)), r1 = round_lanes(_mm512_loadu_ps(line + p + 16));
+            // 32 steps = 16 pairs: bfloat16 bits are the pairs in order; floats are rounded and narrowed.
             uint32_t values[16];
-            _mm256_storeu_si256((__m256i *)values, _mm512_cvtepi32_epi16(r0));
-            _mm256_storeu_si256((__m256i *)(values + 8), _mm512_cvtepi32_epi16(r1));
+            if (line.bits) {
+                _mm512_storeu_si512(values, _mm512_loadu_si512((const uint16_t *)line.values + p));
+            } else {
+                const float *floats = (const float *)line.values + p;
+                _mm256_storeu_si256((__m256i *)values, _mm512_cvtepi32_epi16(round_lanes(_mm512_loadu_ps(floats))));
+                _mm256_storeu_si256(
+                    (__m256i *)(values + 8), _mm512_cvtepi32_epi16(round_lanes(_mm512_loadu_ps(floats + 16))));
+            }
             for (long i = 0; i < 16; i++) out[(p / 2 + i) * stride] = values[i];
         }
     }
     for (; p < depth; p += 2) {
-        uint32_t low = bf16_bits(line[p * step]);
-        uint32_t high = p + 1 < depth ? bf16_bits(line[(p + 1) * step]) : 0;
+        uint32_t low = source_bits(line, p * step);
+        uint32_t high = p + 1 < depth ? source_bits(line, (p + 1) * step) : 0;
         out[(p / 2) * stride] = low | (high << 16);
     }
 }
@@ -146,77 +174,29 @@ static KERNEL void pack_a(const float *a, long rs, long ds, long rows, long dept
                 if (r >= count) {
                     for (long q = 0; q < pairs; q++) out[q * MR + r] = 0;
                 } else {
-                    pack_line(a + (panel + r) * rs, ds, depth, out + r, MR);
+                    pack_line((line_source){a + (panel + r) * rs, 0}, ds, depth, out + r, MR);
                 }
             }
         }
     }
 }
 
-/// Packs op(B)[depth, columns] (columns <= NC; element (p, c) at b[p * ds + c * cs]) into micro-panels of NR
-/// columns: panel j, pair q holds NR 32-bit pairs (B[2q, c], B[2q + 1, c]); missing columns and steps are zero.
-static KERNEL void pack_b(const float *b, long ds, long cs, long depth, long columns, uint32_t *packed) {
+/// Packs op(B)[depth, columns] (columns <= NC; element (p, c) at element p * ds + c * cs of b) into micro-panels
+/// of NR columns: panel j, pair q holds NR 32-bit pairs (B[2q, c], B[2q + 1, c]); missing columns and steps are
+/// zero. B is floats (rounded to bfloat16 here) or bfloat16 bits (a copy already rounded: copied).
+static KERNEL void pack_b(line_source b, long ds, long cs, long depth, long columns, uint32_t *packed) {
     long pairs = (depth + 1) / 2;
     for (long panel = 0; panel < columns; panel += NR) {
         long count = columns - panel < NR ? columns - panel : NR;
         uint32_t *out = packed + (panel / NR) * pairs * NR;
         if (cs == 1) {
             for (long q = 0; q < pairs; q++) {
-                const float *even = b + 2 * q * ds + panel;
+                long even = 2 * q * ds + panel;
                 int has_odd = 2 * q + 1 < depth;
                 for (int v = 0; v < NV; v++) {
                     __mmask16 mask = lane_mask(count - 16 * v);
-                    __m512 e = _mm512_maskz_loadu_ps(mask, even + 16 * v);
-                    __m512 o = has_odd ? _mm512_maskz_loadu_ps(mask, even + ds + 16 * v) : _mm512_setzero_ps();
-                    _mm512_storeu_si512(out + q * NR + 16 * v, pair_lanes(e, o));
-                }
-            }
-        } else {
-            for (long c = 0; c < NR; c++) {
-                if (c >= count) {
-                    for (long q = 0; q < pairs; q++) out[q * NR + c] = 0;
-                } else {
-                    pack_line(b + (panel + c) * cs, ds, depth, out + c, NR);
-                }
-            }
-        }
-    }
-}
-
-/// pack_line for a line of bfloat16 values (their bits): pairs are copied, nothing is rounded. Contiguous lines
-/// move 32 steps (16 pairs, one 64-byte load) at a time.
-static KERNEL void pack_line16(const uint16_t *line, long step, long depth, uint32_t *out, long stride) {
-    long p = 0;
-    if (step == 1) {
-        for (; p + 32 <= depth; p += 32) {
-            uint32_t values[16];
-            _mm512_storeu_si512(values, _mm512_loadu_si512(line + p));
-            for (long i = 0; i < 16; i++) out[(p / 2 + i) * stride] = values[i];
-        }
-    }
-    for (; p < depth; p += 2) {
-        uint32_t low = line[p * step];
-        uint32_t high = p + 1 < depth ? line[(p + 1) * step] : 0;
-        out[(p / 2) * stride] = low | (high << 16);
-    }
-}
-
-/// pack_b for op(B) given as bfloat16 bits (a copy already rounded, ties to even): the same panels, the pairs
-/// interleaved from 16-bit loads.
-static KERNEL void pack_b16(const uint16_t *b, long ds, long cs, long depth, long columns, uint32_t *packed) {
-    long pairs = (depth + 1) / 2;
-    for (long panel = 0; panel < columns; panel += NR) {
-        long count = columns - panel < NR ? columns - panel : NR;
-        uint32_t *out = packed + (panel / NR) * pairs * NR;
-        if (cs == 1) {
-            for (long q = 0; q < pairs; q++) {
-                const uint16_t *even = b + 2 * q * ds + panel;
-                int has_odd = 2 * q + 1 < depth;
-                for (int v = 0; v < NV; v++) {
-                    __mmask16 mask = lane_mask(count - 16 * v);
-                    __m512i e = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(mask, even + 16 * v));
-                    __m512i o = has_odd ? _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(mask, even + ds + 16 * v))
-                                        : _mm512_setzero_si512();
+                    __m512i e = source_lanes(b, even + 16 * v, mask);
+                    __m512i o = has_odd ? source_lanes(b, even + ds + 16 * v, mask) : _mm512_setzero_si512();
                     _mm512_storeu_si512(out + q * NR + 16 * v, _mm512_or_si512(e, _mm512_slli_epi32(o, 16)));
                 }
             }
@@ -225,7 +205,7 @@ static KERNEL void pack_b16(const uint16_t *b, long ds, long cs, long depth, lon
                 if (c >= count) {
                     for (long q = 0; q < pairs; q++) out[q * NR + c] = 0;
                 } else {
-                    pack_line16(b + (panel + c) * cs, ds, depth, out + c, NR);
+                    pack_line(source_offset(b, (panel + c) * cs), ds, depth, out + c, NR);
                 }
             }
         }
@@ -297,11 +277,11 @@ INLINE void tile(
     tiles[rows](pairs, a, b, alpha, beta, bias, c, ldc, columns);
 }
 
-/// vaecf_bf16_gemm_block with B given in float (b) or as bfloat16 bits (b16, when not NULL).
+/// vaecf_bf16_gemm_block with B given in float or as bfloat16 bits (line_source).
 static KERNEL void gemm_block(
     int transpose_a, int transpose_b, long row_start, long row_end, long column_start, long column_end, long k,
-    float alpha, const float *a, long lda, const float *b, const uint16_t *b16, long ldb, float beta, float *c,
-    long ldc, void *workspace) {
+    float alpha, const float *a, long lda, line_source b, long ldb, float beta, float *c, long ldc,
+    void *workspace) {
     long a_rs = transpose_a ? 1 : lda, a_ds = transpose_a ? lda : 1;
     long b_ds = transpose_b ? 1 : ldb, b_cs = transpose_b ? ldb : 1;
     if (!workspace) workspace = thread_workspace(vaecf_bf16_workspace_bytes());
@@ -315,11 +295,7 @@ static KERNEL void gemm_block(
         for (long pc = 0; pc < k; pc += kc) {
             long depth = k - pc < kc ? k - pc : kc;
             long pairs = (depth + 1) / 2;
-            if (b16) {
-                pack_b16(b16 + pc * b_ds + jc * b_cs, b_ds, b_cs, depth, nc, packed_b);
-            } else {
-                pack_b(b + pc * b_ds + jc * b_cs, b_ds, b_cs, depth, nc, packed_b);
-            }
+            pack_b(source_offset(b, pc * b_ds + jc * b_cs), b_ds, b_cs, depth, nc, packed_b);
             // The first depth block applies beta; later ones accumulate into C.
             float block_beta = pc == 0 ? beta : 1.0f;
             for (long ic = row_start; ic < row_end; ic += MC) {
@@ -342,16 +318,16 @@ void vaecf_bf16_gemm_block(
     int transpose_a, int transpose_b, long row_start, long row_end, long column_start, long column_end, long k,
     float alpha, const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
     void *workspace) {
-    gemm_block(transpose_a, transpose_b, row_start, row_end, column_start, column_end, k, alpha, a, lda, b, NULL, ldb,
-               beta, c, ldc, workspace);
+    gemm_block(transpose_a, transpose_b, row_start, row_end, column_start, column_end, k, alpha, a, lda,
+               (line_source){b, 0}, ldb, beta, c, ldc, workspace);
 }
 
 void vaecf_bf16_gemm_block_bf16_b(
     int transpose_a, int transpose_b, long row_start, long row_end, long column_start, long column_end, long k,
     float alpha, const float *a, long lda, const uint16_t *b, long ldb, float beta, float *c, long ldc,
     void *workspace) {
-    gemm_block(transpose_a, transpose_b, row_start, row_end, column_start, column_end, k, alpha, a, lda, NULL, b, ldb,
-               beta, c, ldc, workspace);
+    gemm_block(transpose_a, transpose_b, row_start, row_end, column_start, column_end, k, alpha, a, lda,
+               (line_source){b, 1}, ldb, beta, c, ldc, workspace);
 }
 
 long vaecf_bf16_packed_bytes(long depth, long columns) {
@@ -368,7 +344,7 @@ void vaecf_bf16_pack_weights(
     for (long panel = first_panel; panel < end_panel; panel++) {
         long start = panel * NR;
         long width = columns - start < NR ? columns - start : NR;
-        pack_b(weights + start, ld, 1, depth, width, (uint32_t *)packed + panel * pairs * NR);
+        pack_b((line_source){weights + start, 0}, ld, 1, depth, width, (uint32_t *)packed + panel * pairs * NR);
     }
 }
 

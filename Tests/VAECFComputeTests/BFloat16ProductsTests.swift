@@ -52,7 +52,8 @@ struct BFloat16ProductsTests {
         problem.run(on: &result) { a, b, c in
             BFloat16Products.referenceMultiply(
                 transposeA: problem.transposeA, transposeB: problem.transposeB, m: problem.m, n: problem.n,
-                k: problem.k, alpha: problem.alpha, a: a, lda: problem.lda, b: b, ldb: problem.ldb, beta: problem.beta,
+                k: problem.k, alpha: problem.alpha, a: a, lda: problem.lda, b: b, ldb: problem.ldb,
+                beta: problem.beta,
                 c: c, ldc: problem.ldc)
         }
         return result
@@ -115,8 +116,8 @@ struct BFloat16ProductsTests {
                     problem.run(on: &result) { a, b, c in
                         BFloat16Products.multiply(
                             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: problem.k,
-                            alpha: problem.alpha, a: a, lda: problem.lda, b: b, ldb: problem.ldb, beta: problem.beta,
-                            c: c, ldc: problem.ldc, threadCount: threads, parallelThreshold: 0)
+                            alpha: problem.alpha, a: a, lda: problem.lda, b: .floats(b), ldb: problem.ldb,
+                            beta: problem.beta, c: c, ldc: problem.ldc, threadCount: threads, parallelThreshold: 0)
                     }
                     results.append(result)
                 }
