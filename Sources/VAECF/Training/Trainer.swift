@@ -144,24 +144,7 @@ package final class Trainer {
                 }
             }
             guard loss.total.isFinite else { throw .nonFiniteLoss(epoch: epoch, step: step, loss: loss) }
-            let finite =
-                !lossScale.isActive
-                || GradientCheck.allFinite(gradients.pointer, count: model.layout.count, executor: engine.executor)
-            // The penalty's gradient is added, and its norm taken, by the Adam pass (on every member alike).
-            if lossScale.record(finite: finite) {
-                loss.regularization =
-                    training.lam
-                    * optimizer.update(
-                        parameters: model.parameters, gradients: gradients, gradientScale: 1 / scale,
-                        penalty: penalty, bfloat16Copy: weightCopy, executor: engine.executor)
-            } else {
-                optimizer.skipUpdate()
-                loss.regularization =
-                    penalty.map {
-                        training.lam
-                            * optimizer.squaredNorm(of: model.parameters, penalty: $0, executor: engine.executor)
-                    } ?? 0
-            }
+            loss.regularization = applyUpdate(lossScale: scale, penalty: penalty, weightCopy: weightCopy)
             sums.negativeLogLikelihood += loss.negativeLogLikelihood
             sums.kullbackLeibler += loss.kullbackLeibler
             sums.anneal = anneal
@@ -182,6 +165,25 @@ package final class Trainer {
             summary.skippedSteps = lossScale.skippedSteps
         }
         return summary
+    }
+
+    /// Applies the step's update from `gradients` (the loss's, scaled by `lossScale`), or skips it when loss
+    /// scaling finds them not finite; returns the L2 penalty `lam * sum W^2` of the weights the step used. The
+    /// Adam pass adds the penalty's gradient and takes its value (on every member of a group alike).
+    func applyUpdate(lossScale scale: Float, penalty: L2Penalty?, weightCopy: BFloat16ParameterCopy?) -> Double {
+        let finite =
+            !lossScale.isActive
+            || GradientCheck.allFinite(gradients.pointer, count: model.layout.count, executor: engine.executor)
+        guard lossScale.record(finite: finite) else {
+            optimizer.skipUpdate()
+            return penalty.map {
+                training.lam * optimizer.squaredNorm(of: model.parameters, penalty: $0, executor: engine.executor)
+            } ?? 0
+        }
+        return training.lam
+            * optimizer.update(
+                parameters: model.parameters, gradients: gradients, gradientScale: 1 / scale, penalty: penalty,
+                bfloat16Copy: weightCopy, executor: engine.executor)
     }
 
     /// With bfloat16 products, the engine's bfloat16 copy of the model's parameters (made on first use),
