@@ -54,26 +54,22 @@ extension GEMM {
         var cpuSeconds: [Double] = []
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
-                c.withUnsafeMutableBufferPointer { c in
-                    for repetition in 0...repetitions {
-                        let cpuStart = processorSeconds()
-                        let elapsed = clock.measure {
-                            if bfloat16B {
-                                multiply(
-                                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
-                                    a: a.baseAddress!, lda: transposeA ? m : k, bfloat16B: bits,
-                                    ldb: transposeB ? k : n, beta: 0, c: c.baseAddress!, ldc: n)
-                            } else {
+                bits.withUnsafeBufferPointer { bits in
+                    c.withUnsafeMutableBufferPointer { c in
+                        for repetition in 0...repetitions {
+                            let cpuStart = processorSeconds()
+                            let elapsed = clock.measure {
                                 multiply(
                                     transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
                                     a: a.baseAddress!, lda: transposeA ? m : k, b: b.baseAddress!,
-                                    ldb: transposeB ? k : n, beta: 0, c: c.baseAddress!, ldc: n)
+                                    bfloat16B: bfloat16B ? bits.baseAddress : nil, ldb: transposeB ? k : n, beta: 0,
+                                    c: c.baseAddress!, ldc: n)
                             }
-                        }
-                        let cpuElapsed = processorSeconds() - cpuStart
-                        if repetition > 0 {
-                            cpuSeconds.append(cpuElapsed)
-                            seconds.append(elapsed.seconds)
+                            let cpuElapsed = processorSeconds() - cpuStart
+                            if repetition > 0 {
+                                cpuSeconds.append(cpuElapsed)
+                                seconds.append(elapsed.seconds)
+                            }
                         }
                     }
                 }

@@ -83,10 +83,13 @@ package struct GEMM: Sendable, CustomStringConvertible {
     /// - `C` is `[m, n]` with row stride `ldc >= n` and must not overlap `A` or `B`.
     /// - `beta == 0` overwrites `C` without reading it (NaN there is ignored); `k == 0` or `alpha == 0` gives
     ///   `C = beta * C` without reading `A` or `B`.
+    /// - `bfloat16B`: the same `B` rounded to bfloat16 bits (`UInt16`, `B`'s layout and `ldb`), e.g. the copy of
+    ///   the weights that the Adam pass writes; with ``precision`` `bfloat16` it is read instead of `b` (the same
+    ///   bits, half the bytes, nothing to round); float32 ignores it.
     package func multiply(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
+        b: UnsafePointer<Float>, bfloat16B: UnsafePointer<UInt16>? = nil, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard
@@ -97,7 +100,8 @@ package struct GEMM: Sendable, CustomStringConvertible {
         if precision == .bfloat16 {
             BFloat16Products.multiply(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                b: .floats(b), ldb: ldb, beta: beta, c: c, ldc: ldc, threadCount: threadCount)
+                b: bfloat16B.map { .bits($0) } ?? .floats(b), ldb: ldb, beta: beta, c: c, ldc: ldc,
+                threadCount: threadCount)
             return
         }
         switch backend {
@@ -113,27 +117,6 @@ package struct GEMM: Sendable, CustomStringConvertible {
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                 b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threadCount: threadCount)
         }
-    }
-
-    /// `C = alpha * op(A) * op(B) + beta * C` with `B` given as bfloat16 bits (`UInt16`, the layout and strides
-    /// of ``multiply(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``), e.g. a copy of the weights
-    /// that the optimizer refreshes as it updates them: the same bits as the float product on the values the
-    /// copy was rounded from. Only for ``precision`` `bfloat16`.
-    package func multiply(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-        alpha: Float, a: UnsafePointer<Float>, lda: Int,
-        bfloat16B b: UnsafePointer<UInt16>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        precondition(precision == .bfloat16, "bfloat16 operands need a bfloat16 GEMM")
-        guard
-            needsProduct(
-                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, lda: lda, ldb: ldb,
-                beta: beta, c: c, ldc: ldc)
-        else { return }
-        BFloat16Products.multiply(
-            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-            b: .bits(b), ldb: ldb, beta: beta, c: c, ldc: ldc, threadCount: threadCount)
     }
 
     /// Checks the sizes and strides of a product; returns `false` when no product is needed (an empty `C`, or

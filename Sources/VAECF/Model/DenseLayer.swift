@@ -60,16 +60,10 @@ struct DenseLayer {
     func multiply(
         parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int
     ) {
-        if let weightCopy {
-            gemm.multiply(
-                transposeA: false, transposeB: false, m: rows, n: outputWidth, k: inputWidth, alpha: 1, a: input,
-                lda: inputWidth, bfloat16B: weightCopy + weight.offset, ldb: outputWidth, beta: 0, c: output,
-                ldc: outputWidth)
-            return
-        }
         gemm.multiply(
             transposeA: false, transposeB: false, m: rows, n: outputWidth, k: inputWidth, alpha: 1, a: input,
-            lda: inputWidth, b: parameters + weight.offset, ldb: outputWidth, beta: 0, c: output, ldc: outputWidth)
+            lda: inputWidth, b: parameters + weight.offset, bfloat16B: weightCopy.map { $0 + weight.offset },
+            ldb: outputWidth, beta: 0, c: output, ldc: outputWidth)
     }
 
     /// `output[sparseInput.count, outputWidth] = sparseInput W` (no bias, no activation).
@@ -180,17 +174,10 @@ struct DenseLayer {
         parameters: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>, rows: Int, accumulating: Bool = false
     ) {
-        if let weightCopy {
-            gemm.multiply(
-                transposeA: false, transposeB: true, m: rows, n: inputWidth, k: outputWidth, alpha: 1,
-                a: outputGradient, lda: outputWidth, bfloat16B: weightCopy + weight.offset, ldb: outputWidth,
-                beta: accumulating ? 1 : 0, c: inputGradient, ldc: inputWidth)
-            return
-        }
         gemm.multiply(
             transposeA: false, transposeB: true, m: rows, n: inputWidth, k: outputWidth, alpha: 1, a: outputGradient,
-            lda: outputWidth, b: parameters + weight.offset, ldb: outputWidth, beta: accumulating ? 1 : 0,
-            c: inputGradient, ldc: inputWidth)
+            lda: outputWidth, b: parameters + weight.offset, bfloat16B: weightCopy.map { $0 + weight.offset },
+            ldb: outputWidth, beta: accumulating ? 1 : 0, c: inputGradient, ldc: inputWidth)
     }
 }
 

@@ -198,8 +198,9 @@ extension MultVAEEngine {
             kullbackLeibler: divergence / Double(globalBatchSize), anneal: anneal, regularization: regularization)
     }
 
-    /// Sets the gradients of every tensor but `layout.tensors[skipped]` to zero, each split between the workers.
-    func zeroGradients(model: MultVAE, except skipped: Int, gradients: FloatBuffer) {
+    /// Sets the gradients of every tensor but `layout.tensors[skipped]` (all when `nil`) to zero, each split
+    /// between the workers.
+    func zeroGradients(model: MultVAE, except skipped: Int? = nil, gradients: FloatBuffer) {
         for (index, tensor) in model.layout.tensors.enumerated() where index != skipped {
             let destination = gradients.pointer + tensor.offset
             executor.forEachChunk(count: tensor.count, minimumChunk: 1 << 16) { _, range in
@@ -208,58 +209,31 @@ extension MultVAEEngine {
         }
     }
 
-    /// Gradients start as `2 lam W` (times `gradientScale`) for kernels and 0 for biases; the backward pass
-    /// accumulates into them.
-    /// Returns the squared norm of the kernels (the L2 penalty before `lam`; 0 when `lam` is 0), computed in the
-    /// same pass over the weights by both workers: float sums of 1024 consecutive values, added in order in
-    /// Double, so the value does not depend on the thread count.
+    /// Gradients start as `2 lam W` (times `gradientScale`) for kernels and 0 elsewhere; the backward pass
+    /// accumulates into them. Returns the squared norm of the kernels (the L2 penalty before `lam`; 0 when `lam`
+    /// is 0), taken as the Adam pass takes it (``L2Penalty``), so it does not depend on the thread count.
     func initializeGradients(model: MultVAE, lam: Double, gradientScale: Float = 1, gradients: FloatBuffer) -> Double {
-        let block = Self.normBlock
-        let measuresNorm = lam != 0
-        var total = 0.0
-        for tensor in model.layout.tensors {
-            let destination = gradients.pointer + tensor.offset
-            guard tensor.isKernel else {
-                destination.update(repeating: 0, count: tensor.count)
-                continue
-            }
-            let source = UnsafePointer(model.parameters.pointer + tensor.offset)
-            let count = tensor.count
-            let blocks = (count + block - 1) / block
-            let partials = normPartials.reserve(blocks)
-            executor.forEachChunk(count: blocks, minimumChunk: (1 << 16) / block) { _, range in
-                let start = range.lowerBound * block
-                let end = min(count, range.upperBound * block)
-                VectorMath.scale(
-                    source + start, by: Float(2 * lam) * gradientScale, into: destination + start, count: end - start)
-                guard measuresNorm else { return }
-                // Eight full blocks at a time, one per lane: each lane adds its block's squares in order, as
-                // the scalar loop below does, but the eight sums no longer wait on one another.
-                var index = range.lowerBound
-                while index + 8 <= range.upperBound && (index + 8) * block <= count {
-                    var sums = SIMD8<Float>()
-                    for position in 0..<block {
-                        var values = SIMD8<Float>()
-                        for lane in 0..<8 { values[lane] = source[(index + lane) * block + position] }
-                        sums += values * values
-                    }
-                    for lane in 0..<8 { partials[index + lane] = sums[lane] }
-                    index += 8
-                }
-                for index in index..<range.upperBound {
-                    var partial: Float = 0
-                    for position in (index * block)..<min(count, (index + 1) * block) {
-                        partial += source[position] * source[position]
-                    }
-                    partials[index] = partial
-                }
-            }
-            guard measuresNorm else { continue }
-            var sum = 0.0
-            for index in 0..<(count / block) { sum += Double(partials[index]) }
-            total += sum + (count % block == 0 ? 0 : Double(partials[blocks - 1]))
+        guard lam != 0 else {
+            zeroGradients(model: model, gradients: gradients)
+            return 0
         }
-        return total
+        let factor = Float(2 * lam) * gradientScale
+        for tensor in model.layout.tensors {
+            let (source, destination) = (model.parameters.pointer + tensor.offset, gradients.pointer + tensor.offset)
+            executor.forEachChunk(count: tensor.count, minimumChunk: 1 << 16) { _, range in
+                let (from, to) = (source + range.lowerBound, destination + range.lowerBound)
+                if tensor.isKernel {
+                    VectorMath.scale(from, by: factor, into: to, count: range.count)
+                } else {
+                    to.update(repeating: 0, count: range.count)
+                }
+            }
+        }
+        let penalty = L2Penalty(
+            lam: lam, ranges: model.layout.kernelRanges,
+            normPartials: normPartials.reserve(AdamKernel.unitCount(model.layout.count)))
+        return AdamKernel.squaredNorm(
+            of: model.parameters.pointer, count: model.layout.count, penalty: penalty, executor: executor)
     }
 }
 

@@ -29,9 +29,8 @@ package final class MultVAEEngine: @unchecked Sendable {
     let gradientB = ScratchBuffer<Float>()
     let rowLosses = ScratchBuffer<Double>()
     let rowDivergences = ScratchBuffer<Double>()
-    /// Float partial sums of the kernels' squares, one per ``normBlock`` values.
+    /// Float partial sums of the kernels' squares, one per unit of ``AdamKernel/unit`` values.
     let normPartials = ScratchBuffer<Float>()
-    static let normBlock = 1024
     /// RecVAE's scratch memory.
     let recVAE = RecVAEWorkspace()
     /// The bfloat16 copy of a model's parameters kept by the trainer that uses this engine
